@@ -1,0 +1,9 @@
+/** Default tier: offline, fast. The integration tier has its own config (test/integration). */
+module.exports = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  testTimeout: 20000,
+};
