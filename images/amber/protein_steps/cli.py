@@ -1,0 +1,188 @@
+"""The `protein-step` command line: one subcommand per pipeline step (contract: ../STEPS.md).
+
+Only the standard library is imported here, so `--parse-only` works without AmberTools installed.
+Step implementations are imported lazily, after parsing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Callable, Sequence
+
+from .errors import StepError
+
+SIMULATION_TYPES = ("minimization", "heat", "nvt", "npt", "free")
+BOX_TYPES = ("truncated_octahedron", "cubic")
+
+
+def pdb_code(value: str) -> str:
+    if len(value) != 4 or not value.isalnum():
+        raise argparse.ArgumentTypeError(f"PDB code must be 4 letters/digits, got {value!r}")
+    return value.lower()
+
+
+def non_negative_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return number
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return number
+
+
+def non_negative_float(value: str) -> float:
+    number = float(value)
+    if not number >= 0:  # also rejects NaN
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {value}")
+    return number
+
+
+def comma_list(value: str) -> list[str]:
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError("needs at least one comma-separated item")
+    return items
+
+
+# (subcommand, "module:function" of the implementation, help)
+STEPS: dict[str, tuple[str, str]] = {
+    "fetch-pdb": ("protein_steps.steps.fetch:fetch_pdb", "get a PDB entry (RCSB or a local dir)"),
+    "pdb4amber": ("protein_steps.steps.prepare:run_pdb4amber", "clean a PDB for Amber"),
+    "leap-gen-top": ("protein_steps.steps.prepare:leap_gen_top", "build a vacuum topology"),
+    "sander-mdrun": ("protein_steps.steps.md:sander_mdrun", "minimise or run MD with sander"),
+    "amber-to-pdb": ("protein_steps.steps.prepare:amber_to_pdb", "topology + coordinates to PDB"),
+    "leap-solvate": ("protein_steps.steps.prepare:leap_solvate", "solvate in a water box"),
+    "leap-add-ions": ("protein_steps.steps.prepare:leap_add_ions", "solvate, neutralise and add salt"),
+    "energy-plot": ("protein_steps.steps.energy:energy_plot", "plot terms of a sander log"),
+    "cpptraj-rms": ("protein_steps.steps.analysis:cpptraj_rms", "RMSD of a trajectory"),
+    "cpptraj-rgyr": ("protein_steps.steps.analysis:cpptraj_rgyr", "radius of gyration"),
+    "cpptraj-image": ("protein_steps.steps.analysis:cpptraj_image", "re-image a trajectory"),
+}
+
+
+def _leap_box_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--forcefield", type=comma_list, required=True)
+    parser.add_argument("--water-model", required=True)
+    parser.add_argument("--box-type", choices=BOX_TYPES, required=True)
+    parser.add_argument("--box-distance", type=non_negative_float, required=True)
+
+
+def _leap_outputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output-top", required=True)
+    parser.add_argument("--output-crd", required=True)
+    parser.add_argument("--output-pdb", required=True)
+
+
+def _plot_outputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--executor-input", required=True, help="KFP executor input JSON ({{$}})")
+    parser.add_argument("--output-dat", required=True)
+    parser.add_argument("--output-html", required=True)
+    parser.add_argument("--output-metrics", required=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="protein-step", description=__doc__)
+    parser.add_argument("--parse-only", action="store_true", help="check the arguments and exit 0")
+    sub = parser.add_subparsers(dest="step", required=True, metavar="STEP")
+
+    def add(name: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=STEPS[name][1])
+
+    p = add("fetch-pdb")
+    p.add_argument("--pdb-code", type=pdb_code, required=True)
+    p.add_argument("--source", required=True, help="'rcsb' or a local dir holding <code>.pdb")
+    p.add_argument("--output-pdb", required=True)
+
+    p = add("pdb4amber")
+    p.add_argument("--input-pdb", required=True)
+    p.add_argument("--output-pdb", required=True)
+
+    p = add("leap-gen-top")
+    p.add_argument("--forcefield", type=comma_list, required=True)
+    p.add_argument("--input-pdb", required=True)
+    _leap_outputs(p)
+
+    p = add("sander-mdrun")
+    p.add_argument("--simulation-type", choices=SIMULATION_TYPES, required=True)
+    p.add_argument("--steps", type=positive_int, required=True)
+    p.add_argument("--restraint-mask", required=True, help="Amber mask; empty = no restraint")
+    p.add_argument("--restraint-weight", type=non_negative_float, required=True)
+    p.add_argument("--temperature", type=non_negative_float, required=True)
+    p.add_argument("--traj-interval", type=non_negative_int, required=True)
+    p.add_argument("--input-top", required=True)
+    p.add_argument("--input-crd", required=True)
+    p.add_argument("--output-rst", required=True)
+    p.add_argument("--output-traj", required=True)
+    p.add_argument("--output-log", required=True)
+
+    p = add("amber-to-pdb")
+    p.add_argument("--input-top", required=True)
+    p.add_argument("--input-crd", required=True)
+    p.add_argument("--output-pdb", required=True)
+
+    p = add("leap-solvate")
+    _leap_box_flags(p)
+    p.add_argument("--input-pdb", required=True)
+    _leap_outputs(p)
+
+    p = add("leap-add-ions")
+    _leap_box_flags(p)
+    p.add_argument("--ionic-concentration", type=non_negative_float, required=True)
+    p.add_argument("--positive-ion", required=True)
+    p.add_argument("--negative-ion", required=True)
+    p.add_argument("--input-pdb", required=True)
+    _leap_outputs(p)
+
+    p = add("energy-plot")
+    p.add_argument("--log-kind", choices=("minout", "mdout"), required=True)
+    p.add_argument("--terms", type=comma_list, required=True)
+    p.add_argument("--input-log", required=True)
+    _plot_outputs(p)
+
+    p = add("cpptraj-rms")
+    p.add_argument("--mask", required=True)
+    p.add_argument("--reference", choices=("first", "experimental"), required=True)
+    p.add_argument("--input-top", required=True)
+    p.add_argument("--input-traj", required=True)
+    p.add_argument("--input-ref-pdb", required=True)
+    _plot_outputs(p)
+
+    p = add("cpptraj-rgyr")
+    p.add_argument("--mask", required=True)
+    p.add_argument("--input-top", required=True)
+    p.add_argument("--input-traj", required=True)
+    _plot_outputs(p)
+
+    p = add("cpptraj-image")
+    p.add_argument("--mask", required=True)
+    p.add_argument("--input-top", required=True)
+    p.add_argument("--input-traj", required=True)
+    p.add_argument("--output-traj", required=True)
+    return parser
+
+
+def load_step(name: str) -> Callable[[argparse.Namespace], None]:
+    module_name, function_name = STEPS[name][0].split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.parse_only:
+        return 0
+    try:
+        load_step(args.step)(args)
+    except StepError as error:
+        print(f"protein-step {args.step}: {error}", file=sys.stderr)
+        if error.log_tail:
+            print(error.log_tail, file=sys.stderr)
+        return 1
+    return 0

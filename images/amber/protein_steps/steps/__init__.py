@@ -1,0 +1,1 @@
+"""Step implementations; each takes the parsed argparse namespace."""

@@ -1,0 +1,6 @@
+/** What the stack imports: IR compilers for the protein pipelines and the parameter presets. */
+export { compileProteinPipeline, PROTEIN_PIPELINE_NAME } from "./pipeline";
+export { compileBatchPipeline, BATCH_PIPELINE_NAME, DEFAULT_BATCH_PARALLELISM } from "./batch";
+export type { BatchOptions } from "./batch";
+export { presets, batchParameters } from "./presets";
+export type { PresetName, PresetValue } from "./presets";

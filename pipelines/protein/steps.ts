@@ -1,0 +1,247 @@
+/**
+ * One container component per `protein-step` subcommand (contract: images/amber/STEPS.md).
+ * Structure files (PDB, topology, coordinates, restart, trajectory) are system.Artifact; logs and
+ * analysis tables are system.Dataset, so a log can never be wired where a topology is expected.
+ */
+import { Resources, artifact, containerComponent, param } from "../kfp";
+
+const LIGHT: Resources = { cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "1Gi" };
+const MD: Resources = { cpuRequest: "1", cpuLimit: "2", memoryRequest: "512Mi", memoryLimit: "2Gi" };
+const ANALYSIS: Resources = { cpuRequest: "500m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "2Gi" };
+
+const structure = () => artifact.artifact();
+const topologyOutputs = () => ({ output_top: structure(), output_crd: structure(), output_pdb: structure() });
+
+export function defineSteps(image: string) {
+  const step = (subcommand: string) => ({ image, command: ["protein-step", subcommand], imagePullPolicy: "IfNotPresent" as const });
+
+  const fetchPdb = containerComponent({
+    ...step("fetch-pdb"),
+    name: "fetch-pdb",
+    description: "Download (or copy from a local directory) the experimental structure.",
+    inputs: { pdb_code: param.string(), source: param.string() },
+    outputs: { output_pdb: structure() },
+    args: (io) => ["--pdb-code", io.inputs.pdb_code, "--source", io.inputs.source, "--output-pdb", io.outputs.output_pdb],
+    resources: LIGHT,
+  });
+
+  const pdb4amber = containerComponent({
+    ...step("pdb4amber"),
+    name: "pdb4amber",
+    description: "Prepare the PDB for Amber (pdb4amber).",
+    inputs: { input_pdb: structure() },
+    outputs: { output_pdb: structure() },
+    args: (io) => ["--input-pdb", io.inputs.input_pdb, "--output-pdb", io.outputs.output_pdb],
+    resources: LIGHT,
+  });
+
+  const leapGenTop = containerComponent({
+    ...step("leap-gen-top"),
+    name: "leap-gen-top",
+    description: "Build the vacuum topology and coordinates with tleap.",
+    inputs: { input_pdb: structure(), forcefield: param.string() },
+    outputs: topologyOutputs(),
+    args: (io) => [
+      "--forcefield", io.inputs.forcefield,
+      "--input-pdb", io.inputs.input_pdb,
+      "--output-top", io.outputs.output_top,
+      "--output-crd", io.outputs.output_crd,
+      "--output-pdb", io.outputs.output_pdb,
+    ],
+    resources: LIGHT,
+  });
+
+  const sanderMdrun = containerComponent({
+    ...step("sander-mdrun"),
+    name: "sander-mdrun",
+    description: "Run one sander stage: minimization, heat, nvt, npt or free MD.",
+    inputs: {
+      input_top: structure(),
+      input_crd: structure(),
+      simulation_type: param.string(),
+      steps: param.int(),
+      restraint_mask: param.string(),
+      restraint_weight: param.double(),
+      temperature: param.double(),
+      traj_interval: param.int(),
+    },
+    outputs: { output_rst: structure(), output_traj: structure(), output_log: artifact.dataset() },
+    args: (io) => [
+      "--simulation-type", io.inputs.simulation_type,
+      "--steps", io.inputs.steps,
+      "--restraint-mask", io.inputs.restraint_mask,
+      "--restraint-weight", io.inputs.restraint_weight,
+      "--temperature", io.inputs.temperature,
+      "--traj-interval", io.inputs.traj_interval,
+      "--input-top", io.inputs.input_top,
+      "--input-crd", io.inputs.input_crd,
+      "--output-rst", io.outputs.output_rst,
+      "--output-traj", io.outputs.output_traj,
+      "--output-log", io.outputs.output_log,
+    ],
+    resources: MD,
+  });
+
+  const amberToPdb = containerComponent({
+    ...step("amber-to-pdb"),
+    name: "amber-to-pdb",
+    description: "Convert topology + coordinates to PDB (ambpdb).",
+    inputs: { input_top: structure(), input_crd: structure() },
+    outputs: { output_pdb: structure() },
+    args: (io) => ["--input-top", io.inputs.input_top, "--input-crd", io.inputs.input_crd, "--output-pdb", io.outputs.output_pdb],
+    resources: LIGHT,
+  });
+
+  const solvationInputs = {
+    input_pdb: structure(),
+    forcefield: param.string(),
+    water_model: param.string(),
+    box_type: param.string(),
+    box_distance: param.double(),
+  };
+
+  const leapSolvate = containerComponent({
+    ...step("leap-solvate"),
+    name: "leap-solvate",
+    description: "Solvate the minimised structure in a water box (tleap).",
+    inputs: solvationInputs,
+    outputs: topologyOutputs(),
+    args: (io) => [
+      "--forcefield", io.inputs.forcefield,
+      "--water-model", io.inputs.water_model,
+      "--box-type", io.inputs.box_type,
+      "--box-distance", io.inputs.box_distance,
+      "--input-pdb", io.inputs.input_pdb,
+      "--output-top", io.outputs.output_top,
+      "--output-crd", io.outputs.output_crd,
+      "--output-pdb", io.outputs.output_pdb,
+    ],
+    resources: LIGHT,
+  });
+
+  const leapAddIons = containerComponent({
+    ...step("leap-add-ions"),
+    name: "leap-add-ions",
+    description: "Neutralise and add ions to the ionic concentration (tleap).",
+    inputs: {
+      ...solvationInputs,
+      ionic_concentration: param.double(),
+      positive_ion: param.string(),
+      negative_ion: param.string(),
+    },
+    outputs: topologyOutputs(),
+    args: (io) => [
+      "--forcefield", io.inputs.forcefield,
+      "--water-model", io.inputs.water_model,
+      "--box-type", io.inputs.box_type,
+      "--box-distance", io.inputs.box_distance,
+      "--ionic-concentration", io.inputs.ionic_concentration,
+      "--positive-ion", io.inputs.positive_ion,
+      "--negative-ion", io.inputs.negative_ion,
+      "--input-pdb", io.inputs.input_pdb,
+      "--output-top", io.outputs.output_top,
+      "--output-crd", io.outputs.output_crd,
+      "--output-pdb", io.outputs.output_pdb,
+    ],
+    resources: LIGHT,
+  });
+
+  const plotOutputs = () => ({ output_dat: artifact.dataset(), output_html: artifact.html(), output_metrics: artifact.metrics() });
+
+  const energyPlot = containerComponent({
+    ...step("energy-plot"),
+    name: "energy-plot",
+    description: "Extract energy terms from a sander log (process_minout/process_mdout), plot them, report metrics.",
+    inputs: { input_log: artifact.dataset(), log_kind: param.string(), terms: param.string(), title: param.string() },
+    outputs: plotOutputs(),
+    args: (io) => [
+      "--log-kind", io.inputs.log_kind,
+      "--terms", io.inputs.terms,
+      "--title", io.inputs.title,
+      "--executor-input", io.executorInput,
+      "--input-log", io.inputs.input_log,
+      "--output-dat", io.outputs.output_dat,
+      "--output-html", io.outputs.output_html,
+      "--output-metrics", io.outputs.output_metrics,
+    ],
+    resources: LIGHT,
+  });
+
+  const cpptrajRms = containerComponent({
+    ...step("cpptraj-rms"),
+    name: "cpptraj-rms",
+    description: "RMSD of the trajectory against its first frame or the experimental structure.",
+    inputs: {
+      input_top: structure(),
+      input_traj: structure(),
+      input_ref_pdb: structure(),
+      mask: param.string(),
+      reference: param.string(),
+      title: param.string(),
+    },
+    outputs: plotOutputs(),
+    args: (io) => [
+      "--mask", io.inputs.mask,
+      "--reference", io.inputs.reference,
+      "--title", io.inputs.title,
+      "--executor-input", io.executorInput,
+      "--input-top", io.inputs.input_top,
+      "--input-traj", io.inputs.input_traj,
+      "--input-ref-pdb", io.inputs.input_ref_pdb,
+      "--output-dat", io.outputs.output_dat,
+      "--output-html", io.outputs.output_html,
+      "--output-metrics", io.outputs.output_metrics,
+    ],
+    resources: ANALYSIS,
+  });
+
+  const cpptrajRgyr = containerComponent({
+    ...step("cpptraj-rgyr"),
+    name: "cpptraj-rgyr",
+    description: "Radius of gyration along the trajectory.",
+    inputs: { input_top: structure(), input_traj: structure(), mask: param.string(), title: param.string() },
+    outputs: plotOutputs(),
+    args: (io) => [
+      "--mask", io.inputs.mask,
+      "--title", io.inputs.title,
+      "--executor-input", io.executorInput,
+      "--input-top", io.inputs.input_top,
+      "--input-traj", io.inputs.input_traj,
+      "--output-dat", io.outputs.output_dat,
+      "--output-html", io.outputs.output_html,
+      "--output-metrics", io.outputs.output_metrics,
+    ],
+    resources: ANALYSIS,
+  });
+
+  const cpptrajImage = containerComponent({
+    ...step("cpptraj-image"),
+    name: "cpptraj-image",
+    description: "Centre and image the trajectory on the solute.",
+    inputs: { input_top: structure(), input_traj: structure(), mask: param.string() },
+    outputs: { output_traj: structure() },
+    args: (io) => [
+      "--mask", io.inputs.mask,
+      "--input-top", io.inputs.input_top,
+      "--input-traj", io.inputs.input_traj,
+      "--output-traj", io.outputs.output_traj,
+    ],
+    resources: ANALYSIS,
+  });
+
+  return {
+    fetchPdb,
+    pdb4amber,
+    leapGenTop,
+    sanderMdrun,
+    amberToPdb,
+    leapSolvate,
+    leapAddIons,
+    energyPlot,
+    cpptrajRms,
+    cpptrajRgyr,
+    cpptrajImage,
+  };
+}
+
+export type ProteinSteps = ReturnType<typeof defineSteps>;

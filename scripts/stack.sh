@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# npm run up|preview|destroy: install dependencies, use a local file backend unless one is configured,
+# select (or create) the stack, and run pulumi.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+action=${1:?usage: stack.sh up|preview|destroy [pulumi args…]}; shift
+stack=${PULUMI_STACK:-dev}
+
+command -v pulumi >/dev/null || { echo "pulumi CLI not found: install it (see README, Prerequisites)." >&2; exit 1; }
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+if [ -z "${PULUMI_BACKEND_URL:-}" ] && ! pulumi whoami >/dev/null 2>&1; then
+  export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
+  mkdir -p .pulumi-state
+  echo "Using the local file backend in .pulumi-state (set PULUMI_BACKEND_URL to use another)."
+fi
+if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+  echo "Secrets are encrypted with a passphrase: set PULUMI_CONFIG_PASSPHRASE (or _FILE) to skip the prompt." >&2
+fi
+
+pulumi stack select "$stack" 2>/dev/null || pulumi stack init "$stack"
+case "$action" in
+  up) pulumi up --yes --stack "$stack" "$@" ;;
+  preview) pulumi preview --stack "$stack" "$@" ;;
+  destroy) pulumi destroy --yes --stack "$stack" "$@" ;;
+  *) echo "unknown action: $action" >&2; exit 2 ;;
+esac

@@ -1,0 +1,349 @@
+/**
+ * ProteinPipelineRun: uploads the compiled IR to KFP (pipeline by name, version by IR hash), ensures
+ * the experiment, starts a run and optionally waits for it. A dynamic provider: its methods are
+ * serialized into state and run in a separate process, so clients are built inside the methods.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { HttpRequester, KfpAccess, defaultUiBaseUrl, requesterForAccess } from "./kfp-access";
+import { KfpClient, KfpRun, isConflict, isNotFound } from "./kfp-client";
+import { irHash, versionNameFor } from "./ir-hash";
+import { providerVersionOf } from "./provider-version";
+import { DEFAULT_RETRY, RetryPolicy, sleep } from "./retry";
+import {
+  DEFAULT_POLL,
+  PollPolicy,
+  RunInputs,
+  RunOutputs,
+  RunParameters,
+  TERMINAL_STATES,
+  UNKNOWN,
+  artifactRoot,
+  diffRun,
+  failureMessage,
+  irPipelineName,
+  pollDelayMs,
+  progressLine,
+  runDisplayName,
+  runUrl,
+} from "./run-lifecycle";
+
+export interface RunProviderDeps {
+  requester?: (access: KfpAccess) => HttpRequester;
+  retry?: RetryPolicy;
+  poll?: PollPolicy;
+  log?: (message: string) => void;
+  wait?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * Thrown when the run exists in KFP but did not succeed (FAILED, CANCELED, timed out): carries the id
+ * and outputs so Pulumi records the resource (the dynamic-provider host reads `id`/`properties`) and a
+ * later destroy can still clean up.
+ */
+export class RunNotSucceededError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: RunOutputs,
+  ) {
+    super(message);
+    this.name = "RunNotSucceededError";
+  }
+}
+
+interface Owned {
+  createdPipelineId?: string;
+  createdVersionIds: string[];
+  runIds: string[];
+}
+
+function defaultLog(message: string): void {
+  // Pulumi 3.248 does not connect dynamic providers to the engine, so this reaches the CLI as plugin
+  // output (shown with `pulumi up --debug` / `-v`); errors and outputs carry what users must see.
+  void pulumi.log.info(`[ProteinPipelineRun] ${message}`);
+}
+
+export function makeRunProvider(deps: RunProviderDeps = {}): pulumi.dynamic.ResourceProvider<RunInputs, RunOutputs> {
+  const log = deps.log ?? defaultLog;
+  const wait = deps.wait ?? sleep;
+  const now = deps.now ?? Date.now;
+  const clientFor = (access: KfpAccess): KfpClient =>
+    new KfpClient((deps.requester ?? requesterForAccess)(access), { retry: deps.retry ?? DEFAULT_RETRY, log, wait });
+
+  async function ensurePipeline(client: KfpClient, name: string): Promise<{ id: string; created: boolean }> {
+    const found = await client.findPipelineByName(name);
+    if (found) return { id: found.pipeline_id, created: false };
+    try {
+      const created = await client.createPipeline(name, "Protein MD pipeline, managed by the kfp-protein-stack Pulumi stack");
+      log(`created pipeline "${name}" (${created.pipeline_id})`);
+      return { id: created.pipeline_id, created: true };
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      const raced = await client.findPipelineByName(name);
+      if (!raced) throw new Error(`KFP says pipeline "${name}" exists (409) but it cannot be listed; check namespace/permissions`);
+      return { id: raced.pipeline_id, created: false };
+    }
+  }
+
+  async function ensureVersion(client: KfpClient, pipelineId: string, ir: string, hash: string): Promise<{ id: string; created: boolean }> {
+    const name = versionNameFor(hash);
+    const found = await client.findPipelineVersionByName(pipelineId, name);
+    if (found) {
+      log(`reusing pipeline version ${name} (${found.pipeline_version_id})`);
+      return { id: found.pipeline_version_id, created: false };
+    }
+    try {
+      const uploaded = await client.uploadPipelineVersion(pipelineId, name, ir, `IR sha256 ${hash}`);
+      log(`uploaded pipeline version ${name} (${uploaded.pipeline_version_id})`);
+      return { id: uploaded.pipeline_version_id, created: true };
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      const raced = await client.findPipelineVersionByName(pipelineId, name);
+      if (!raced) throw new Error(`KFP says version ${name} exists (409) but it cannot be listed`);
+      return { id: raced.pipeline_version_id, created: false };
+    }
+  }
+
+  async function ensureExperiment(client: KfpClient, name: string): Promise<string> {
+    const found = await client.findExperimentByName(name);
+    if (found) return found.experiment_id;
+    try {
+      return (await client.createExperiment(name, "Runs of the protein MD pipeline")).experiment_id;
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      const raced = await client.findExperimentByName(name);
+      if (!raced) throw new Error(`KFP says experiment "${name}" exists (409) but it cannot be listed`);
+      return raced.experiment_id;
+    }
+  }
+
+  /** Undo what this attempt created, so a failed create leaves no orphan version/pipeline behind. */
+  async function rollback(client: KfpClient, pipelineId: string, version?: { id: string; created: boolean }, pipelineCreated = false): Promise<string> {
+    const undone: string[] = [];
+    try {
+      if (version?.created) {
+        await client.deletePipelineVersion(pipelineId, version.id);
+        undone.push(`version ${version.id}`);
+      }
+      if (pipelineCreated) {
+        await client.deletePipeline(pipelineId);
+        undone.push(`pipeline ${pipelineId}`);
+      }
+      return undone.length ? ` (removed the ${undone.join(" and ")} it had just created)` : "";
+    } catch (e) {
+      return ` (could not remove what it created: ${(e as Error).message}; delete it in the KFP UI)`;
+    }
+  }
+
+  function uiBase(inputs: RunInputs): string {
+    return inputs.uiBaseUrl || defaultUiBaseUrl(inputs.access);
+  }
+
+  function outputsFor(inputs: RunInputs, hash: string, ids: { pipelineId: string; versionId: string; experimentId: string }, run: KfpRun, owned: Owned): RunOutputs {
+    const { pipelineIr, ...rest } = inputs;
+    return {
+      ...rest,
+      irHash: hash,
+      ...ids,
+      runId: run.run_id,
+      state: run.state ?? "PENDING",
+      runUrl: runUrl(uiBase(inputs), run.run_id),
+      artifactRoot: artifactRoot(inputs.pipelineRoot, irPipelineName(pipelineIr), run.run_id),
+      ...owned,
+    };
+  }
+
+  async function startRun(client: KfpClient, inputs: RunInputs, prior: Owned): Promise<RunOutputs> {
+    const hash = irHash(inputs.pipelineIr);
+    irPipelineName(inputs.pipelineIr); // fail early on an IR that is not a pipeline spec
+    const pipeline = await ensurePipeline(client, inputs.pipelineName);
+    let version: { id: string; created: boolean } | undefined;
+    let run: KfpRun;
+    let experimentId: string;
+    try {
+      version = await ensureVersion(client, pipeline.id, inputs.pipelineIr, hash);
+      experimentId = await ensureExperiment(client, inputs.experimentName);
+      run = await client.createRun({
+        display_name: runDisplayName(inputs.pipelineName, hash, inputs.rerunToken),
+        description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}`,
+        experiment_id: experimentId,
+        pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
+        runtime_config: { parameters: inputs.parameters, ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}) },
+      });
+    } catch (e) {
+      const undone = await rollback(client, pipeline.id, version, pipeline.created);
+      throw new Error(`starting the KFP run failed: ${(e as Error).message}${undone}`, { cause: e });
+    }
+    log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
+    const owned: Owned = {
+      createdPipelineId: pipeline.created ? pipeline.id : prior.createdPipelineId === pipeline.id ? pipeline.id : undefined,
+      createdVersionIds: unique([...prior.createdVersionIds, ...(version.created ? [version.id] : [])]),
+      runIds: unique([...prior.runIds, run.run_id]),
+    };
+    return outputsFor(inputs, hash, { pipelineId: pipeline.id, versionId: version.id, experimentId }, run, owned);
+  }
+
+  async function awaitRun(client: KfpClient, id: string, outs: RunOutputs): Promise<RunOutputs> {
+    const started = now();
+    const deadline = started + outs.timeoutSeconds * 1000;
+    let last = "";
+    for (let poll = 0; ; poll++) {
+      const run = await client.getRun(outs.runId);
+      const current = { ...outs, state: run.state ?? outs.state };
+      const line = progressLine(run, (now() - started) / 1000);
+      const summary = line.replace(/ after \d+ s/, "");
+      if (summary !== last) log(line);
+      last = summary;
+      if (TERMINAL_STATES.has(current.state)) {
+        if (current.state === "SUCCEEDED" || current.state === "SKIPPED") return current;
+        throw new RunNotSucceededError(failureMessage(run, outs.kfpNamespace, outs.runUrl), id, current);
+      }
+      if (now() >= deadline) {
+        throw new RunNotSucceededError(
+          `KFP run ${outs.runId} is still ${current.state} after ${outs.timeoutSeconds} s (pipeline.timeoutSeconds); ` +
+            `it keeps running in KFP: ${outs.runUrl}. Raise the timeout or set pipeline.wait=false.`,
+          id,
+          current,
+        );
+      }
+      await wait(Math.max(0, Math.min(pollDelayMs(poll, deps.poll ?? DEFAULT_POLL), deadline - now())));
+    }
+  }
+
+  return {
+    async check(_olds: RunInputs, news: RunInputs) {
+      const failures: { property: string; reason: string }[] = [];
+      const required = ["pipelineName", "experimentName", "kfpNamespace"] as const;
+      for (const key of required) {
+        if (!news[key]) failures.push({ property: key, reason: `${key} must be a non-empty string` });
+      }
+      if (!(news.timeoutSeconds > 0)) failures.push({ property: "timeoutSeconds", reason: "timeoutSeconds must be > 0" });
+      if (news.onDestroy !== "archive" && news.onDestroy !== "delete") {
+        failures.push({ property: "onDestroy", reason: `onDestroy must be "archive" or "delete", got "${String(news.onDestroy)}"` });
+      }
+      if (typeof news.pipelineIr === "string" && news.pipelineIr !== UNKNOWN) {
+        try {
+          irPipelineName(news.pipelineIr);
+        } catch (e) {
+          failures.push({ property: "pipelineIr", reason: (e as Error).message });
+        }
+      }
+      return { inputs: news, failures };
+    },
+
+    async diff(_id: string, olds: RunOutputs, news: RunInputs) {
+      const hash = news.pipelineIr === UNKNOWN ? UNKNOWN : irHash(news.pipelineIr);
+      const d = diffRun(olds, news, hash);
+      return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+    },
+
+    async create(inputs: RunInputs) {
+      const client = clientFor(inputs.access);
+      const outs = await startRun(client, inputs, { createdVersionIds: [], runIds: [] });
+      const id = outs.runId;
+      return { id, outs: inputs.wait ? await awaitRun(client, id, outs) : outs };
+    },
+
+    async update(id: string, olds: RunOutputs, news: RunInputs) {
+      const client = clientFor(news.access);
+      const d = diffRun(olds, news, irHash(news.pipelineIr));
+      let outs: RunOutputs;
+      if (d.newRun) {
+        log(`new run needed (changed: ${d.changed.join(", ")})`);
+        outs = await startRun(client, news, olds);
+      } else {
+        const run = await client.getRun(olds.runId);
+        const { pipelineIr, ...rest } = news;
+        outs = {
+          ...olds,
+          ...rest,
+          state: run.state ?? olds.state,
+          runUrl: runUrl(uiBase(news), olds.runId),
+          artifactRoot: artifactRoot(news.pipelineRoot, irPipelineName(pipelineIr), olds.runId),
+        };
+      }
+      return { outs: news.wait ? await awaitRun(client, id, outs) : outs };
+    },
+
+    async delete(_id: string, props: RunOutputs) {
+      const client = clientFor(props.access);
+      const ignoreMissing = async (what: string, action: () => Promise<void>): Promise<void> => {
+        try {
+          await action();
+          log(what);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+      };
+      for (const runId of props.runIds ?? [props.runId]) {
+        if (props.onDestroy === "delete") await ignoreMissing(`deleted run ${runId}`, () => client.deleteRun(runId));
+        else await ignoreMissing(`archived run ${runId}`, () => client.archiveRun(runId));
+      }
+      for (const versionId of props.createdVersionIds ?? []) {
+        await ignoreMissing(`deleted version ${versionId}`, () => client.deletePipelineVersion(props.pipelineId, versionId));
+      }
+      if (props.createdPipelineId) {
+        const pid = props.createdPipelineId;
+        await ignoreMissing(`deleted pipeline ${pid}`, () => client.deletePipeline(pid));
+      }
+    },
+  };
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+const PROVIDER_MODULES = ["pipeline-run", "kfp-access", "kfp-client", "retry", "multipart", "ir-hash", "run-lifecycle"];
+
+let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
+
+export interface ProteinPipelineRunArgs {
+  access: pulumi.Input<KfpAccess>;
+  pipelineIr: pulumi.Input<string>;
+  pipelineName: pulumi.Input<string>;
+  experimentName: pulumi.Input<string>;
+  parameters: pulumi.Input<RunParameters>;
+  wait: boolean;
+  timeoutSeconds: number;
+  rerunToken?: string;
+  onDestroy: "archive" | "delete";
+  uiBaseUrl?: pulumi.Input<string>;
+  kfpNamespace: string;
+  /** Object-store root for artifacts; default KFP's `minio://mlpipeline/v2/artifacts`. */
+  pipelineRoot?: pulumi.Input<string>;
+}
+
+export class ProteinPipelineRun extends pulumi.dynamic.Resource {
+  declare readonly pipelineId: pulumi.Output<string>;
+  declare readonly versionId: pulumi.Output<string>;
+  declare readonly experimentId: pulumi.Output<string>;
+  declare readonly runId: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
+  declare readonly runUrl: pulumi.Output<string>;
+  declare readonly artifactRoot: pulumi.Output<string>;
+
+  constructor(name: string, args: ProteinPipelineRunArgs, opts?: pulumi.CustomResourceOptions) {
+    sharedProvider ??= makeRunProvider();
+    super(
+      sharedProvider,
+      name,
+      {
+        ...args,
+        access: pulumi.secret(args.access),
+        providerVersion: providerVersionOf(__filename, PROVIDER_MODULES),
+        pipelineId: undefined,
+        versionId: undefined,
+        experimentId: undefined,
+        runId: undefined,
+        state: undefined,
+        runUrl: undefined,
+        artifactRoot: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "access"] },
+      "kfp-protein",
+      "ProteinPipelineRun",
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { compileProteinPipeline } from "../pipelines/protein";
+import { AmberImage } from "./amber-image";
+import { TargetCluster } from "./cluster";
+import { StackConfig } from "./config";
+import { KfpAccess } from "./kfp-access";
+import { KfpFoundation } from "./kfp-foundation";
+import { KfpApiReady } from "./kfp-ready";
+import { KfpRelease, prepareKfpRelease } from "./kfp-release";
+import { KubeflowPipelines } from "./kfp";
+import { KFP_NAMESPACE } from "./kfp-manifests";
+import { minioEndpoint, MinioStore } from "./minio";
+import { pipelineParameters } from "./pipeline-parameters";
+import { ProteinPipelineRun } from "./pipeline-run";
+import { InClusterRegistry } from "./registry";
+import { Renderer } from "./kfp-source";
+import { WorkflowControllerPortPatch } from "./workflow-controller";
+
+export const KFP_UI_LOCAL_PORT = 8080;
+const KFP_API_SERVICE = { service: "ml-pipeline", port: 8888 };
+const REGISTRY_NAMESPACE = "kfp-registry";
+
+export interface PlatformOptions {
+    /** Renders KFP's remote kustomization (tests inject one; default runs kubectl). */
+    renderKfp?: Renderer;
+    /** Directory of the AMBER image build context. */
+    amberContextDir?: string;
+}
+
+export interface PlatformOutputs {
+    kubeContext: pulumi.Output<string>;
+    kfpVersion: string;
+    kfpUiPortForward: pulumi.Output<string>;
+    kfpUiUrl: string;
+    kfpApiEndpoint: pulumi.Output<string>;
+    minioEndpoint?: string;
+    minioConsolePortForward?: pulumi.Output<string>;
+    minioCredentials?: pulumi.Output<{ accessKey: string; secretKey: string }>;
+    registryAddress?: string;
+    amberImage: pulumi.Output<string>;
+    workflowControllerMetricsPort: number;
+    pipelineRunUrl?: pulumi.Output<string>;
+    pipelineRunState?: pulumi.Output<string>;
+    pipelineRunId?: pulumi.Output<string>;
+}
+
+/**
+ * The whole platform for one validated config, layer by layer. Every KFP object is computed before any
+ * resource is registered, so a bad manifest source fails the program with nothing created.
+ */
+export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions = {}): PlatformOutputs {
+    const objectStore = cfg.objectStore.kind === "minio" ? minioEndpoint(KFP_NAMESPACE) : undefined;
+    const release: KfpRelease = prepareKfpRelease(cfg.kfp, objectStore, options.renderKfp);
+    const timeout = cfg.kfp.readinessTimeoutSeconds;
+
+    const cluster = new TargetCluster("cluster", { cluster: cfg.cluster });
+    const k8sOpts = { providers: { kubernetes: cluster.provider } };
+
+    const foundation = new KfpFoundation("kfp-foundation", { objects: release.foundation }, k8sOpts);
+    const minio = cfg.objectStore.kind === "minio"
+        ? new MinioStore("minio", {
+            namespace: foundation.namespace,
+            image: cfg.objectStore.image,
+            storage: cfg.objectStore.storage,
+            readinessTimeoutSeconds: timeout,
+        }, { ...k8sOpts, dependsOn: [foundation] })
+        : undefined;
+    const kfp = new KubeflowPipelines("kfp", {
+        objects: release.platform,
+        version: cfg.kfp.version,
+        argoVersion: release.argoVersion,
+    }, { ...k8sOpts, dependsOn: minio ? [foundation, minio] : [foundation] });
+    const portPatch = new WorkflowControllerPortPatch("workflow-controller", {
+        namespace: kfp.namespace,
+        argoVersion: kfp.argoVersion,
+        ...cfg.workflowController,
+    }, { ...k8sOpts, dependsOn: [kfp] });
+
+    const registry = cfg.registry.enabled
+        ? new InClusterRegistry("registry", {
+            namespace: REGISTRY_NAMESPACE,
+            image: cfg.registry.image,
+            proxyImage: cfg.registry.proxyImage,
+            storage: cfg.registry.storage,
+            hostPort: cfg.registry.hostPort,
+            readinessTimeoutSeconds: timeout,
+        }, { ...k8sOpts, dependsOn: [cluster] })
+        : undefined;
+    const amber = new AmberImage("amber", cfg.amber.build
+        ? {
+            build: {
+                minikubeProfile: cfg.cluster.minikube!.profile,
+                registryAddress: registry!.address,
+                contextDir: options.amberContextDir ?? path.join(__dirname, "..", "images", "amber"),
+            },
+        }
+        : { prebuiltImage: cfg.amber.image }, { dependsOn: registry ? [registry] : [cluster] });
+
+    const access: pulumi.Output<KfpAccess> = cfg.kfp.apiEndpoint
+        ? pulumi.output<KfpAccess>({ kind: "endpoint", baseUrl: cfg.kfp.apiEndpoint })
+        : pulumi.all([cluster.kubeconfig, cluster.context]).apply(([kubeconfig, context]): KfpAccess => ({
+            kind: "kubeProxy", kubeconfig, context, namespace: kfp.namespace, ...KFP_API_SERVICE,
+        }));
+    const ready = new KfpApiReady("kfp-api-ready", { access, timeoutSeconds: timeout }, { dependsOn: [kfp, portPatch] });
+
+    const kubectl = pulumi.interpolate`kubectl --context ${cluster.context} -n ${kfp.namespace}`;
+    const outputs: PlatformOutputs = {
+        kubeContext: cluster.context,
+        kfpVersion: kfp.version,
+        kfpUiPortForward: pulumi.interpolate`${kubectl} port-forward svc/ml-pipeline-ui ${KFP_UI_LOCAL_PORT}:80`,
+        kfpUiUrl: `http://localhost:${KFP_UI_LOCAL_PORT}`,
+        kfpApiEndpoint: cfg.kfp.apiEndpoint
+            ? pulumi.output(`${cfg.kfp.apiEndpoint}/apis/v2beta1`)
+            : pulumi.interpolate`${cluster.apiServer}/api/v1/namespaces/${kfp.namespace}/services/${KFP_API_SERVICE.service}:${KFP_API_SERVICE.port}/proxy/apis/v2beta1`,
+        amberImage: amber.imageRef,
+        workflowControllerMetricsPort: portPatch.metricsPort,
+    };
+    if (minio) {
+        outputs.minioEndpoint = `${minio.endpoint.host}:${minio.endpoint.port}`;
+        outputs.minioConsolePortForward = pulumi.interpolate`kubectl --context ${cluster.context} ${minio.consolePortForward.replace(/^kubectl /, "")}`;
+        outputs.minioCredentials = pulumi.secret(pulumi.all([minio.accessKey, minio.secretKey])
+            .apply(([accessKey, secretKey]) => ({ accessKey, secretKey })));
+    }
+    if (registry) outputs.registryAddress = registry.address;
+
+    if (cfg.pipeline.enabled) {
+        const run = new ProteinPipelineRun("protein-pipeline-run", {
+            access,
+            pipelineIr: amber.imageRef.apply((image) => compileProteinPipeline({ image })),
+            pipelineName: cfg.pipeline.name,
+            experimentName: cfg.pipeline.experiment,
+            parameters: pipelineParameters(cfg.pipeline),
+            wait: cfg.pipeline.wait,
+            timeoutSeconds: cfg.pipeline.timeoutSeconds,
+            rerunToken: cfg.pipeline.rerunToken || undefined,
+            onDestroy: cfg.pipeline.onDestroy,
+            uiBaseUrl: outputs.kfpUiUrl,
+            kfpNamespace: kfp.namespace,
+        }, { dependsOn: [ready, amber] });
+        outputs.pipelineRunUrl = run.runUrl;
+        outputs.pipelineRunState = run.state;
+        outputs.pipelineRunId = run.runId;
+    }
+    return outputs;
+}

@@ -1,0 +1,79 @@
+/** Retry with exponential backoff for transient KFP failures; pure apart from the injected sleep. */
+import { KfpNetworkError } from "./kfp-access";
+
+/** An HTTP answer that is not 2xx, carrying KFP's (or the API server proxy's) own message. */
+export class KfpApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly kfpMessage: string,
+  ) {
+    super(`KFP ${method} ${path} answered HTTP ${status}: ${kfpMessage || "(no message)"}${hintFor(status)}`);
+    this.name = "KfpApiError";
+  }
+}
+
+function hintFor(status: number): string {
+  if (status === 401 || status === 403) return " (check the kubeconfig user's or bearer token's permissions)";
+  if (status === 409) return " (an object with this name already exists)";
+  if (status === 502 || status === 503 || status === 504) return " (KFP API server not ready or unreachable behind the proxy)";
+  return "";
+}
+
+const TRANSIENT_NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
+export function isTransient(error: unknown): boolean {
+  if (error instanceof KfpNetworkError) return TRANSIENT_NETWORK_CODES.has(error.code);
+  if (error instanceof KfpApiError) return TRANSIENT_STATUSES.has(error.status);
+  return false;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 8_000 };
+
+/** Delay before retry number `retry` (1-based): base·2^(retry-1), capped. */
+export function backoffDelayMs(retry: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function withRetry<T>(
+  what: string,
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  onRetry: (message: string) => void = () => undefined,
+  wait: (ms: number) => Promise<void> = sleep,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isTransient(e) || attempt >= policy.attempts) {
+        if (isTransient(e)) {
+          throw new Error(`${what}: still failing after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
+        }
+        throw e;
+      }
+      const delay = backoffDelayMs(attempt, policy);
+      onRetry(`${what}: ${(e as Error).message}; retry ${attempt}/${policy.attempts - 1} in ${delay} ms`);
+      await wait(delay);
+    }
+  }
+}
