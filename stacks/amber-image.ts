@@ -4,6 +4,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { hashDirectory } from "./content-hash";
 import { shellQuote } from "./shell";
+import { childOptions } from "./child-options";
 
 export interface AmberImageBuild {
     /** minikube profile whose Docker daemon builds the image (its node pushes to the registry). */
@@ -52,17 +53,17 @@ export class AmberImage extends pulumi.ComponentResource {
             const dockerEnv = new command.local.Command(`${name}-docker-env`, {
                 create: `minikube docker-env --profile ${shellQuote(b.minikubeProfile)} --shell none`,
                 triggers: [b.minikubeProfile],
-            }, { parent: this });
+            }, childOptions(this, opts));
             const env = dockerEnv.stdout.apply(parseDockerEnv);
             const daemon = new docker.Provider(`${name}-minikube-docker`, {
                 host: env.apply((e) => e.DOCKER_HOST),
                 certPath: env.apply((e) => e.DOCKER_CERT_PATH ?? ""),
-            }, { parent: this });
+            }, childOptions(this, opts));
             const image = new docker.Image(`${name}-image`, {
                 imageName: amberImageName(b.registryAddress, hashDirectory(contextDir)),
                 build: { context: contextDir, dockerfile: path.join(contextDir, "Dockerfile"), platform: "linux/amd64" },
                 skipPush: false,
-            }, { parent: this, provider: daemon });
+            }, childOptions(this, opts, { provider: daemon }));
             this.imageRef = image.repoDigest;
         } else if (args.prebuiltImage) {
             this.imageRef = pulumi.output(args.prebuiltImage);

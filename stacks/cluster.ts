@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig, MinikubeConfig } from "./config";
 import { KubeconfigError, minifyKubeconfig } from "./kubeconfig";
 import { shellQuote } from "./shell";
+import { childOptions } from "./child-options";
 
 export interface TargetClusterArgs {
     cluster: ClusterConfig;
@@ -25,6 +26,16 @@ export function minikubeStartCommand(m: MinikubeConfig): string {
     ].map(shellQuote).join(" ");
 }
 
+/** The chosen context of a kubeconfig file, minified; errors name the config key to change. */
+export function readKubeconfig(cluster: ClusterConfig): { kubeconfig: string; context: string; server: string } {
+    const origin = `the kubeconfig ${cluster.kubeconfigPath} (cluster.kubeconfig)`;
+    if (!fs.existsSync(cluster.kubeconfigPath)) {
+        throw new KubeconfigError(`${origin} does not exist. Fix: pulumi config set cluster.kubeconfig <path>` +
+            (cluster.minikube ? `, start minikube (minikube start -p ${cluster.minikube.profile}), or let the stack own it: pulumi config set cluster.minikube.manage true` : ""));
+    }
+    return minifyKubeconfig(fs.readFileSync(cluster.kubeconfigPath, "utf8"), cluster.context, origin);
+}
+
 /**
  * The cluster everything else is deployed to: a Kubernetes provider for one kube context, and
  * optionally the minikube profile behind it.
@@ -38,9 +49,10 @@ export class TargetCluster extends pulumi.ComponentResource {
     readonly minikubeProfile?: string;
 
     constructor(name: string, args: TargetClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kfp-protein:cluster:TargetCluster", name, {}, opts);
         const { cluster } = args;
-        const origin = `the kubeconfig ${cluster.kubeconfigPath} (cluster.kubeconfig)`;
+        // Read and check a given kubeconfig before registering anything: a bad one must create nothing.
+        const existing = cluster.minikube?.manage ? undefined : readKubeconfig(cluster);
+        super("kfp-protein:cluster:TargetCluster", name, {}, opts);
 
         if (cluster.minikube?.manage) {
             const m = cluster.minikube;
@@ -50,31 +62,26 @@ export class TargetCluster extends pulumi.ComponentResource {
                 delete: `minikube delete --profile ${shellQuote(m.profile)}`,
                 // minikube cannot resize a running profile: a changed setting recreates it.
                 triggers: [m.profile, m.cpus, m.memory, m.disk, m.kubernetesVersion, m.driver],
-            }, { parent: this });
+            }, childOptions(this, opts));
             const view = new command.local.Command(`${name}-kubeconfig`, {
                 create: `kubectl config view --raw --flatten --minify --context ${shellQuote(m.profile)}`,
                 triggers: [profile.id],
-            }, { parent: this, dependsOn: [profile], additionalSecretOutputs: ["stdout"] });
+            }, childOptions(this, opts, { dependsOn: [profile], additionalSecretOutputs: ["stdout"] }));
             const resolved = view.stdout.apply((text) => minifyKubeconfig(text, m.profile, `minikube profile ${m.profile}'s kubeconfig`));
             this.kubeconfig = pulumi.secret(resolved.kubeconfig);
             this.context = pulumi.output(m.profile);
             this.apiServer = resolved.server;
         } else {
-            if (!fs.existsSync(cluster.kubeconfigPath)) {
-                throw new KubeconfigError(`${origin} does not exist. Fix: pulumi config set cluster.kubeconfig <path>` +
-                    (cluster.minikube ? `, start minikube (minikube start -p ${cluster.minikube.profile}), or let the stack own it: pulumi config set cluster.minikube.manage true` : ""));
-            }
-            const resolved = minifyKubeconfig(fs.readFileSync(cluster.kubeconfigPath, "utf8"), cluster.context, origin);
-            this.kubeconfig = pulumi.secret(resolved.kubeconfig);
-            this.context = pulumi.output(resolved.context);
-            this.apiServer = pulumi.output(resolved.server);
+            this.kubeconfig = pulumi.secret(existing!.kubeconfig);
+            this.context = pulumi.output(existing!.context);
+            this.apiServer = pulumi.output(existing!.server);
         }
 
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: this.kubeconfig,
             context: this.context,
             enableServerSideApply: true,
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         this.registerOutputs({ context: this.context, apiServer: this.apiServer });
     }

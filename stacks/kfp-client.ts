@@ -60,6 +60,7 @@ export const KFP_PATHS = [
   ["GET", `${API}/experiments`],
   ["POST", `${API}/experiments`],
   ["POST", `${API}/runs`],
+  ["GET", `${API}/runs`],
   ["GET", `${API}/runs/{run_id}`],
   ["POST", `${API}/runs/{run_id}:archive`],
   ["DELETE", `${API}/runs/{run_id}`],
@@ -73,9 +74,11 @@ export interface KfpClientOptions {
   requestTimeoutMs?: number;
 }
 
-function nameFilter(name: string): string {
-  return JSON.stringify({ predicates: [{ key: "name", operation: "EQUALS", string_value: name }] });
+/** KFP maps filter key `name` to the Name column of pipelines, versions and experiments; runs use `display_name`. */
+function equalsFilter(key: string, value: string): string {
+  return JSON.stringify({ predicates: [{ key, operation: "EQUALS", string_value: value }] });
 }
+const nameFilter = (name: string): string => equalsFilter("name", name);
 
 /** KFP answers errors as googleRpcStatus `{code, message}`; the kube API proxy as a Status `{message}`. */
 export function errorMessageOf(res: HttpResponse): string {
@@ -109,7 +112,13 @@ export class KfpClient {
   private async call<T>(
     method: string,
     path: string,
-    init: { query?: Record<string, string | undefined>; json?: unknown; multipart?: { field: string; filename: string; content: string } } = {},
+    init: {
+      query?: Record<string, string | undefined>;
+      json?: unknown;
+      multipart?: { field: string; filename: string; content: string };
+      /** For calls that are not safe to repeat blindly (run creation): the caller decides. */
+      noRetry?: boolean;
+    } = {},
   ): Promise<T> {
     let headers: Record<string, string> = {};
     let body: Buffer | undefined;
@@ -134,7 +143,7 @@ export class KfpClient {
           throw new Error(`KFP ${method} ${path} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 200)}`);
         }
       },
-      this.retry,
+      init.noRetry ? { ...this.retry, attempts: 1 } : this.retry,
       this.log,
       this.wait,
     );
@@ -194,8 +203,16 @@ export class KfpClient {
     });
   }
 
+  /** Not retried here: a 502/504 may hide a run that was created; see findRunByDisplayName. */
   createRun(run: CreateRunRequest): Promise<KfpRun> {
-    return this.call("POST", `${API}/runs`, { json: run });
+    return this.call("POST", `${API}/runs`, { json: run, noRetry: true });
+  }
+
+  async findRunByDisplayName(experimentId: string, displayName: string): Promise<KfpRun | undefined> {
+    const res = await this.call<{ runs?: KfpRun[] }>("GET", `${API}/runs`, {
+      query: { experiment_id: experimentId, filter: equalsFilter("display_name", displayName), page_size: "2" },
+    });
+    return (res.runs ?? []).find((r) => r.display_name === displayName);
   }
 
   getRun(runId: string): Promise<KfpRun> {

@@ -30,7 +30,13 @@ function defaultLog(message: string): void {
   void pulumi.log.info(`[KfpApiReady] ${message}`);
 }
 
-export function makeReadyProvider(deps: ReadyProviderDeps = {}): pulumi.dynamic.ResourceProvider<ReadyInputs, ReadyOutputs> {
+export interface ReadyProvider extends pulumi.dynamic.ResourceProvider<ReadyInputs, ReadyOutputs> {
+  diff(id: string, olds: ReadyOutputs, news: ReadyInputs): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: ReadyInputs): Promise<{ id: string; outs: ReadyOutputs }>;
+  update(id: string, olds: ReadyOutputs, news: ReadyInputs): Promise<{ outs: ReadyOutputs }>;
+}
+
+export function makeReadyProvider(deps: ReadyProviderDeps = {}): ReadyProvider {
   const log = deps.log ?? defaultLog;
   const wait = deps.wait ?? sleep;
   const now = deps.now ?? Date.now;

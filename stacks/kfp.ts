@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { K8sObject } from "./k8s-object";
 import { KFP_NAMESPACE } from "./kfp-manifests";
+import { childOptions } from "./child-options";
 
 export interface KubeflowPipelinesArgs {
     /** KFP's platform objects, already rewired and trimmed (see kfp-release.ts). */
@@ -21,7 +22,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
         super("kfp-protein:kfp:KubeflowPipelines", name, {}, opts);
         this.version = args.version;
         this.argoVersion = args.argoVersion;
-        this.resources = new k8s.yaml.v2.ConfigGroup(`${name}-platform`, { objs: args.objects }, { parent: this });
+        this.resources = new k8s.yaml.v2.ConfigGroup(`${name}-platform`, { objs: args.objects }, childOptions(this, opts));
         this.registerOutputs({ namespace: this.namespace, version: this.version, argoVersion: this.argoVersion });
     }
 }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedCredentials } from "./generated-credentials";
 import { ARTIFACT_BUCKET, ARTIFACT_SECRET, ObjectStoreEndpoint } from "./kfp-manifests";
+import { childOptions } from "./child-options";
 
 export interface MinioStoreArgs {
     /** KFP's namespace: MinIO lives beside KFP, where its UI looks for `minio-service`. */
@@ -34,7 +35,7 @@ export class MinioStore extends pulumi.ComponentResource {
         super("kfp-protein:minio:MinioStore", name, {}, opts);
         const ns = args.namespace;
         const labels = { app: "minio", "app.kubernetes.io/part-of": "kfp-protein-stack" };
-        const credentials = new GeneratedCredentials(`${name}-credentials`, { parent: this });
+        const credentials = new GeneratedCredentials(`${name}-credentials`, childOptions(this, opts));
         this.accessKey = credentials.accessKey;
         this.secretKey = credentials.secretKey;
         this.endpoint = minioEndpoint(ns);
@@ -42,17 +43,17 @@ export class MinioStore extends pulumi.ComponentResource {
         const root = new k8s.core.v1.Secret(`${name}-root`, {
             metadata: { name: "minio-root", namespace: ns, labels },
             stringData: { MINIO_ROOT_USER: credentials.accessKey, MINIO_ROOT_PASSWORD: credentials.secretKey },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         new k8s.core.v1.Secret(`${name}-kfp-artifact-secret`, {
             metadata: { name: ARTIFACT_SECRET, namespace: ns, labels },
             stringData: { accesskey: credentials.accessKey, secretkey: credentials.secretKey },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, {
             metadata: { name: "minio-pvc", namespace: ns, labels },
             spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: args.storage } } },
-        }, { parent: this, deleteBeforeReplace: true });
+        }, childOptions(this, opts, { deleteBeforeReplace: true }));
 
         new k8s.apps.v1.Deployment(`${name}-server`, {
             metadata: {
@@ -89,7 +90,7 @@ export class MinioStore extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         new k8s.core.v1.Service(`${name}-service`, {
             metadata: { name: MINIO_SERVICE, namespace: ns, labels },
@@ -101,7 +102,7 @@ export class MinioStore extends pulumi.ComponentResource {
                     { name: "console", port: MINIO_CONSOLE_PORT, targetPort: MINIO_CONSOLE_PORT },
                 ],
             },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         this.consolePortForward = `kubectl -n ${ns} port-forward svc/${MINIO_SERVICE} ${MINIO_CONSOLE_PORT}:${MINIO_CONSOLE_PORT}`;
         this.registerOutputs({ endpoint: this.endpoint, accessKey: this.accessKey, secretKey: this.secretKey });

@@ -4,9 +4,11 @@
  * serialized into state and run in a separate process, so clients are built inside the methods.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { randomBytes } from "crypto";
 import { HttpRequester, KfpAccess, defaultUiBaseUrl, requesterForAccess } from "./kfp-access";
-import { KfpClient, KfpRun, isConflict, isNotFound } from "./kfp-client";
-import { irHash, versionNameFor } from "./ir-hash";
+import { KfpClient, KfpRun, isNotFound } from "./kfp-client";
+import { Ensured, createRunOnce, ensureExperiment, ensurePipeline, ensureVersion, rollbackCreated } from "./kfp-ensure";
+import { irHash } from "./ir-hash";
 import { providerVersionOf } from "./provider-version";
 import { DEFAULT_RETRY, RetryPolicy, sleep } from "./retry";
 import {
@@ -64,77 +66,21 @@ function defaultLog(message: string): void {
   void pulumi.log.info(`[ProteinPipelineRun] ${message}`);
 }
 
-export function makeRunProvider(deps: RunProviderDeps = {}): pulumi.dynamic.ResourceProvider<RunInputs, RunOutputs> {
+/** The provider with its methods required and outputs typed (the tests call them directly). */
+export interface RunProvider extends pulumi.dynamic.ResourceProvider<RunInputs, RunOutputs> {
+  check(olds: RunInputs, news: RunInputs): Promise<pulumi.dynamic.CheckResult<RunInputs>>;
+  diff(id: string, olds: RunOutputs, news: RunInputs): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: RunInputs): Promise<{ id: string; outs: RunOutputs }>;
+  update(id: string, olds: RunOutputs, news: RunInputs): Promise<{ outs: RunOutputs }>;
+  delete(id: string, props: RunOutputs): Promise<void>;
+}
+
+export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
   const log = deps.log ?? defaultLog;
   const wait = deps.wait ?? sleep;
   const now = deps.now ?? Date.now;
   const clientFor = (access: KfpAccess): KfpClient =>
     new KfpClient((deps.requester ?? requesterForAccess)(access), { retry: deps.retry ?? DEFAULT_RETRY, log, wait });
-
-  async function ensurePipeline(client: KfpClient, name: string): Promise<{ id: string; created: boolean }> {
-    const found = await client.findPipelineByName(name);
-    if (found) return { id: found.pipeline_id, created: false };
-    try {
-      const created = await client.createPipeline(name, "Protein MD pipeline, managed by the kfp-protein-stack Pulumi stack");
-      log(`created pipeline "${name}" (${created.pipeline_id})`);
-      return { id: created.pipeline_id, created: true };
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-      const raced = await client.findPipelineByName(name);
-      if (!raced) throw new Error(`KFP says pipeline "${name}" exists (409) but it cannot be listed; check namespace/permissions`);
-      return { id: raced.pipeline_id, created: false };
-    }
-  }
-
-  async function ensureVersion(client: KfpClient, pipelineId: string, ir: string, hash: string): Promise<{ id: string; created: boolean }> {
-    const name = versionNameFor(hash);
-    const found = await client.findPipelineVersionByName(pipelineId, name);
-    if (found) {
-      log(`reusing pipeline version ${name} (${found.pipeline_version_id})`);
-      return { id: found.pipeline_version_id, created: false };
-    }
-    try {
-      const uploaded = await client.uploadPipelineVersion(pipelineId, name, ir, `IR sha256 ${hash}`);
-      log(`uploaded pipeline version ${name} (${uploaded.pipeline_version_id})`);
-      return { id: uploaded.pipeline_version_id, created: true };
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-      const raced = await client.findPipelineVersionByName(pipelineId, name);
-      if (!raced) throw new Error(`KFP says version ${name} exists (409) but it cannot be listed`);
-      return { id: raced.pipeline_version_id, created: false };
-    }
-  }
-
-  async function ensureExperiment(client: KfpClient, name: string): Promise<string> {
-    const found = await client.findExperimentByName(name);
-    if (found) return found.experiment_id;
-    try {
-      return (await client.createExperiment(name, "Runs of the protein MD pipeline")).experiment_id;
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-      const raced = await client.findExperimentByName(name);
-      if (!raced) throw new Error(`KFP says experiment "${name}" exists (409) but it cannot be listed`);
-      return raced.experiment_id;
-    }
-  }
-
-  /** Undo what this attempt created, so a failed create leaves no orphan version/pipeline behind. */
-  async function rollback(client: KfpClient, pipelineId: string, version?: { id: string; created: boolean }, pipelineCreated = false): Promise<string> {
-    const undone: string[] = [];
-    try {
-      if (version?.created) {
-        await client.deletePipelineVersion(pipelineId, version.id);
-        undone.push(`version ${version.id}`);
-      }
-      if (pipelineCreated) {
-        await client.deletePipeline(pipelineId);
-        undone.push(`pipeline ${pipelineId}`);
-      }
-      return undone.length ? ` (removed the ${undone.join(" and ")} it had just created)` : "";
-    } catch (e) {
-      return ` (could not remove what it created: ${(e as Error).message}; delete it in the KFP UI)`;
-    }
-  }
 
   function uiBase(inputs: RunInputs): string {
     return inputs.uiBaseUrl || defaultUiBaseUrl(inputs.access);
@@ -157,29 +103,30 @@ export function makeRunProvider(deps: RunProviderDeps = {}): pulumi.dynamic.Reso
   async function startRun(client: KfpClient, inputs: RunInputs, prior: Owned): Promise<RunOutputs> {
     const hash = irHash(inputs.pipelineIr);
     irPipelineName(inputs.pipelineIr); // fail early on an IR that is not a pipeline spec
-    const pipeline = await ensurePipeline(client, inputs.pipelineName);
-    let version: { id: string; created: boolean } | undefined;
+    const pipeline = await ensurePipeline(client, inputs.pipelineName, log);
+    let version: Ensured | undefined;
     let run: KfpRun;
     let experimentId: string;
     try {
-      version = await ensureVersion(client, pipeline.id, inputs.pipelineIr, hash);
+      version = await ensureVersion(client, pipeline.id, inputs.pipelineIr, hash, log);
       experimentId = await ensureExperiment(client, inputs.experimentName);
-      run = await client.createRun({
-        display_name: runDisplayName(inputs.pipelineName, hash, inputs.rerunToken),
+      const request = {
+        display_name: runDisplayName(inputs.pipelineName, hash, randomBytes(3).toString("hex"), inputs.rerunToken),
         description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}`,
         experiment_id: experimentId,
         pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
         runtime_config: { parameters: inputs.parameters, ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}) },
-      });
+      };
+      run = await createRunOnce(client, request, deps.retry ?? DEFAULT_RETRY, log, wait);
     } catch (e) {
-      const undone = await rollback(client, pipeline.id, version, pipeline.created);
+      const undone = await rollbackCreated(client, pipeline, version);
       throw new Error(`starting the KFP run failed: ${(e as Error).message}${undone}`, { cause: e });
     }
     log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
     const owned: Owned = {
       createdPipelineId: pipeline.created ? pipeline.id : prior.createdPipelineId === pipeline.id ? pipeline.id : undefined,
-      createdVersionIds: unique([...prior.createdVersionIds, ...(version.created ? [version.id] : [])]),
-      runIds: unique([...prior.runIds, run.run_id]),
+      createdVersionIds: unique([...(prior.createdVersionIds ?? []), ...(version.created ? [version.id] : [])]),
+      runIds: unique([...(prior.runIds ?? []), run.run_id]),
     };
     return outputsFor(inputs, hash, { pipelineId: pipeline.id, versionId: version.id, experimentId }, run, owned);
   }
@@ -195,7 +142,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): pulumi.dynamic.Reso
       const summary = line.replace(/ after \d+ s/, "");
       if (summary !== last) log(line);
       last = summary;
-      if (TERMINAL_STATES.has(current.state)) {
+      if (TERMINAL_STATES.includes(current.state)) {
         if (current.state === "SUCCEEDED" || current.state === "SKIPPED") return current;
         throw new RunNotSucceededError(failureMessage(run, outs.kfpNamespace, outs.runUrl), id, current);
       }
@@ -295,7 +242,7 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
-const PROVIDER_MODULES = ["pipeline-run", "kfp-access", "kfp-client", "retry", "multipart", "ir-hash", "run-lifecycle"];
+const PROVIDER_MODULES = ["pipeline-run", "kfp-access", "kfp-client", "kfp-ensure", "retry", "multipart", "ir-hash", "run-lifecycle"];
 
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
 

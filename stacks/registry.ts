@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "./child-options";
 
 export interface InClusterRegistryArgs {
     namespace: string;
@@ -46,13 +47,13 @@ export class InClusterRegistry extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: { name: args.namespace, labels: registryLabels },
-        }, { parent: this });
+        }, childOptions(this, opts));
         const nsName = ns.metadata.name;
 
         const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, {
             metadata: { name: "registry-data", namespace: nsName, labels: registryLabels },
             spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: args.storage } } },
-        }, { parent: this, deleteBeforeReplace: true });
+        }, childOptions(this, opts, { deleteBeforeReplace: true }));
 
         new k8s.apps.v1.Deployment(`${name}-server`, {
             metadata: { name: "registry", namespace: nsName, labels: registryLabels, annotations: timeout },
@@ -80,19 +81,19 @@ export class InClusterRegistry extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         const service = new k8s.core.v1.Service(`${name}-service`, {
             metadata: { name: "registry", namespace: nsName, labels: registryLabels },
             spec: { type: "ClusterIP", selector: registryLabels, ports: [{ name: "http", port: 80, targetPort: REGISTRY_PORT }] },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         const proxyConfig = new k8s.core.v1.ConfigMap(`${name}-proxy-config`, {
             metadata: { name: "registry-proxy", namespace: nsName, labels: proxyLabels },
             data: {
                 "nginx.conf": service.metadata.name.apply((svc) => registryProxyConfig(`${svc}.${args.namespace}.svc.cluster.local:80`, REGISTRY_PORT)),
             },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         new k8s.apps.v1.DaemonSet(`${name}-proxy`, {
             metadata: { name: "registry-proxy", namespace: nsName, labels: proxyLabels, annotations: timeout },
@@ -114,7 +115,7 @@ export class InClusterRegistry extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this });
+        }, childOptions(this, opts));
 
         this.registerOutputs({ address: this.address, namespace: this.namespace });
     }

@@ -21,7 +21,8 @@ function hintFor(status: number): string {
   return "";
 }
 
-const TRANSIENT_NETWORK_CODES = new Set([
+// Arrays, not Sets: dynamic-provider serialization does not reproduce Set/Map contents.
+const TRANSIENT_NETWORK_CODES = [
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
@@ -30,12 +31,12 @@ const TRANSIENT_NETWORK_CODES = new Set([
   "ECONNABORTED",
   "EHOSTUNREACH",
   "ENETUNREACH",
-]);
-const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+];
+const TRANSIENT_STATUSES = [502, 503, 504];
 
 export function isTransient(error: unknown): boolean {
-  if (error instanceof KfpNetworkError) return TRANSIENT_NETWORK_CODES.has(error.code);
-  if (error instanceof KfpApiError) return TRANSIENT_STATUSES.has(error.status);
+  if (error instanceof KfpNetworkError) return TRANSIENT_NETWORK_CODES.includes(error.code);
+  if (error instanceof KfpApiError) return TRANSIENT_STATUSES.includes(error.status);
   return false;
 }
 
@@ -66,7 +67,7 @@ export async function withRetry<T>(
       return await fn();
     } catch (e) {
       if (!isTransient(e) || attempt >= policy.attempts) {
-        if (isTransient(e)) {
+        if (isTransient(e) && attempt > 1) {
           throw new Error(`${what}: still failing after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
         }
         throw e;

@@ -44,7 +44,8 @@ export interface RunOutputs extends Omit<RunInputs, "pipelineIr"> {
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const DEFAULT_PIPELINE_ROOT = "minio://mlpipeline/v2/artifacts";
-export const TERMINAL_STATES = new Set(["SUCCEEDED", "SKIPPED", "FAILED", "CANCELED"]);
+// An array, not a Set: dynamic-provider serialization does not reproduce Set/Map contents.
+export const TERMINAL_STATES: readonly string[] = ["SUCCEEDED", "SKIPPED", "FAILED", "CANCELED"];
 
 function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
@@ -113,8 +114,9 @@ export function artifactRoot(pipelineRoot: string | undefined, irName: string, r
   return `${(pipelineRoot || DEFAULT_PIPELINE_ROOT).replace(/\/+$/, "")}/${irName}/${runId}`;
 }
 
-export function runDisplayName(pipelineName: string, hash: string, rerunToken?: string): string {
-  return `${pipelineName} ${hash.slice(0, 12)}${rerunToken ? ` (${rerunToken})` : ""}`;
+/** Unique per attempt (the nonce) so a run created behind a gateway error can be found by name. */
+export function runDisplayName(pipelineName: string, hash: string, nonce: string, rerunToken?: string): string {
+  return `${pipelineName} ${hash.slice(0, 12)} ${nonce}${rerunToken ? ` (${rerunToken})` : ""}`;
 }
 
 export function tasksIn(run: KfpRun, state: string): KfpTaskDetail[] {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "./child-options";
 
 export interface WorkflowControllerPortPatchArgs {
     namespace: string;
@@ -48,7 +49,7 @@ export class WorkflowControllerPortPatch extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMapPatch(`${name}-configmap`, {
             metadata: metadata("workflow-controller-configmap"),
             data: workflowControllerConfigData(args),
-        }, { parent: this, retainOnDelete: true });
+        }, childOptions(this, opts, { retainOnDelete: true }));
 
         const env = args.disableLeaderElection ? [{ name: "LEADER_ELECTION_DISABLE", value: "true" }] : [];
         new k8s.apps.v1.DeploymentPatch(`${name}-deployment`, {
@@ -65,7 +66,7 @@ export class WorkflowControllerPortPatch extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, { parent: this, retainOnDelete: true, dependsOn: [config] });
+        }, childOptions(this, opts, { retainOnDelete: true, dependsOn: [config] }));
 
         this.registerOutputs({ metricsPort: this.metricsPort });
     }

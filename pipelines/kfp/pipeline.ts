@@ -228,6 +228,9 @@ export class Dag {
     const name = state.uniqueName(`condition-${id}`, true);
     const where = `condition "${name}"`;
     state.checkVisible(condition.left, this.scopeId, where);
+    if (typeof condition.right === "object") {
+      throw new Error(`${where}: the right-hand side must be a constant string, number or boolean`);
+    }
     checkArgument(where, "right-hand side", { kind: "parameter", type: condition.left.type, optional: false }, condition.right);
     if (typeof condition.right === "string" && /['\\]/.test(condition.right)) {
       throw new Error(`${where}: compared string must not contain quotes or backslashes`);
@@ -237,12 +240,20 @@ export class Dag {
   }
 }
 
-export function eq(left: Condition["left"], right: Condition["right"]): Condition {
-  return { left, operator: "==", right };
+type Comparable = "STRING" | "NUMBER_INTEGER" | "NUMBER_DOUBLE" | "BOOLEAN";
+type ConstantOf<T extends Comparable> = T extends "STRING" ? string : T extends "BOOLEAN" ? boolean : number;
+
+/** Builds a condition comparing a parameter with a constant of the same type. */
+export function compare<T extends Comparable>(left: ParamRef<T>, operator: ComparisonOperator, right: ConstantOf<T>): Condition {
+  return { left, operator, right };
 }
 
-export function ne(left: Condition["left"], right: Condition["right"]): Condition {
-  return { left, operator: "!=", right };
+export function eq<T extends Comparable>(left: ParamRef<T>, right: ConstantOf<T>): Condition {
+  return compare(left, "==", right);
+}
+
+export function ne<T extends Comparable>(left: ParamRef<T>, right: ConstantOf<T>): Condition {
+  return compare(left, "!=", right);
 }
 
 export function definePipeline<P extends Record<string, ParameterSpec>>(

@@ -63,6 +63,7 @@ export const presets: Record<PresetName, Record<string, PresetValue>> = { tiny, 
 /** Parameters for the batch pipeline: a preset with `pdb_code` replaced by the list `pdb_codes`. */
 export function batchParameters(preset: PresetName, pdbCodes: string[]): Record<string, PresetValue> {
   if (pdbCodes.length === 0) throw new Error("batchParameters: give at least one PDB code");
-  const { pdb_code: _single, ...rest } = presets[preset];
-  return { ...rest, pdb_codes: [...pdbCodes] };
+  const parameters: Record<string, PresetValue> = { ...presets[preset], pdb_codes: [...pdbCodes] };
+  delete parameters.pdb_code;
+  return parameters;
 }

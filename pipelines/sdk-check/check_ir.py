@@ -125,6 +125,11 @@ def check_producer(where, key, producer, task, tasks, problems):
 
 def check_sdk_roundtrip(path, spec, problems):
     loaded = components.load_component_from_file(str(path))
+    if loaded.name != spec.pipeline_info.name:
+        problems.append(f"the SDK loaded the pipeline as {loaded.name!r}, not {spec.pipeline_info.name!r}")
+    sdk_inputs = set(loaded.component_spec.inputs or {})
+    if sdk_inputs != set(spec.root.input_definitions.parameters):
+        problems.append(f"the SDK sees pipeline inputs {sorted(sdk_inputs)}")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "recompiled.yaml"
         compiler.Compiler().compile(loaded, str(out))

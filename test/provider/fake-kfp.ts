@@ -5,6 +5,7 @@
  * Faults (statuses, delays, connection resets) and run outcomes can be injected.
  */
 import * as http from "http";
+import * as https from "https";
 import { AddressInfo } from "net";
 import { randomUUID } from "crypto";
 import { parse as parseYaml } from "yaml";
@@ -21,6 +22,8 @@ export interface Fault {
   delayMs?: number;
   /** Close the connection without answering. */
   reset?: boolean;
+  /** Handle the request normally, then answer `status` anyway (a gateway error hiding a success). */
+  afterHandling?: boolean;
   /** How many matching requests it affects (default 1). */
   times?: number;
   /** Side effect before the request is handled normally (e.g. another client racing us). */
@@ -35,6 +38,8 @@ export interface FakeKfpOptions {
   /** When set, requests must carry `authorization: Bearer <token>`. */
   bearerToken?: string;
   swagger?: Swagger;
+  /** Serve HTTPS with this certificate; with `ca`, also require a client certificate signed by it. */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
   runOutcome?: RunOutcome;
   /** GETs of a run before it reaches its outcome. */
   pollsToFinish?: number;
@@ -137,15 +142,15 @@ export function runView(r: FakeRun): Rec {
       ...(taskState === "FAILED" ? { error: { code: 2, message: `task ${name} exited with code 1` } } : {}),
     };
   });
-  const { pollsToFinish: _hidden, ...visible } = r.run;
+  const visible = { ...r.run };
+  delete visible.pollsToFinish;
   return { ...visible, state, run_details: { task_details: tasks } };
 }
 
 let cachedSwagger: Swagger | undefined;
 
 export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> {
-  cachedSwagger ??= opts.swagger ? undefined : loadSwagger();
-  const swagger = opts.swagger ?? (cachedSwagger as Swagger);
+  const swagger = opts.swagger ?? (cachedSwagger ??= loadSwagger());
   const prefix = (opts.pathPrefix ?? "").replace(/\/+$/, "");
   const state: FakeKfpState = {
     pipelines: new Map(),
@@ -233,8 +238,15 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
         return state.experiments.get(p.experiment_id) ?? notFound(`experiment ${p.experiment_id}`);
       case "POST /runs":
         return createRun(body as Rec);
-      case "GET /runs":
-        return { runs: [...state.runs.values()].map(runView), total_size: state.runs.size };
+      case "GET /runs": {
+        const filter = JSON.parse(query.get("filter") ?? "{}") as { predicates?: { key?: string; string_value?: string }[] };
+        const byName = (filter.predicates ?? []).find((x) => x.key === "display_name" || x.key === "name")?.string_value;
+        const experimentId = query.get("experiment_id");
+        const list = [...state.runs.values()]
+          .filter((r) => (byName === undefined || r.run.display_name === byName) && (!experimentId || r.run.experiment_id === experimentId))
+          .map(runView);
+        return { runs: list, total_size: list.length };
+      }
       case "GET /runs/{run_id}":
         return runView(pollRun(p.run_id));
       case "POST /runs/{run_id}:archive":
@@ -328,11 +340,14 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
     return f;
   }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => void serve(req, res, Buffer.concat(chunks)));
-  });
+  };
+  const server = opts.tls
+    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: !!opts.tls.ca, rejectUnauthorized: !!opts.tls.ca }, onRequest)
+    : http.createServer(onRequest);
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): Promise<void> {
     const method = req.method ?? "GET";
@@ -370,7 +385,7 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
       req.socket.destroy();
       return;
     }
-    if (fault?.status) {
+    if (fault?.status && !fault.afterHandling) {
       record.status = fault.status;
       return error(fault.status, fault.message ?? `injected HTTP ${fault.status}`);
     }
@@ -392,7 +407,9 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
       return reply(status, { code: GRPC_CODE[status], message: `invalid request: ${errors.join("; ")}`, details: [] }, match);
     }
     try {
-      reply(200, handle(method, path, url.searchParams, json, form ?? {}, match), match);
+      const answer = handle(method, path, url.searchParams, json, form ?? {}, match);
+      if (fault?.status) return reply(fault.status, { code: GRPC_CODE[fault.status] ?? 2, message: fault.message ?? `injected HTTP ${fault.status}`, details: [] });
+      reply(200, answer, match);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;
       reply(status, { code: GRPC_CODE[status] ?? 2, message: (e as Error).message, details: [] }, match);
@@ -405,7 +422,7 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://${address.address}:${address.port}${prefix}`,
+    url: `${opts.tls ? "https" : "http"}://${address.address}:${address.port}${prefix}`,
     state,
     injectFault: (fault) => state.faults.push({ times: 1, ...fault }),
     close: () =>

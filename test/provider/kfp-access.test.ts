@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { connectionFor, defaultUiBaseUrl, kubeCredentials, requesterForAccess, KfpAccess } from "../../stacks/kfp-access";
 import { KfpClient } from "../../stacks/kfp-client";
 import { startFakeKfp } from "./fake-kfp";
@@ -99,6 +101,37 @@ describe("connections", () => {
       const bad = new KfpClient(requesterForAccess({ ...access, kubeconfig: kubeconfig(server, " {token: wrong}") }), { retry: FAST_RETRY });
       await expect(bad.healthz()).rejects.toThrow("answered HTTP 401: Unauthorized (check the kubeconfig user's or bearer token's permissions)");
       expect(fake.state.requests.map((r) => r.path)).toEqual(["/apis/v2beta1/healthz", "/apis/v2beta1/healthz"]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("kube proxy over HTTPS", () => {
+  const fixture = (name: string): Buffer => fs.readFileSync(path.join(__dirname, "fixtures", "tls", name));
+  const prefix = "/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy";
+
+  function proxyAccess(server: string, user: string, cluster: string): KfpAccess {
+    return { kind: "kubeProxy", kubeconfig: kubeconfig(server, user, cluster), namespace: "kubeflow", service: "ml-pipeline", port: 8888 };
+  }
+
+  test("verifies the server against certificate-authority-data and presents the client certificate", async () => {
+    const fake = await startFakeKfp({ pathPrefix: prefix, tls: { cert: fixture("server.crt"), key: fixture("server.key"), ca: fixture("ca.crt") } });
+    try {
+      const server = fake.url.slice(0, -prefix.length);
+      const user = `\n    client-certificate-data: ${fixture("client.crt").toString("base64")}\n    client-key-data: ${fixture("client.key").toString("base64")}`;
+      const ca = `    certificate-authority-data: ${fixture("ca.crt").toString("base64")}`;
+      const withCert = new KfpClient(requesterForAccess(proxyAccess(server, user, ca)), { retry: FAST_RETRY });
+      await expect(withCert.healthz()).resolves.toEqual({ multi_user: false, pipeline_store: "database" });
+
+      const noClientCert = new KfpClient(requesterForAccess(proxyAccess(server, " {token: t}", ca)), { retry: { ...FAST_RETRY, attempts: 1 } });
+      await expect(noClientCert.healthz()).rejects.toThrow(/certificate required/);
+
+      const unknownCa = new KfpClient(requesterForAccess(proxyAccess(server, user, "")), { retry: { ...FAST_RETRY, attempts: 1 } });
+      await expect(unknownCa.healthz()).rejects.toThrow(/self[- ]signed|unable to verify|local issuer/);
+
+      const insecure = new KfpClient(requesterForAccess(proxyAccess(server, user, "    insecure-skip-tls-verify: true")), { retry: FAST_RETRY });
+      await expect(insecure.healthz()).resolves.toBeDefined();
     } finally {
       await fake.close();
     }

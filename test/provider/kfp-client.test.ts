@@ -51,6 +51,8 @@ describe("KfpClient against the swagger-validating fake", () => {
       runtime_config: { parameters: { pdb_code: "1aki", list: [1, 2] } },
     });
     expect((await c.getRun(run.run_id)).state).toBe("RUNNING");
+    expect((await c.findRunByDisplayName(e.experiment_id, "r"))?.run_id).toBe(run.run_id);
+    expect(await c.findRunByDisplayName(e.experiment_id, "other")).toBeUndefined();
     await c.archiveRun(run.run_id);
     expect(fake.state.runs.get(run.run_id)?.run.storage_state).toBe("ARCHIVED");
     await c.deleteRun(run.run_id);
@@ -79,6 +81,13 @@ describe("KfpClient against the swagger-validating fake", () => {
     expect(fake.state.requests.map((r) => r.status)).toEqual([503, 502, 200]);
     expect(retries).toHaveLength(2);
     expect(retries[0]).toContain("no endpoints available for service");
+  });
+
+  test("run creation is never retried blindly by the client, even on 503", async () => {
+    fake.injectFault({ method: "POST", path: "/runs", status: 503 });
+    const req = { display_name: "r", pipeline_version_reference: { pipeline_id: "p", pipeline_version_id: "v" }, runtime_config: { parameters: {} } };
+    await expect(client().createRun(req)).rejects.toThrow(/HTTP 503/);
+    expect(fake.state.requests).toHaveLength(1);
   });
 
   test("4xx and 500 are never retried and carry KFP's own message", async () => {

@@ -13,14 +13,7 @@ async function start(opts: FakeKfpOptions = {}): Promise<void> {
 }
 
 function provider() {
-  const p = makeRunProvider({ retry: FAST_RETRY, poll: FAST_POLL, log: (m) => logs.push(m) });
-  return {
-    check: p.check!,
-    diff: p.diff!,
-    create: p.create,
-    update: p.update!,
-    delete: p.delete!,
-  };
+  return makeRunProvider({ retry: FAST_RETRY, poll: FAST_POLL, log: (m) => logs.push(m) });
 }
 
 beforeEach(() => {
@@ -151,6 +144,25 @@ describe("ProteinPipelineRun provider: create", () => {
   });
 });
 
+describe("ProteinPipelineRun provider: run creation behind gateway errors", () => {
+  test("a 504 that hid a successful creation does not start a second run", async () => {
+    await start();
+    fake.injectFault({ method: "POST", path: /^\/apis\/v2beta1\/runs$/, status: 504, afterHandling: true });
+    const { outs } = await provider().create(runInputs(fake.url));
+    expect(fake.state.runs.size).toBe(1);
+    expect(outs.runId).toBe([...fake.state.runs.keys()][0]);
+    expect(logs.some((l) => l.includes("but the run exists"))).toBe(true);
+  });
+
+  test("a 503 before anything was created is retried and creates exactly one run", async () => {
+    await start();
+    fake.injectFault({ method: "POST", path: /^\/apis\/v2beta1\/runs$/, status: 503 });
+    await provider().create(runInputs(fake.url));
+    expect(fake.state.runs.size).toBe(1);
+    expect(fake.state.requests.filter((r) => r.method === "POST" && r.path === "/apis/v2beta1/runs").map((r) => r.status)).toEqual([503, 200]);
+  });
+});
+
 describe("ProteinPipelineRun provider: check, diff, update", () => {
   let olds: RunOutputs;
   let inputs: RunInputs;
@@ -191,27 +203,27 @@ describe("ProteinPipelineRun provider: check, diff, update", () => {
 
   test("a parameter change starts a new run on the same version and keeps track of both runs", async () => {
     const { outs } = await provider().update(olds.runId, olds, { ...inputs, parameters: { pdb_code: "2lzm", steps: 500 } });
-    expect(outs!.runId).not.toBe(olds.runId);
-    expect(outs!.versionId).toBe(olds.versionId);
-    expect(outs!.runIds).toEqual([olds.runId, outs!.runId]);
-    expect(outs!.createdPipelineId).toBe(olds.createdPipelineId);
+    expect(outs.runId).not.toBe(olds.runId);
+    expect(outs.versionId).toBe(olds.versionId);
+    expect(outs.runIds).toEqual([olds.runId, outs.runId]);
+    expect(outs.createdPipelineId).toBe(olds.createdPipelineId);
     expect(fake.state.runs.size).toBe(2);
   });
 
   test("a new IR uploads a new version; a rerun token alone reuses the version", async () => {
-    const v2 = (await provider().update(olds.runId, olds, { ...inputs, pipelineIr: sampleIr("v2") })).outs!;
+    const v2 = (await provider().update(olds.runId, olds, { ...inputs, pipelineIr: sampleIr("v2") })).outs;
     expect(v2.versionId).not.toBe(olds.versionId);
     expect(v2.createdVersionIds).toEqual([olds.versionId, v2.versionId]);
-    const rerun = (await provider().update(olds.runId, v2, { ...inputs, pipelineIr: sampleIr("v2"), rerunToken: "again" })).outs!;
+    const rerun = (await provider().update(olds.runId, v2, { ...inputs, pipelineIr: sampleIr("v2"), rerunToken: "again" })).outs;
     expect(rerun.versionId).toBe(v2.versionId);
     expect(rerun.runIds).toHaveLength(3);
-    expect(fake.state.runs.get(rerun.runId)?.run.display_name).toMatch(/\(again\)$/);
+    expect(fake.state.runs.get(rerun.runId)?.run.display_name).toMatch(/^protein-md [0-9a-f]{12} [0-9a-f]{6} \(again\)$/);
   });
 
   test("a provider-version change updates without a new run", async () => {
     const { outs } = await provider().update(olds.runId, olds, { ...inputs, providerVersion: "next" });
-    expect(outs!.runId).toBe(olds.runId);
-    expect(outs!.providerVersion).toBe("next");
+    expect(outs.runId).toBe(olds.runId);
+    expect(outs.providerVersion).toBe("next");
     expect(fake.state.runs.size).toBe(1);
   });
 });
@@ -221,7 +233,7 @@ describe("ProteinPipelineRun provider: delete", () => {
     await start();
     const inputs = runInputs(fake.url);
     const first = (await provider().create(inputs)).outs;
-    const second = (await provider().update(first.runId, first, { ...inputs, pipelineIr: sampleIr("v2") })).outs!;
+    const second = (await provider().update(first.runId, first, { ...inputs, pipelineIr: sampleIr("v2") })).outs;
     await provider().delete(first.runId, second);
     expect([...fake.state.runs.values()].map((r) => r.run.storage_state)).toEqual(["ARCHIVED", "ARCHIVED"]);
     expect(fake.state.versions.size).toBe(0);

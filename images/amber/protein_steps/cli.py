@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import warnings
 from typing import Callable, Sequence
 
 from .errors import StepError
@@ -23,15 +25,23 @@ def pdb_code(value: str) -> str:
     return value.lower()
 
 
+def _integer(value: str) -> int:
+    """KFP may render an integer parameter as `50` or `50.0`; both mean 50."""
+    number = float(value)
+    if not number.is_integer():
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {value}")
+    return int(number)
+
+
 def non_negative_int(value: str) -> int:
-    number = int(value)
+    number = _integer(value)
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
     return number
 
 
 def positive_int(value: str) -> int:
-    number = int(value)
+    number = _integer(value)
     if number <= 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
     return number
@@ -174,10 +184,20 @@ def load_step(name: str) -> Callable[[argparse.Namespace], None]:
     return getattr(importlib.import_module(module_name), function_name)
 
 
+def absolutize_paths(args: argparse.Namespace) -> None:
+    """Steps work inside a scratch dir, so relative artifact paths are resolved against the caller's cwd."""
+    for name, value in vars(args).items():
+        if name.startswith(("input_", "output_")) and isinstance(value, str):
+            setattr(args, name, os.path.abspath(value))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.parse_only:
         return 0
+    absolutize_paths(args)
+    # biobb warns about every optional output it did not find; the step checks its outputs itself.
+    warnings.filterwarnings("ignore", category=UserWarning, module="biobb_common")
     try:
         load_step(args.step)(args)
     except StepError as error:
@@ -186,3 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(error.log_tail, file=sys.stderr)
         return 1
     return 0
+
+
+def main_exit() -> None:
+    """Console-script entry point (`protein-step`)."""
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Self-contained HTML plots: matplotlib renders SVG that is inlined, so nothing loads from a network
+(the KFP UI shows HTML artifacts in a sandboxed iframe, often without internet)."""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Sequence
+
+
+def line_chart_svg(x: Sequence[float], series: dict[str, Sequence[float]], x_label: str, title: str) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes_list = plt.subplots(len(series), 1, figsize=(8, 2.8 * len(series)), squeeze=False)
+    try:
+        for axes, (name, values) in zip((row[0] for row in axes_list), series.items()):
+            axes.plot(list(x), list(values), linewidth=1.2)
+            axes.set_ylabel(name)
+            axes.grid(alpha=0.3)
+        axes_list[-1][0].set_xlabel(x_label)
+        figure.suptitle(title)
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg")
+    finally:
+        plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG is inlined in HTML
+
+
+def html_page(title: str, svg: str, summary: dict[str, float]) -> str:
+    rows = "".join(
+        f"<tr><th>{html.escape(name)}</th><td>{value:.6g}</td></tr>" for name, value in sorted(summary.items())
+    )
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title>"
+        "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
+        "th,td{border:1px solid #ccc;padding:2px 8px;text-align:left}</style>"
+        f"</head><body><h1>{html.escape(title)}</h1>{svg}<table>{rows}</table></body></html>\n"
+    )
+
+
+def data_table(x_name: str, x: Sequence[float], series: dict[str, Sequence[float]]) -> str:
+    """Whitespace-separated columns with a `#` header, the format cpptraj and gnuplot read."""
+    names = [x_name, *series]
+    lines = ["#" + " ".join(f"{name:>14}" for name in names)]
+    for index, x_value in enumerate(x):
+        values = [x_value, *(column[index] for column in series.values())]
+        lines.append(" " + " ".join(f"{value:14.6f}" for value in values))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,34 @@
+"""Publish an analysis result the same way for every plotting step: data table, HTML plot, metrics."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Sequence
+
+from .errors import StepError
+from .files import write_text
+from .kfp_io import write_metrics
+from .plots import data_table, html_page, line_chart_svg
+
+
+def publish(
+    args: argparse.Namespace,
+    x_name: str,
+    x: Sequence[float],
+    columns: dict[str, Sequence[float]],
+    metrics: dict[str, float],
+) -> None:
+    for name, values in columns.items():
+        if not values:
+            raise StepError(f"no {name} values to plot: the input holds no frames or steps")
+        if not all(math.isfinite(v) for v in values):
+            raise StepError(f"{name} contains NaN or infinite values: the upstream simulation blew up")
+    write_text(args.output_dat, data_table(x_name, x, columns))
+    svg = line_chart_svg(x, columns, x_name, args.title)
+    write_text(args.output_html, html_page(args.title, svg, metrics))
+    write_metrics(args.executor_input, metrics, args.output_metrics)
+
+
+def mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)

@@ -1,0 +1,68 @@
+"""sander-mdrun: minimisation or MD through biobb_amber's sander_mdrun block."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..errors import StepError
+from ..files import deliver, scratch_dir, stage
+from ..mdin import MdSettings, prmtop_is_periodic, sander_properties
+from ..mdout import parse_log, series
+from ..tools import biobb_properties, run_biobb
+
+
+def sander_mdrun(args: argparse.Namespace) -> None:
+    from biobb_amber.sander.sander_mdrun import sander_mdrun as block
+
+    with scratch_dir("sander-mdrun") as scratch:
+        top = stage(args.input_top, "--input-top", scratch, "input.parmtop")
+        crd = stage(args.input_crd, "--input-crd", scratch, "input.rst")
+        settings = MdSettings(
+            simulation_type=args.simulation_type,
+            steps=args.steps,
+            restraint_mask=args.restraint_mask,
+            restraint_weight=args.restraint_weight,
+            temperature=args.temperature,
+            traj_interval=args.traj_interval,
+            periodic=prmtop_is_periodic((scratch / "input.parmtop").read_text(errors="replace")),
+        )
+        rst, traj, log = scratch / "output.rst", scratch / "output.nc", scratch / "output.log"
+        properties = biobb_properties(scratch, **sander_properties(settings))
+        restrained = {"input_ref_path": crd} if settings.restraint_mask.strip() else {}
+        run_biobb(
+            f"sander ({settings.simulation_type})",
+            lambda: block(
+                input_top_path=top,
+                input_crd_path=crd,
+                output_rst_path=str(rst),
+                output_traj_path=str(traj),
+                output_log_path=str(log),
+                properties=properties,
+                **restrained,
+            ),
+            scratch,
+            tool_log=log,
+            expected=(rst, log),
+        )
+        _check_energies(log, settings.simulation_type)
+        deliver(rst, args.output_rst, "restart file")
+        deliver(log, args.output_log, "sander log")
+        if traj.is_file() and traj.stat().st_size > 0:
+            deliver(traj, args.output_traj, "trajectory")
+        elif settings.simulation_type != "minimization" and settings.traj_interval > 0:
+            raise StepError("sander wrote no trajectory although --traj-interval > 0")
+        else:  # KFP needs every declared output file; no frames were asked for.
+            deliver(traj if traj.exists() else _empty(scratch), args.output_traj, "trajectory", allow_empty=True)
+
+
+def _check_energies(log, simulation_type: str) -> None:
+    """sander can finish 'successfully' with NaN energies; fail the step instead of passing them on."""
+    kind = "minout" if simulation_type == "minimization" else "mdout"
+    term = "ENERGY" if kind == "minout" else "EPTOT"
+    series(parse_log(kind, log.read_text(errors="replace")), [term], f"the sander log ({simulation_type})")
+
+
+def _empty(scratch):
+    path = scratch / "empty.nc"
+    path.touch()
+    return path

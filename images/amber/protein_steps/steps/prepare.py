@@ -1,0 +1,120 @@
+"""Structure preparation with biobb_amber blocks: pdb4amber, tleap (topology, solvation, ions), ambpdb.
+
+KFP artifact paths have no extension and biobb checks extensions, so inputs are staged into a
+scratch dir under conventional names and results are copied back to KFP's paths.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ..files import deliver, scratch_dir, stage
+from ..tools import biobb_properties, run_biobb
+
+def run_pdb4amber(args: argparse.Namespace) -> None:
+    from biobb_amber.pdb4amber.pdb4amber_run import pdb4amber_run
+
+    with scratch_dir("pdb4amber") as scratch:
+        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
+        result = scratch / "output.pdb"
+        properties = biobb_properties(scratch)
+        run_biobb(
+            "pdb4amber",
+            lambda: pdb4amber_run(input_pdb_path=source, output_pdb_path=str(result), properties=properties),
+            scratch,
+            expected=(result,),
+        )
+        deliver(result, args.output_pdb, "cleaned PDB")
+
+
+def _deliver_leap_outputs(args: argparse.Namespace, scratch) -> None:
+    deliver(scratch / "out.parmtop", args.output_top, "topology")
+    deliver(scratch / "out.inpcrd", args.output_crd, "coordinates")
+    deliver(scratch / "out.pdb", args.output_pdb, "PDB")
+
+
+LEAP_OUTPUTS = ("out.pdb", "out.parmtop", "out.inpcrd")
+
+
+def _leap_paths(scratch) -> dict[str, str]:
+    pdb, top, crd = (str(scratch / name) for name in LEAP_OUTPUTS)
+    return {"output_pdb_path": pdb, "output_top_path": top, "output_crd_path": crd}
+
+
+def _leap_expected(scratch) -> tuple:
+    return tuple(scratch / name for name in LEAP_OUTPUTS)
+
+
+def leap_gen_top(args: argparse.Namespace) -> None:
+    from biobb_amber.leap.leap_gen_top import leap_gen_top as block
+
+    with scratch_dir("leap-gen-top") as scratch:
+        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
+        properties = biobb_properties(scratch, forcefield=args.forcefield)
+        run_biobb(
+            "tleap (topology)",
+            lambda: block(input_pdb_path=source, properties=properties, **_leap_paths(scratch)),
+            scratch,
+            expected=_leap_expected(scratch),
+        )
+        _deliver_leap_outputs(args, scratch)
+
+
+def _box_properties(args: argparse.Namespace) -> dict:
+    return {"forcefield": args.forcefield, "water_type": args.water_model, "box_type": args.box_type}
+
+
+def leap_solvate(args: argparse.Namespace) -> None:
+    from biobb_amber.leap.leap_solvate import leap_solvate as block
+
+    with scratch_dir("leap-solvate") as scratch:
+        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
+        properties = biobb_properties(scratch, **_box_properties(args), distance_to_molecule=str(args.box_distance))
+        run_biobb(
+            "tleap (solvate)",
+            lambda: block(input_pdb_path=source, properties=properties, **_leap_paths(scratch)),
+            scratch,
+            expected=_leap_expected(scratch),
+        )
+        _deliver_leap_outputs(args, scratch)
+
+
+def leap_add_ions(args: argparse.Namespace) -> None:
+    """Ions into the solvated structure; the box comes from the input PDB's OCTBOX/CRYST1 record
+    (biobb reads it there), so --box-distance is accepted for symmetry with leap-solvate but unused."""
+    from biobb_amber.leap.leap_add_ions import leap_add_ions as block
+
+    with scratch_dir("leap-add-ions") as scratch:
+        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
+        properties = biobb_properties(
+            scratch,
+            **_box_properties(args),
+            neutralise=True,
+            ionic_concentration=args.ionic_concentration,
+            positive_ions_type=args.positive_ion,
+            negative_ions_type=args.negative_ion,
+        )
+        run_biobb(
+            "tleap (add ions)",
+            lambda: block(input_pdb_path=source, properties=properties, **_leap_paths(scratch)),
+            scratch,
+            expected=_leap_expected(scratch),
+        )
+        _deliver_leap_outputs(args, scratch)
+
+
+def amber_to_pdb(args: argparse.Namespace) -> None:
+    from biobb_amber.ambpdb.amber_to_pdb import amber_to_pdb as block
+
+    with scratch_dir("amber-to-pdb") as scratch:
+        top = stage(args.input_top, "--input-top", scratch, "input.parmtop")
+        crd = stage(args.input_crd, "--input-crd", scratch, "input.rst")
+        result = scratch / "output.pdb"
+        properties = biobb_properties(scratch)
+        run_biobb(
+            "ambpdb",
+            lambda: block(input_top_path=top, input_crd_path=crd, output_pdb_path=str(result), properties=properties),
+            scratch,
+            expected=(result,),
+        )
+        deliver(result, args.output_pdb, "PDB")

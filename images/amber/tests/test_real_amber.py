@@ -1,0 +1,160 @@
+"""Every step run for real through the CLI with AmberTools and biobb, on a small real system: the
+6-residue peptide (chain C) of PDB entry 4E43, solvated in a small box so sander takes seconds.
+Needs the venv of images/amber/ci.sh (AMBERHOME set, AmberTools on PATH); nothing is skipped."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import AMBER_DIR, DATA
+
+SOLUTE = "!:WAT,Cl-,Na+"
+
+
+def run(*argv: str, ok: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "protein_steps", *argv], cwd=AMBER_DIR,
+                            capture_output=True, text=True, check=False)
+    if ok:
+        assert result.returncode == 0, f"{argv[0]} failed:\n{result.stderr[-3000:]}"
+    return result
+
+
+def executor_input(directory: Path) -> str:
+    metrics = {"artifacts": [{"name": "output_metrics", "type": {"schemaTitle": "system.Metrics"},
+                              "uri": "file:///m", "metadata": {}}]}
+    return json.dumps({"outputs": {"artifacts": {"output_metrics": metrics},
+                                   "outputFile": str(directory / "executor_output.json")}})
+
+
+def plot_flags(directory: Path) -> list[str]:
+    return ["--executor-input", executor_input(directory), "--output-dat", str(directory / "dat"),
+            "--output-html", str(directory / "html"), "--output-metrics", str(directory / "metrics")]
+
+
+def reported_metrics(directory: Path) -> dict:
+    output = json.loads((directory / "executor_output.json").read_text())
+    return output["artifacts"]["output_metrics"]["artifacts"][0]["metadata"]
+
+
+def sander(out: Path, kind: str, steps: int, top: Path, crd: Path, mask: str = SOLUTE, traj: int = 0):
+    run("sander-mdrun", "--simulation-type", kind, "--steps", str(steps), "--restraint-mask", mask,
+        "--restraint-weight", "10", "--temperature", "300", "--traj-interval", str(traj),
+        "--input-top", str(top), "--input-crd", str(crd), "--output-rst", str(out / "rst"),
+        "--output-traj", str(out / "traj"), "--output-log", str(out / "log"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory) -> Path:
+    """Runs the pipeline's steps in order once; the tests below inspect the outputs."""
+    root = tmp_path_factory.mktemp("chain")
+    peptide = root / "peptide.pdb"
+    atoms = [line for line in (DATA / "4e43.pdb").read_text().splitlines()
+             if line.startswith("ATOM") and line[21] == "C"]
+    peptide.write_text("\n".join(atoms) + "\nEND\n")
+
+    run("pdb4amber", "--input-pdb", str(peptide), "--output-pdb", str(root / "p4a/pdb"))
+    run("leap-gen-top", "--forcefield", "protein.ff14SB", "--input-pdb", str(root / "p4a/pdb"),
+        "--output-top", str(root / "top/top"), "--output-crd", str(root / "top/crd"), "--output-pdb", str(root / "top/pdb"))
+    sander(root / "minvac", "minimization", 50, root / "top/top", root / "top/crd", mask=":*&!@H=")
+    run("energy-plot", "--log-kind", "minout", "--terms", "ENERGY", "--title", "Vacuum minimisation",
+        "--input-log", str(root / "minvac/log"), *plot_flags(root / "plotmin"))
+    run("amber-to-pdb", "--input-top", str(root / "top/top"), "--input-crd", str(root / "minvac/rst"),
+        "--output-pdb", str(root / "a2p/pdb"))
+    box = ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type", "truncated_octahedron",
+           "--box-distance", "6.0"]
+    run("leap-solvate", *box, "--input-pdb", str(root / "a2p/pdb"), "--output-top", str(root / "solv/top"),
+        "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
+    run("leap-add-ions", *box, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
+        "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
+        "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
+    top = root / "ions/top"
+    sander(root / "min", "minimization", 30, top, root / "ions/crd")
+    sander(root / "heat", "heat", 20, top, root / "min/rst")
+    run("energy-plot", "--log-kind", "mdout", "--terms", "TEMP", "--title", "Heating",
+        "--input-log", str(root / "heat/log"), *plot_flags(root / "plotheat"))
+    sander(root / "npt", "npt", 20, top, root / "heat/rst", traj=5)
+    run("energy-plot", "--log-kind", "mdout", "--terms", "PRES,DENSITY", "--title", "NPT",
+        "--input-log", str(root / "npt/log"), *plot_flags(root / "plotnpt"))
+    sander(root / "free", "free", 20, top, root / "npt/rst", mask="", traj=5)
+    run("cpptraj-image", "--mask", "solute", "--input-top", str(top), "--input-traj", str(root / "free/traj"),
+        "--output-traj", str(root / "image/traj"))
+    for reference in ("first", "experimental"):
+        run("cpptraj-rms", "--mask", "backbone", "--reference", reference, "--title", f"RMSD vs {reference}",
+            "--input-top", str(top), "--input-traj", str(root / "image/traj"), "--input-ref-pdb", str(peptide),
+            *plot_flags(root / f"rms-{reference}"))
+    run("cpptraj-rgyr", "--mask", "backbone", "--title", "Radius of gyration", "--input-top", str(top),
+        "--input-traj", str(root / "free/traj"), *plot_flags(root / "rgyr"))
+    return root
+
+
+def test_structure_preparation_builds_a_solvated_neutral_box(chain):
+    assert "ATOM" in (chain / "p4a/pdb").read_text()
+    solvated = (chain / "ions/top").read_text()
+    assert "WAT" in solvated and "%FLAG BOX_DIMENSIONS" in solvated
+    assert "%FLAG BOX_DIMENSIONS" not in (chain / "top/top").read_text()  # vacuum topology has no box
+    residues = (chain / "ions/pdb").read_text()
+    assert re.search(r"(Na\+|Cl-)", residues), "leap-add-ions added no ions"
+
+
+def test_minimisation_and_md_write_restart_log_and_trajectory(chain):
+    for stage in ("minvac", "min", "heat", "npt", "free"):
+        assert (chain / stage / "rst").stat().st_size > 0
+        assert "FINAL RESULTS" in (chain / stage / "log").read_text() or "A V E R A G E S" in (chain / stage / "log").read_text()
+    assert (chain / "minvac/traj").stat().st_size == 0  # no frames were asked for
+    assert (chain / "npt/traj").read_bytes()[:3] == b"CDF"  # NetCDF trajectory
+    assert (chain / "image/traj").stat().st_size > 0
+
+
+def test_energy_plots_report_metrics_through_the_executor_output(chain):
+    assert reported_metrics(chain / "plotmin")["final_energy"] < 0
+    heat = reported_metrics(chain / "plotheat")["mean_temp"]
+    assert 0 < heat < 400
+    npt = reported_metrics(chain / "plotnpt")
+    assert set(npt) == {"mean_pres", "mean_density"} and 0.5 < npt["mean_density"] < 1.5
+    page = (chain / "plotnpt/html").read_text()
+    assert page.count("<svg") == 1 and "<script" not in page
+
+
+def test_rmsd_and_radius_of_gyration(chain):
+    first = (chain / "rms-first/dat").read_text().splitlines()
+    values = [float(line.split()[1]) for line in first[1:]]
+    assert len(values) == 4 and values[0] == pytest.approx(0.0, abs=1e-3)  # frame 1 vs itself
+    experimental = reported_metrics(chain / "rms-experimental")["mean_rmsd"]
+    assert 0 < experimental < 5  # angstrom, against the crystal structure
+    assert 3 < reported_metrics(chain / "rgyr")["mean_rgyr"] < 15
+    assert "<svg" in (chain / "rgyr/html").read_text()
+
+
+def test_ambertools_failure_reports_the_tail_of_its_log(chain, tmp_path):
+    """Coordinates of another system: sander stops, and its own error message reaches stderr."""
+    result = run("sander-mdrun", "--simulation-type", "minimization", "--steps", "5", "--restraint-mask", "",
+                 "--restraint-weight", "0", "--temperature", "300", "--traj-interval", "0",
+                 "--input-top", str(chain / "ions/top"), "--input-crd", str(chain / "top/crd"),
+                 "--output-rst", str(tmp_path / "r"), "--output-traj", str(tmp_path / "t"),
+                 "--output-log", str(tmp_path / "l"), ok=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("protein-step sander-mdrun: sander (minimization) failed")
+    assert len(result.stderr.splitlines()) > 1  # the log tail follows the one-line message
+    assert not (tmp_path / "r").exists()
+
+
+def test_unknown_force_field_is_reported(tmp_path, chain):
+    result = run("leap-gen-top", "--forcefield", "protein.ff99NOPE", "--input-pdb", str(chain / "p4a/pdb"),
+                 "--output-top", str(tmp_path / "t"), "--output-crd", str(tmp_path / "c"),
+                 "--output-pdb", str(tmp_path / "p"), ok=False)
+    assert result.returncode == 1
+    assert "protein.ff99NOPE" in result.stderr
+
+
+def test_nan_energies_in_a_log_fail_the_plot(chain, tmp_path):
+    log = (chain / "heat/log").read_text()
+    broken = re.sub(r"TEMP\(K\) =\s+[\d.]+", "TEMP(K) =      NaN", log, count=2)
+    (tmp_path / "log").write_text(broken)
+    result = run("energy-plot", "--log-kind", "mdout", "--terms", "TEMP", "--title", "t",
+                 "--input-log", str(tmp_path / "log"), *plot_flags(tmp_path / "o"), ok=False)
+    assert result.returncode == 1 and "NaN or overflowing TEMP" in result.stderr

@@ -1,0 +1,55 @@
+/** The integration tier's result line and its pass criteria: pure, unit-tested in summary.test.ts. */
+
+export interface Measurements {
+    upSeconds: number;
+    noopSeconds: number;
+    destroySeconds: number;
+    kubectlApplySeconds: number;
+    kubectlDeleteSeconds: number;
+    changesOnNoop: number;
+    leftover: number;
+}
+
+/** `up` may take at most this multiple of the kubectl apply + wait baseline on the same objects. */
+export const MAX_UP_TO_BASELINE_RATIO = 1.3;
+
+const seconds = (s: number): string => s.toFixed(1);
+
+/** The exact last line of a run. */
+export function summaryLine(m: Measurements): string {
+    return (
+        `integration: up=${seconds(m.upSeconds)} noop=${seconds(m.noopSeconds)} destroy=${seconds(m.destroySeconds)} ` +
+        `kubectl_apply=${seconds(m.kubectlApplySeconds)} kubectl_delete=${seconds(m.kubectlDeleteSeconds)} ` +
+        `changes_on_noop=${m.changesOnNoop} leftover=${m.leftover}`
+    );
+}
+
+/** Every criterion the run failed, each naming what was measured against what was required. */
+export function failedCriteria(m: Measurements): string[] {
+    const failures: string[] = [];
+    if (m.changesOnNoop !== 0) {
+        failures.push(`second up changed ${m.changesOnNoop} resource(s); it must change none`);
+    }
+    if (m.leftover !== 0) {
+        failures.push(`${m.leftover} object(s) the stack created remain after destroy; none may`);
+    }
+    const limit = m.kubectlApplySeconds * MAX_UP_TO_BASELINE_RATIO;
+    if (m.upSeconds > limit) {
+        failures.push(
+            `up took ${seconds(m.upSeconds)}s, more than ${MAX_UP_TO_BASELINE_RATIO}x the kubectl baseline ` +
+                `(${seconds(m.kubectlApplySeconds)}s, limit ${seconds(limit)}s)`,
+        );
+    }
+    return failures;
+}
+
+/**
+ * Changed resources of an update summary (`resourceChanges` of the Automation API), i.e. every
+ * operation except `same`.
+ */
+export function countChanges(resourceChanges: Record<string, number> | undefined): number {
+    if (!resourceChanges) return 0;
+    return Object.entries(resourceChanges)
+        .filter(([op]) => op !== "same")
+        .reduce((sum, [, n]) => sum + n, 0);
+}
