@@ -23,7 +23,7 @@ function parse(contents: string, origin: string): Kubeconfig {
     try {
         doc = YAML.parse(contents);
     } catch (e) {
-        throw new KubeconfigError(`${origin} is not valid YAML (${(e as Error).message}). Fix: point cluster.kubeconfig at a kubeconfig file.`);
+        throw new KubeconfigError(`${origin} is not valid YAML (${(e as Error).message.split("\n")[0]}). Fix: point cluster.kubeconfig at a kubeconfig file.`);
     }
     if (typeof doc !== "object" || doc === null || !Array.isArray((doc as Kubeconfig).contexts)) {
         throw new KubeconfigError(`${origin} is not a kubeconfig (no contexts). Fix: point cluster.kubeconfig at a kubeconfig file.`);

@@ -20,6 +20,8 @@ from kfp.kubernetes import kubernetes_executor_config_pb2
 from kfp.pipeline_spec import pipeline_spec_pb2
 
 PINNED_IMAGE = re.compile(r"@sha256:[0-9a-f]{64}$")
+# What the KFP API server demands of pipelineInfo.name on upload (template/v2_template.go).
+PIPELINE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 
 
 def parse_strict(data, message):
@@ -144,6 +146,8 @@ def check_file(path):
     problems = []
     spec_doc, platform_doc = load_documents(path)
     spec, deployment = parse_spec(spec_doc)
+    if not PIPELINE_NAME.fullmatch(spec.pipeline_info.name):
+        problems.append(f"pipelineInfo.name {spec.pipeline_info.name!r} is not a lowercase DNS-style name")
     if spec.schema_version != "2.1.0":
         problems.append(f"schemaVersion is {spec.schema_version!r}, expected '2.1.0'")
     if platform_doc is not None:

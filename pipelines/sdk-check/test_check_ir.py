@@ -68,6 +68,11 @@ class CheckerRejectsBrokenIr(unittest.TestCase):
         spec["root"]["dag"]["tasks"]["heat"]["dependentTasks"].remove("min-solvated")
         self.assertIn("missing from dependentTasks", " ".join(problems_for(spec, platform)))
 
+    def test_bad_pipeline_name(self):
+        spec, platform = self.mutate()
+        spec["pipelineInfo"]["name"] = "Protein MD"
+        self.assertIn("is not a lowercase DNS-style name", " ".join(problems_for(spec, platform)))
+
     def test_wrong_artifact_type(self):
         spec, platform = self.mutate()
         artifact = spec["root"]["dag"]["tasks"]["plot-heat"]["inputs"]["artifacts"]["input_log"]

@@ -4,7 +4,6 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { createProteinPlatform, PlatformOutputs } from "../../stacks/platform";
-import { SHARED_KFP_DIR } from "../shared-kfp";
 import { slimKfpDir } from "./slim-kfp";
 import { byName, FAKE_DIGEST, installMocks, isSecretOutput, outputValue, Registration, registrations, settle } from "./mock-monitor";
 
@@ -39,7 +38,7 @@ const dependsOnAll = (r: Registration, names: string[]) => names.every((n) => r.
 describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () => {
     let out: PlatformOutputs;
     beforeAll(async () => {
-        out = await deploy({ "cluster.minikube.manage": "true", "workflowController.metricsPort": "9091", "kfp.path": SHARED_KFP_DIR });
+        out = await deploy({ "cluster.minikube.manage": "true", "workflowController.metricsPort": "9091" });
     });
 
     it("uses one type token per layer, all kfp-protein:*", () => {

@@ -1,0 +1,99 @@
+/**
+ * One task as a local subprocess: its executor's command and args with placeholders resolved to
+ * files under `<out>/<task>/`, output to `<out>/<task>/log.txt`, skipped when the cache is valid.
+ */
+import { spawn } from "child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "fs";
+import { join, resolve } from "path";
+import { inputHash, isCached, recordSuccess } from "./cache";
+import type { JsonValue, LocalTask } from "./ir";
+import { renderParameter, resolvePlaceholders, TaskIo } from "./placeholders";
+import type { RunResult } from "./schedule";
+
+export const LOG_FILE = "log.txt";
+export const EXECUTOR_OUTPUT_FILE = "executor_output.json";
+
+export interface ExecuteOptions {
+  outDir: string;
+  pipelineParameters: Record<string, JsonValue>;
+  env: NodeJS.ProcessEnv;
+  useCache: boolean;
+}
+
+export function taskDir(outDir: string, task: string): string {
+  return resolve(outDir, task);
+}
+
+/** Local paths and values for a task's placeholders; upstream outputs must already exist. */
+export function taskIo(task: LocalTask, options: ExecuteOptions, upstream: Map<string, LocalTask>): TaskIo {
+  const dir = taskDir(options.outDir, task.name);
+  const parameters: Record<string, JsonValue> = {};
+  for (const [name, source] of Object.entries(task.parameters)) {
+    if (source.kind === "constant") parameters[name] = source.value;
+    else if (source.kind === "pipeline") {
+      if (!(source.name in options.pipelineParameters)) throw new Error(`task ${task.name}: no value for pipeline parameter ${source.name}`);
+      parameters[name] = options.pipelineParameters[source.name];
+    } else {
+      const file = join(taskDir(options.outDir, source.producerTask), "parameters", source.outputParameterKey);
+      if (!existsSync(file)) throw new Error(`task ${task.name}: ${source.producerTask} wrote no output parameter ${source.outputParameterKey}`);
+      parameters[name] = readFileSync(file, "utf8");
+    }
+  }
+  const inputArtifacts: TaskIo["inputArtifacts"] = {};
+  for (const [name, source] of Object.entries(task.artifacts)) {
+    const producer = upstream.get(source.producerTask);
+    if (!producer) throw new Error(`task ${task.name}: unknown producer task ${source.producerTask}`);
+    const schemaTitle = producer.outputArtifacts[source.outputArtifactKey];
+    if (schemaTitle === undefined) throw new Error(`task ${task.name}: ${source.producerTask} has no output ${source.outputArtifactKey}`);
+    inputArtifacts[name] = { path: join(taskDir(options.outDir, source.producerTask), source.outputArtifactKey), schemaTitle };
+  }
+  const outputArtifacts: TaskIo["outputArtifacts"] = {};
+  for (const [name, schemaTitle] of Object.entries(task.outputArtifacts)) {
+    outputArtifacts[name] = { path: join(dir, name), schemaTitle };
+  }
+  const outputParameterFiles = Object.fromEntries(task.outputParameters.map((name) => [name, join(dir, "parameters", name)]));
+  return { parameters, inputArtifacts, outputArtifacts, outputParameterFiles, executorOutputFile: join(dir, EXECUTOR_OUTPUT_FILE) };
+}
+
+/** The one line that says why a task failed: the runner's own message, else the last output line. */
+export function failureReason(logText: string, exitCode: number | null, signal: string | null): string {
+  const lines = logText.split("\n").map((line) => line.trim()).filter(Boolean);
+  const own = lines.find((line) => line.startsWith("protein-step "));
+  const detail = own ?? lines[lines.length - 1] ?? "no output";
+  return `${signal ? `killed by ${signal}` : `exit code ${exitCode}`}: ${detail}`;
+}
+
+export async function executeTask(task: LocalTask, options: ExecuteOptions, upstream: Map<string, LocalTask>): Promise<RunResult> {
+  if (task.command.length === 0) throw new Error(`task ${task.name}: its executor has no command`);
+  const dir = taskDir(options.outDir, task.name);
+  const io = taskIo(task, options, upstream);
+  const argv = [...task.command, ...task.args].map((arg) => resolvePlaceholders(arg, io));
+  const hash = inputHash({
+    image: task.image,
+    command: task.command,
+    args: task.args,
+    parameters: Object.fromEntries(Object.entries(io.parameters).map(([k, v]) => [k, renderParameter(v)])),
+    inputFiles: Object.fromEntries(Object.entries(io.inputArtifacts).map(([k, ref]) => [k, ref.path])),
+  });
+  const outputs = Object.values(io.outputArtifacts).map((ref) => ref.path);
+  if (options.useCache && task.enableCache && isCached(dir, hash, outputs)) return { state: "CACHED" };
+
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "parameters"), { recursive: true });
+  const log = createWriteStream(join(dir, LOG_FILE));
+  const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((done, fail) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd: dir, env: { ...options.env, ...task.env }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    child.on("error", (error) => fail(new Error(`cannot start ${argv[0]}: ${error.message} (is it on PATH?)`)));
+    child.on("close", (exitCode, exitSignal) => done({ code: exitCode, signal: exitSignal }));
+  }).finally(() => new Promise((ended) => log.end(ended)));
+  const logText = readFileSync(join(dir, LOG_FILE), "utf8");
+  if (code !== 0) return { state: "FAILED", error: failureReason(logText, code, signal) };
+  const missing = outputs.filter((path) => !existsSync(path) || !statSync(path).isFile());
+  if (missing.length > 0) {
+    return { state: "FAILED", error: `exit code 0 but no output file ${missing.map((p) => p.slice(dir.length + 1)).join(", ")}` };
+  }
+  recordSuccess(dir, hash);
+  return { state: "SUCCEEDED" };
+}
