@@ -10,19 +10,3 @@ export function irHash(pipelineIr: string): string {
 export function versionNameFor(hash: string): string {
   return `ir-${hash.slice(0, 20)}`;
 }
-
-/** Stable hash of run parameters, independent of key order. */
-export function parametersHash(parameters: Record<string, unknown>): string {
-  return createHash("sha256").update(canonicalJson(parameters)).digest("hex");
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}

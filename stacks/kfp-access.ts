@@ -38,15 +38,19 @@ export interface HttpResponse {
 
 export type HttpRequester = (req: HttpRequest) => Promise<HttpResponse>;
 
-/** A connection-level failure (no HTTP status): refused, reset, DNS, TLS, or our own timeout. */
-export class KfpNetworkError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = "KfpNetworkError";
-  }
+/**
+ * A connection-level failure (no HTTP status): refused, reset, DNS, TLS, or our own timeout.
+ * Plain Errors with a tag, not subclasses: Pulumi's closure serialization rewrites classes so that
+ * `super(message)` no longer sets the message of an Error subclass.
+ */
+export type KfpNetworkError = Error & { networkCode: string };
+
+export function networkError(message: string, code: string): KfpNetworkError {
+  return Object.assign(new Error(message), { name: "KfpNetworkError", networkCode: code });
+}
+
+export function isNetworkError(e: unknown): e is KfpNetworkError {
+  return e instanceof Error && typeof (e as Partial<KfpNetworkError>).networkCode === "string";
 }
 
 export interface TlsOptions {
@@ -204,14 +208,14 @@ export function requesterFor(conn: Connection): HttpRequester {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on("error", (e) => reject(new KfpNetworkError(`${req.method} ${url.pathname}: ${e.message}`, "ECONNRESET")));
+        res.on("error", (e) => reject(networkError(`${req.method} ${url.pathname}: ${e.message}`, "ECONNRESET")));
       });
       request.setTimeout(timeoutMs, () => {
-        request.destroy(new KfpNetworkError(`${req.method} ${url.pathname}: no answer within ${timeoutMs} ms`, "ETIMEDOUT"));
+        request.destroy(networkError(`${req.method} ${url.pathname}: no answer within ${timeoutMs} ms`, "ETIMEDOUT"));
       });
       request.on("error", (e: NodeJS.ErrnoException) => {
-        if (e instanceof KfpNetworkError) return reject(e);
-        reject(new KfpNetworkError(`${req.method} ${url.origin}${url.pathname}: ${e.message}`, e.code ?? "ENETWORK"));
+        if (isNetworkError(e)) return reject(e);
+        reject(networkError(`${req.method} ${url.origin}${url.pathname}: ${e.message}`, e.code ?? "ENETWORK"));
       });
       if (req.body) request.write(req.body);
       request.end();

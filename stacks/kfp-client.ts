@@ -4,7 +4,7 @@
  */
 import { HttpRequester, HttpResponse } from "./kfp-access";
 import { multipartFile } from "./multipart";
-import { DEFAULT_RETRY, KfpApiError, RetryPolicy, sleep, withRetry } from "./retry";
+import { DEFAULT_RETRY, RetryPolicy, apiError, isApiError, sleep, withRetry } from "./retry";
 
 export interface KfpPipeline {
   pipeline_id: string;
@@ -80,13 +80,17 @@ function equalsFilter(key: string, value: string): string {
 }
 const nameFilter = (name: string): string => equalsFilter("name", name);
 
-/** KFP answers errors as googleRpcStatus `{code, message}`; the kube API proxy as a Status `{message}`. */
+/**
+ * KFP answers errors as googleRpcStatus `{code, message}`, its upload endpoints as
+ * `{error_message, error_details}`, the kube API proxy as a Status `{message}`.
+ */
 export function errorMessageOf(res: HttpResponse): string {
   const text = res.body.toString("utf8");
   try {
-    const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
-    if (typeof parsed.message === "string" && parsed.message) return parsed.message;
-    if (typeof parsed.error === "string" && parsed.error) return parsed.error;
+    const parsed = JSON.parse(text) as { message?: unknown; error_message?: unknown; error?: unknown };
+    for (const candidate of [parsed.message, parsed.error_message, parsed.error]) {
+      if (typeof candidate === "string" && candidate) return candidate;
+    }
   } catch {
     // not JSON: fall through to the raw text
   }
@@ -134,7 +138,7 @@ export class KfpClient {
       `KFP ${method} ${path}`,
       async () => {
         const res = await this.request({ method, path, query: init.query, headers, body, timeoutMs: this.options.requestTimeoutMs });
-        if (res.status < 200 || res.status >= 300) throw new KfpApiError(method, path, res.status, errorMessageOf(res));
+        if (res.status < 200 || res.status >= 300) throw apiError(method, path, res.status, errorMessageOf(res));
         const text = res.body.toString("utf8");
         if (!text.trim()) return {} as T;
         try {
@@ -229,9 +233,5 @@ export class KfpClient {
 }
 
 export function isNotFound(e: unknown): boolean {
-  return e instanceof KfpApiError && e.status === 404;
-}
-
-export function isConflict(e: unknown): boolean {
-  return e instanceof KfpApiError && e.status === 409;
+  return isApiError(e) && e.status === 404;
 }

@@ -1,7 +1,7 @@
 /** Idempotent "make sure it exists" steps over the KFP client, safe against concurrent writers. */
-import { CreateRunRequest, KfpClient, KfpRun, isConflict } from "./kfp-client";
+import { CreateRunRequest, KfpClient, KfpRun } from "./kfp-client";
 import { versionNameFor } from "./ir-hash";
-import { RetryPolicy, backoffDelayMs, isTransient } from "./retry";
+import { RetryPolicy, backoffDelayMs, isApiError, isTransient } from "./retry";
 
 export interface Ensured {
   id: string;
@@ -11,17 +11,21 @@ export interface Ensured {
 
 type Log = (message: string) => void;
 
-/** Find by name, else create; a 409 means another writer won the race, so find again. */
+/**
+ * Find by name, else create. If creating fails with an HTTP error, another writer may have won the
+ * race (409; the upload endpoints report duplicates with other codes), so look again before failing.
+ */
 async function findOrCreate(what: string, find: () => Promise<string | undefined>, create: () => Promise<string>): Promise<Ensured> {
   const found = await find();
   if (found) return { id: found, created: false };
   try {
     return { id: await create(), created: true };
   } catch (e) {
-    if (!isConflict(e)) throw e;
+    if (!isApiError(e)) throw e;
     const raced = await find();
-    if (!raced) throw new Error(`KFP says ${what} exists (409) but it cannot be listed; check the namespace and permissions`);
-    return { id: raced, created: false };
+    if (raced) return { id: raced, created: false };
+    if (e.status === 409) throw new Error(`KFP says ${what} exists (409) but it cannot be listed; check the namespace and permissions`, { cause: e });
+    throw e;
   }
 }
 

@@ -41,17 +41,17 @@ export interface RunProviderDeps {
 /**
  * Thrown when the run exists in KFP but did not succeed (FAILED, CANCELED, timed out): carries the id
  * and outputs so Pulumi records the resource (the dynamic-provider host reads `id`/`properties`) and a
- * later destroy can still clean up.
+ * later destroy can still clean up. A tagged plain Error: serialized Error subclasses lose their message.
  */
-export class RunNotSucceededError extends Error {
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: RunOutputs,
-  ) {
-    super(message);
-    this.name = "RunNotSucceededError";
-  }
+export type RunNotSucceededError = Error & { id: string; properties: RunOutputs };
+
+export function runNotSucceeded(message: string, id: string, properties: RunOutputs): RunNotSucceededError {
+  return Object.assign(new Error(message), { name: "RunNotSucceededError", id, properties: withoutUndefined(properties) });
+}
+
+/** The dynamic-provider host encodes outputs as a protobuf Struct, which rejects `undefined`. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 interface Owned {
@@ -61,8 +61,9 @@ interface Owned {
 }
 
 function defaultLog(message: string): void {
-  // Pulumi 3.248 does not connect dynamic providers to the engine, so this reaches the CLI as plugin
-  // output (shown with `pulumi up --debug` / `-v`); errors and outputs carry what users must see.
+  // The 3.248 dynamic-provider host does not connect to the engine (pulumi/pulumi#6065, #18249), so
+  // this falls back to the plugin's stdout, which the CLI shows only with `--debug`/`-v` (#17943).
+  // Errors and outputs therefore carry everything a user must see.
   void pulumi.log.info(`[ProteinPipelineRun] ${message}`);
 }
 
@@ -144,10 +145,10 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       last = summary;
       if (TERMINAL_STATES.includes(current.state)) {
         if (current.state === "SUCCEEDED" || current.state === "SKIPPED") return current;
-        throw new RunNotSucceededError(failureMessage(run, outs.kfpNamespace, outs.runUrl), id, current);
+        throw runNotSucceeded(failureMessage(run, outs.kfpNamespace, outs.runUrl), id, current);
       }
       if (now() >= deadline) {
-        throw new RunNotSucceededError(
+        throw runNotSucceeded(
           `KFP run ${outs.runId} is still ${current.state} after ${outs.timeoutSeconds} s (pipeline.timeoutSeconds); ` +
             `it keeps running in KFP: ${outs.runUrl}. Raise the timeout or set pipeline.wait=false.`,
           id,
@@ -182,14 +183,14 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     async diff(_id: string, olds: RunOutputs, news: RunInputs) {
       const hash = news.pipelineIr === UNKNOWN ? UNKNOWN : irHash(news.pipelineIr);
       const d = diffRun(olds, news, hash);
-      return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+      return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 };
     },
 
     async create(inputs: RunInputs) {
       const client = clientFor(inputs.access);
       const outs = await startRun(client, inputs, { createdVersionIds: [], runIds: [] });
       const id = outs.runId;
-      return { id, outs: inputs.wait ? await awaitRun(client, id, outs) : outs };
+      return { id, outs: withoutUndefined(inputs.wait ? await awaitRun(client, id, outs) : outs) };
     },
 
     async update(id: string, olds: RunOutputs, news: RunInputs) {
@@ -210,7 +211,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
           artifactRoot: artifactRoot(news.pipelineRoot, irPipelineName(pipelineIr), olds.runId),
         };
       }
-      return { outs: news.wait ? await awaitRun(client, id, outs) : outs };
+      return { outs: withoutUndefined(news.wait ? await awaitRun(client, id, outs) : outs) };
     },
 
     async delete(_id: string, props: RunOutputs) {

@@ -1,17 +1,19 @@
 /** Retry with exponential backoff for transient KFP failures; pure apart from the injected sleep. */
-import { KfpNetworkError } from "./kfp-access";
+import { isNetworkError } from "./kfp-access";
 
-/** An HTTP answer that is not 2xx, carrying KFP's (or the API server proxy's) own message. */
-export class KfpApiError extends Error {
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    readonly kfpMessage: string,
-  ) {
-    super(`KFP ${method} ${path} answered HTTP ${status}: ${kfpMessage || "(no message)"}${hintFor(status)}`);
-    this.name = "KfpApiError";
-  }
+/**
+ * An HTTP answer that is not 2xx, carrying KFP's (or the API server proxy's) own message. A tagged
+ * plain Error, not a subclass (see KfpNetworkError for why).
+ */
+export type KfpApiError = Error & { status: number; kfpMessage: string; method: string; path: string };
+
+export function apiError(method: string, path: string, status: number, kfpMessage: string): KfpApiError {
+  const message = `KFP ${method} ${path} answered HTTP ${status}: ${kfpMessage || "(no message)"}${hintFor(status)}`;
+  return Object.assign(new Error(message), { name: "KfpApiError", status, kfpMessage, method, path });
+}
+
+export function isApiError(e: unknown): e is KfpApiError {
+  return e instanceof Error && e.name === "KfpApiError" && typeof (e as Partial<KfpApiError>).status === "number";
 }
 
 function hintFor(status: number): string {
@@ -35,8 +37,8 @@ const TRANSIENT_NETWORK_CODES = [
 const TRANSIENT_STATUSES = [502, 503, 504];
 
 export function isTransient(error: unknown): boolean {
-  if (error instanceof KfpNetworkError) return TRANSIENT_NETWORK_CODES.includes(error.code);
-  if (error instanceof KfpApiError) return TRANSIENT_STATUSES.includes(error.status);
+  if (isNetworkError(error)) return TRANSIENT_NETWORK_CODES.includes(error.networkCode);
+  if (isApiError(error)) return TRANSIENT_STATUSES.includes(error.status);
   return false;
 }
 

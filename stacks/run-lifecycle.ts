@@ -62,9 +62,13 @@ export interface RunDiff {
   changed: string[];
 }
 
-const NEW_RUN_FIELDS = ["irHash", "parameters", "rerunToken"] as const;
-const REPLACE_FIELDS = ["pipelineName", "experimentName", "kfpNamespace"] as const;
-const UPDATE_FIELDS = ["wait", "timeoutSeconds", "onDestroy", "uiBaseUrl", "pipelineRoot", "providerVersion", "access"] as const;
+const NEW_RUN_FIELDS = ["irHash", "parameters", "rerunToken", "pipelineRoot"] as const;
+/**
+ * Renaming the pipeline or experiment replaces the resource, deleting the old one first: otherwise the
+ * new one would reuse what the old one created, and the old one's destroy would then remove it.
+ */
+const REPLACE_FIELDS = ["pipelineName", "experimentName"] as const;
+const UPDATE_FIELDS = ["wait", "timeoutSeconds", "onDestroy", "uiBaseUrl", "kfpNamespace", "providerVersion", "access"] as const;
 
 /** `newsIrHash` is the hash of the new IR, or UNKNOWN when the IR is not known yet (preview). */
 export function diffRun(olds: RunOutputs, news: RunInputs, newsIrHash: string): RunDiff {
@@ -135,8 +139,12 @@ export function progressLine(run: KfpRun, elapsedSeconds: number): string {
 /** Error text for a FAILED (or CANCELED) run: the failing task and the command to read its log. */
 export function failureMessage(run: KfpRun, kfpNamespace: string, url: string): string {
   const failed = tasksIn(run, "FAILED");
-  // Prefer a task with a pod (an executor) over the DAG tasks that fail because a child failed.
-  const task = failed.find((t) => t.pod_name && !/-dag-driver-|^root/.test(t.display_name ?? "")) ?? failed.find((t) => t.pod_name) ?? failed[0];
+  // Prefer the executor pod (`…-system-container-impl-…`, whose `main` container ran the step) over
+  // drivers and the DAG tasks that fail only because a child failed.
+  const task =
+    failed.find((t) => t.pod_name?.includes("container-impl")) ??
+    failed.find((t) => t.pod_name && !t.pod_name.includes("driver")) ??
+    failed[0];
   const head = `KFP run ${run.run_id} ended ${run.state}`;
   if (!task) {
     const reason = run.error?.message ? `: ${run.error.message}` : "";

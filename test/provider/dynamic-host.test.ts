@@ -18,6 +18,7 @@ const fromPulumi = (m: string): string => require.resolve(m, { paths: [path.dirn
 const grpc = require(fromPulumi("@grpc/grpc-js"));
 const structproto = require(fromPulumi("google-protobuf/google/protobuf/struct_pb"));
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
+const statusproto = require("@pulumi/pulumi/proto/status_pb");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -27,7 +28,7 @@ const URN_READY = "urn:pulumi:test::kfp-protein-stack::pulumi-nodejs:dynamic/kfp
 
 type Props = Record<string, unknown>;
 interface GrpcError extends Error {
-  details?: string;
+  metadata?: { get(key: string): unknown[] };
 }
 
 let fake: FakeKfp;
@@ -81,7 +82,6 @@ beforeAll(async () => {
   fake = await startFakeKfp({ pollsToFinish: 1 });
   const hostMain = path.join(path.dirname(require.resolve("@pulumi/pulumi")), "cmd", "dynamic-provider", "index.js");
   host = spawn(process.execPath, [hostMain, "127.0.0.1:1"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
-  host.stderr!.on("data", (d: Buffer) => console.log("HOSTERR", d.toString()));
   const port = await new Promise<string>((resolve, reject) => {
     host.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]));
     host.once("exit", (code) => reject(new Error(`dynamic-provider host exited with ${code}`)));
@@ -108,8 +108,13 @@ test("run: create waits for SUCCEEDED, diff is stable, update starts a new run, 
   const updated = await update(URN_RUN, created.id, created.props, news);
   expect(updated.runIds).toEqual([created.id, updated.runId]);
 
+  // A second resource that finds the pipeline existing owns no pipeline (no undefined reaches the host).
+  const guest = await create(URN_RUN, { ...inputs, experimentName: "guest" });
+  expect(guest.props).not.toHaveProperty("createdPipelineId");
+  await destroy(URN_RUN, guest.id, guest.props);
+
   await destroy(URN_RUN, created.id, updated);
-  expect([...fake.state.runs.values()].map((r) => r.run.storage_state)).toEqual(["ARCHIVED", "ARCHIVED"]);
+  expect([...fake.state.runs.values()].map((r) => r.run.storage_state)).toEqual(["ARCHIVED", "ARCHIVED", "ARCHIVED"]);
   expect(fake.state.pipelines.size).toBe(0);
   expect(fake.state.requestViolations).toEqual([]);
 }, 30_000);
@@ -120,9 +125,13 @@ test("run: a FAILED run reaches the engine as an error naming the task and the l
   try {
     const inputs: Props = { ...runInputs(fake.url), __provider: await serialized(makeRunProvider()) };
     const err = (await create(URN_RUN, inputs).catch((e: unknown) => e)) as GrpcError;
-    console.log("ERR", err.message, "|", err.details, "|", Object.keys(err));
-    expect(err).toBeInstanceOf(Error);
-    expect(err.details).toMatch(/task "leap-gen-top" failed .*kubectl logs -n kubeflow \S+-system-container-impl-1001 -c main/);
+    // The Go engine reads the status from this trailer: its message, and the partial state.
+    const [bin] = err.metadata!.get("grpc-status-details-bin") as Buffer[];
+    const status = statusproto.Status.deserializeBinary(new Uint8Array(bin));
+    expect(status.getMessage()).toMatch(/task "leap-gen-top" failed .*kubectl logs -n kubeflow \S+-system-container-impl-1001 -c main/);
+    const initFailed = provproto.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue());
+    const partial = initFailed.getProperties().toJavaScript();
+    expect(partial).toMatchObject({ state: "FAILED", runIds: [initFailed.getId()] });
   } finally {
     fake.state.options.runOutcome = "SUCCEEDED";
   }

@@ -7,11 +7,10 @@
 import * as http from "http";
 import * as https from "https";
 import { AddressInfo } from "net";
-import { randomUUID } from "crypto";
-import { parse as parseYaml } from "yaml";
+import { GRPC_CODE, HttpError, RunOutcome, StoreOptions, StoreState, handleRequest } from "./fake-kfp-store";
 import { loadSwagger, Swagger, validateRequest, validateResponse, MatchedOperation } from "./swagger-validator";
 
-export type RunOutcome = "SUCCEEDED" | "FAILED" | "RUNNING_FOREVER";
+export type { FakeRun, RunOutcome } from "./fake-kfp-store";
 
 export interface Fault {
   method?: string;
@@ -47,26 +46,12 @@ export interface FakeKfpOptions {
   failingTask?: string;
 }
 
-interface Rec {
-  [k: string]: unknown;
-}
-export interface FakeRun {
-  run: Rec;
-  polls: number;
-  outcome: RunOutcome;
-  tasks: string[];
-  failingTask?: string;
-}
-export interface FakeKfpState {
-  pipelines: Map<string, Rec>;
-  versions: Map<string, Rec & { ir: string }>;
-  experiments: Map<string, Rec>;
-  runs: Map<string, FakeRun>;
+export interface FakeKfpState extends StoreState {
   requests: { method: string; path: string; query: Record<string, string>; body?: unknown; status: number }[];
   requestViolations: string[];
   responseViolations: string[];
   faults: Fault[];
-  options: Required<Pick<FakeKfpOptions, "runOutcome" | "pollsToFinish">> & FakeKfpOptions;
+  options: StoreOptions & FakeKfpOptions;
 }
 
 export interface FakeKfp {
@@ -75,17 +60,6 @@ export interface FakeKfp {
   injectFault(fault: Fault): void;
   close(): Promise<void>;
 }
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 409: 6, 500: 13, 502: 14, 503: 14, 504: 4 };
 
 function parseMultipart(contentType: string, body: Buffer): Record<string, { isFile: boolean; content: string }> {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
@@ -100,51 +74,6 @@ function parseMultipart(contentType: string, body: Buffer): Record<string, { isF
     fields[name] = { isFile: /filename="/.test(head), content: rest.join("\r\n\r\n").replace(/\r\n$/, "") };
   }
   return fields;
-}
-
-function now(): string {
-  return new Date().toISOString();
-}
-
-function nameFilter(query: URLSearchParams): string | undefined {
-  const raw = query.get("filter");
-  if (!raw) return undefined;
-  const f = JSON.parse(raw) as { predicates?: { key?: string; operation?: string; string_value?: string }[] };
-  const p = (f.predicates ?? []).find((x) => x.key === "name" && x.operation === "EQUALS");
-  return p?.string_value;
-}
-
-function irTasks(ir: string): string[] {
-  try {
-    const doc = parseYaml(ir.split(/^---$/m)[0]) as { root?: { dag?: { tasks?: Record<string, unknown> } } };
-    return Object.keys(doc?.root?.dag?.tasks ?? {});
-  } catch {
-    return [];
-  }
-}
-
-export function runView(r: FakeRun): Rec {
-  const { outcome, polls } = r;
-  const finish = r.run.pollsToFinish as number;
-  let state = "PENDING";
-  if (polls >= 1) state = "RUNNING";
-  if (outcome !== "RUNNING_FOREVER" && polls >= finish) state = outcome;
-  const tasks = r.tasks.map((name, i) => {
-    let taskState = "PENDING";
-    if (state === "RUNNING") taskState = i === 0 ? "RUNNING" : "PENDING";
-    if (state === "SUCCEEDED") taskState = "SUCCEEDED";
-    if (state === "FAILED") taskState = name === r.failingTask ? "FAILED" : "SUCCEEDED";
-    return {
-      task_id: `${r.run.run_id}-${i}`,
-      display_name: name,
-      state: taskState,
-      pod_name: `${String(r.run.run_id).slice(0, 8)}-system-container-impl-${1000 + i}`,
-      ...(taskState === "FAILED" ? { error: { code: 2, message: `task ${name} exited with code 1` } } : {}),
-    };
-  });
-  const visible = { ...r.run };
-  delete visible.pollsToFinish;
-  return { ...visible, state, run_details: { task_details: tasks } };
 }
 
 let cachedSwagger: Swagger | undefined;
@@ -163,169 +92,6 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
     faults: [],
     options: { runOutcome: "SUCCEEDED", pollsToFinish: 2, ...opts },
   };
-
-  function handle(method: string, path: string, query: URLSearchParams, body: unknown, form: Record<string, { content: string }>, match: MatchedOperation): Rec {
-    const p = match.pathParams;
-    const key = `${method} ${match.template.replace("/apis/v2beta1", "")}`;
-    switch (key) {
-      case "GET /healthz":
-        return { multi_user: false, pipeline_store: "database" };
-      case "GET /pipelines": {
-        const name = nameFilter(query);
-        const list = [...state.pipelines.values()].filter((x) => name === undefined || x.name === name);
-        return { pipelines: list, total_size: list.length };
-      }
-      case "POST /pipelines":
-        return createPipeline(body as Rec);
-      case "POST /pipelines/upload": {
-        const pipeline = createPipeline({ name: query.get("name") ?? query.get("display_name") ?? "", display_name: query.get("display_name") ?? undefined });
-        addVersion(String(pipeline.pipeline_id), String(pipeline.name), form.uploadfile.content);
-        return pipeline;
-      }
-      case "GET /pipelines/names/{name}":
-        return findPipelineByName(p.name) ?? notFound(`pipeline name ${p.name}`);
-      case "GET /pipelines/{pipeline_id}":
-        return state.pipelines.get(p.pipeline_id) ?? notFound(`pipeline ${p.pipeline_id}`);
-      case "DELETE /pipelines/{pipeline_id}": {
-        if (!state.pipelines.has(p.pipeline_id)) notFound(`pipeline ${p.pipeline_id}`);
-        const versions = [...state.versions.values()].filter((v) => v.pipeline_id === p.pipeline_id);
-        if (versions.length > 0 && query.get("cascade") !== "true") {
-          throw new HttpError(400, `Failed to delete pipeline ${p.pipeline_id}: it has ${versions.length} versions; delete them first or set cascade`);
-        }
-        versions.forEach((v) => state.versions.delete(String(v.pipeline_version_id)));
-        state.pipelines.delete(p.pipeline_id);
-        return {};
-      }
-      case "GET /pipelines/{pipeline_id}/versions": {
-        if (!state.pipelines.has(p.pipeline_id)) notFound(`pipeline ${p.pipeline_id}`);
-        const name = nameFilter(query);
-        const list = [...state.versions.values()]
-          .filter((v) => v.pipeline_id === p.pipeline_id && (name === undefined || v.name === name))
-          .map(versionView);
-        return { pipeline_versions: list, total_size: list.length };
-      }
-      case "POST /pipelines/upload_version": {
-        const pid = query.get("pipelineid") ?? "";
-        if (!state.pipelines.has(pid)) throw new HttpError(404, `Failed to upload a pipeline version: pipeline ${pid} not found`);
-        return versionView(addVersion(pid, query.get("name") ?? query.get("display_name") ?? "", form.uploadfile.content));
-      }
-      case "GET /pipelines/{pipeline_id}/versions/{pipeline_version_id}": {
-        const v = state.versions.get(p.pipeline_version_id);
-        return v && v.pipeline_id === p.pipeline_id ? versionView(v) : notFound(`pipeline version ${p.pipeline_version_id}`);
-      }
-      case "DELETE /pipelines/{pipeline_id}/versions/{pipeline_version_id}": {
-        const v = state.versions.get(p.pipeline_version_id);
-        if (!v || v.pipeline_id !== p.pipeline_id) notFound(`pipeline version ${p.pipeline_version_id}`);
-        state.versions.delete(p.pipeline_version_id);
-        return {};
-      }
-      case "GET /experiments": {
-        const name = nameFilter(query);
-        const list = [...state.experiments.values()].filter((e) => name === undefined || e.display_name === name);
-        return { experiments: list, total_size: list.length };
-      }
-      case "POST /experiments": {
-        const e = body as Rec;
-        if (!e.display_name) throw new HttpError(400, "Invalid input error: Experiment display_name is empty");
-        if ([...state.experiments.values()].some((x) => x.display_name === e.display_name)) {
-          throw new HttpError(409, `Failed to create an experiment: experiment with name ${String(e.display_name)} already exists`);
-        }
-        const exp = { ...e, experiment_id: randomUUID(), created_at: now(), storage_state: "AVAILABLE" };
-        state.experiments.set(exp.experiment_id, exp);
-        return exp;
-      }
-      case "GET /experiments/{experiment_id}":
-        return state.experiments.get(p.experiment_id) ?? notFound(`experiment ${p.experiment_id}`);
-      case "POST /runs":
-        return createRun(body as Rec);
-      case "GET /runs": {
-        const filter = JSON.parse(query.get("filter") ?? "{}") as { predicates?: { key?: string; string_value?: string }[] };
-        const byName = (filter.predicates ?? []).find((x) => x.key === "display_name" || x.key === "name")?.string_value;
-        const experimentId = query.get("experiment_id");
-        const list = [...state.runs.values()]
-          .filter((r) => (byName === undefined || r.run.display_name === byName) && (!experimentId || r.run.experiment_id === experimentId))
-          .map(runView);
-        return { runs: list, total_size: list.length };
-      }
-      case "GET /runs/{run_id}":
-        return runView(pollRun(p.run_id));
-      case "POST /runs/{run_id}:archive":
-        getRun(p.run_id).run.storage_state = "ARCHIVED";
-        return {};
-      case "POST /runs/{run_id}:terminate":
-        getRun(p.run_id).outcome = "FAILED";
-        return {};
-      case "DELETE /runs/{run_id}":
-        getRun(p.run_id);
-        state.runs.delete(p.run_id);
-        return {};
-      default:
-        throw new HttpError(501, `fake KFP does not implement ${method} ${path}`);
-    }
-  }
-
-  function notFound(what: string): never {
-    throw new HttpError(404, `${what} not found`);
-  }
-  function findPipelineByName(name: string): Rec | undefined {
-    return [...state.pipelines.values()].find((x) => x.name === name);
-  }
-  function createPipeline(body: Rec): Rec {
-    const name = String(body.name || body.display_name || "");
-    if (!name) throw new HttpError(400, "Invalid input error: pipeline name is empty");
-    if (findPipelineByName(name)) throw new HttpError(409, `Failed to create a pipeline: pipeline with name ${name} already exists`);
-    const pipeline = { ...body, name, display_name: body.display_name ?? name, pipeline_id: randomUUID(), created_at: now() };
-    state.pipelines.set(pipeline.pipeline_id, pipeline);
-    return pipeline;
-  }
-  function addVersion(pipelineId: string, name: string, ir: string): Rec & { ir: string } {
-    if (!name) throw new HttpError(400, "Invalid input error: pipeline version name is empty");
-    let doc: { pipelineInfo?: unknown } | undefined;
-    try {
-      doc = parseYaml(ir.split(/^---$/m)[0]) as { pipelineInfo?: unknown };
-    } catch (e) {
-      throw new HttpError(400, `Failed to upload a pipeline version: invalid YAML: ${(e as Error).message}`);
-    }
-    if (!doc?.pipelineInfo) throw new HttpError(400, "Failed to upload a pipeline version: not a pipeline spec (no pipelineInfo)");
-    if ([...state.versions.values()].some((v) => v.pipeline_id === pipelineId && v.name === name)) {
-      throw new HttpError(409, `Failed to create a pipeline version: version with name ${name} already exists`);
-    }
-    const v = { pipeline_id: pipelineId, pipeline_version_id: randomUUID(), name, display_name: name, created_at: now(), ir };
-    state.versions.set(v.pipeline_version_id, v);
-    return v;
-  }
-  function versionView(v: Rec & { ir: string }): Rec {
-    const { ir, ...rest } = v;
-    return { ...rest, pipeline_spec: parseYaml(ir.split(/^---$/m)[0]) as Rec };
-  }
-  function createRun(body: Rec): Rec {
-    if (!body.display_name) throw new HttpError(400, "Invalid input error: run display_name is empty");
-    const ref = body.pipeline_version_reference as { pipeline_id?: string; pipeline_version_id?: string } | undefined;
-    const version = ref?.pipeline_version_id ? state.versions.get(ref.pipeline_version_id) : undefined;
-    if (!version || version.pipeline_id !== ref?.pipeline_id) throw new HttpError(404, `pipeline version ${ref?.pipeline_version_id} not found`);
-    if (body.experiment_id && !state.experiments.has(String(body.experiment_id))) {
-      throw new HttpError(404, `experiment ${String(body.experiment_id)} not found`);
-    }
-    const tasks = irTasks(version.ir);
-    const runId = randomUUID();
-    const run: FakeRun = {
-      run: { ...body, run_id: runId, created_at: now(), storage_state: "AVAILABLE", pollsToFinish: state.options.pollsToFinish },
-      polls: 0,
-      outcome: state.options.runOutcome,
-      tasks,
-      failingTask: state.options.failingTask ?? tasks[0],
-    };
-    state.runs.set(runId, run);
-    return runView(run);
-  }
-  function getRun(runId: string): FakeRun {
-    return state.runs.get(runId) ?? notFound(`run ${runId}`);
-  }
-  function pollRun(runId: string): FakeRun {
-    const r = getRun(runId);
-    r.polls++;
-    return r;
-  }
 
   function takeFault(method: string, path: string): Fault | undefined {
     const i = state.faults.findIndex(
@@ -407,11 +173,15 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
       return reply(status, { code: GRPC_CODE[status], message: `invalid request: ${errors.join("; ")}`, details: [] }, match);
     }
     try {
-      const answer = handle(method, path, url.searchParams, json, form ?? {}, match);
+      const answer = handleRequest(state, { method, path, query: url.searchParams, body: json, form: form ?? {}, match });
       if (fault?.status) return reply(fault.status, { code: GRPC_CODE[fault.status] ?? 2, message: fault.message ?? `injected HTTP ${fault.status}`, details: [] });
       reply(200, answer, match);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;
+      if (match.template.includes("/pipelines/upload")) {
+        // KFP's upload handlers answer errors in their own shape, not the swagger's googleRpcStatus.
+        return reply(status, { error_message: (e as Error).message, error_details: (e as Error).message });
+      }
       reply(status, { code: GRPC_CODE[status] ?? 2, message: (e as Error).message, details: [] }, match);
     }
   }

@@ -1,7 +1,7 @@
 import * as net from "net";
 import { requesterForAccess } from "../../stacks/kfp-access";
 import { KFP_PATHS, KfpClient } from "../../stacks/kfp-client";
-import { KfpApiError } from "../../stacks/retry";
+import { KfpApiError, isApiError } from "../../stacks/retry";
 import { FakeKfp, startFakeKfp } from "./fake-kfp";
 import { FAST_RETRY, endpointAccess, sampleIr } from "./helpers";
 import { loadSwagger, matchOperation } from "./swagger-validator";
@@ -69,7 +69,7 @@ describe("KfpClient against the swagger-validating fake", () => {
     const c = client();
     await c.createPipeline("dup", "d");
     const err = await c.createPipeline("dup", "d").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(KfpApiError);
+    expect(isApiError(err)).toBe(true);
     expect((err as KfpApiError).status).toBe(409);
     expect((err as Error).message).toContain("pipeline with name dup already exists");
   });
@@ -98,6 +98,12 @@ describe("KfpClient against the swagger-validating fake", () => {
     await expect(client().createExperiment("x", "d")).rejects.toThrow(/HTTP 403: forbidden: user cannot create \(check/);
     expect(fake.state.requests.map((r) => r.status)).toEqual([500, 403]);
     expect(retries).toEqual([]);
+  });
+
+  test("errors of the upload endpoints (their own error_message shape) carry KFP's message too", async () => {
+    await expect(client().uploadPipelineVersion("no-such-pipeline", "v", sampleIr(), "d")).rejects.toThrow(
+      "KFP POST /apis/v2beta1/pipelines/upload_version answered HTTP 404: Failed to upload a pipeline version: pipeline no-such-pipeline not found",
+    );
   });
 
   test("a persistent 503 fails after the configured attempts, saying so", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "crypto";
-import { RunNotSucceededError, makeRunProvider } from "../../stacks/pipeline-run";
+import { RunNotSucceededError, makeRunProvider, withoutUndefined } from "../../stacks/pipeline-run";
 import { irHash, versionNameFor } from "../../stacks/ir-hash";
 import { RunInputs, RunOutputs, UNKNOWN } from "../../stacks/run-lifecycle";
 import { FakeKfp, FakeKfpOptions, startFakeKfp } from "./fake-kfp";
@@ -66,9 +66,29 @@ describe("ProteinPipelineRun provider: create", () => {
     const second = await provider().create(runInputs(fake.url, { experimentName: "other" }));
     expect(fake.state.versions.size).toBe(1);
     expect(second.outs.versionId).toBe(first.outs.versionId);
-    expect(second.outs.createdPipelineId).toBeUndefined();
+    expect(second.outs).not.toHaveProperty("createdPipelineId"); // no undefined keys: the host cannot encode them
     expect(second.outs.createdVersionIds).toEqual([]);
     expect(countCalls("POST", "/upload_version")).toBe(1);
+  });
+
+  test("through the kube proxy: the kubeconfig's token appears in no output but `access` (marked secret by the resource)", async () => {
+    const prefix = "/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy";
+    await start({ pathPrefix: prefix, bearerToken: "tok-SECRET-123" });
+    const server = fake.url.slice(0, -prefix.length);
+    const kubeconfig = [
+      "current-context: c",
+      `clusters: [{name: k, cluster: {server: "${server}"}}]`,
+      "contexts: [{name: c, context: {cluster: k, user: u}}]",
+      "users: [{name: u, user: {token: tok-SECRET-123}}]",
+    ].join("\n");
+    const access = { kind: "kubeProxy" as const, kubeconfig, namespace: "kubeflow", service: "ml-pipeline", port: 8888 };
+    const { outs } = await provider().create(runInputs(fake.url, { access, uiBaseUrl: undefined }));
+    expect(outs.state).toBe("SUCCEEDED");
+    expect(outs.runUrl).toBe(`${server}/api/v1/namespaces/kubeflow/services/ml-pipeline-ui:80/proxy/#/runs/details/${outs.runId}`);
+    const withoutAccess: Partial<typeof outs> = { ...outs };
+    delete withoutAccess.access;
+    expect(JSON.stringify(withoutAccess)).not.toContain("tok-SECRET-123");
+    expect(logs.join("\n")).not.toContain("tok-SECRET-123");
   });
 
   test("wait=false returns right after the run is created", async () => {
@@ -81,7 +101,7 @@ describe("ProteinPipelineRun provider: create", () => {
   test("a FAILED run fails with the failing task and the kubectl logs command; the resource is still recorded", async () => {
     await start({ runOutcome: "FAILED", failingTask: "leap-gen-top" });
     const err = (await provider().create(runInputs(fake.url)).catch((e: unknown) => e)) as RunNotSucceededError;
-    expect(err).toBeInstanceOf(RunNotSucceededError);
+    expect(err.name).toBe("RunNotSucceededError");
     const [run] = fake.state.runs.values();
     const runId = String(run.run.run_id);
     expect(err.message).toContain(`KFP run ${runId} ended FAILED: task "leap-gen-top" failed (task leap-gen-top exited with code 1)`);
@@ -94,7 +114,7 @@ describe("ProteinPipelineRun provider: create", () => {
   test("a run still going at the timeout fails clearly and is recorded for cleanup", async () => {
     await start({ runOutcome: "RUNNING_FOREVER" });
     const err = (await provider().create(runInputs(fake.url, { timeoutSeconds: 0.05 })).catch((e: unknown) => e)) as RunNotSucceededError;
-    expect(err).toBeInstanceOf(RunNotSucceededError);
+    expect(err.name).toBe("RunNotSucceededError");
     expect(err.message).toMatch(/is still RUNNING after 0.05 s \(pipeline.timeoutSeconds\); it keeps running in KFP: http:\/\/ui.example:8080\/#\/runs\/details\//);
     expect(err.properties.state).toBe("RUNNING");
   });
@@ -134,6 +154,23 @@ describe("ProteinPipelineRun provider: create", () => {
     expect(outs.createdPipelineId).toBeUndefined();
   });
 
+  test("a version uploaded concurrently with the same IR hash is found and reused, not owned", async () => {
+    await start();
+    fake.injectFault({
+      path: "/upload_version",
+      before: (state) => {
+        const [pipeline] = state.pipelines.values();
+        const id = randomUUID();
+        const name = versionNameFor(irHash(sampleIr()));
+        state.versions.set(id, { pipeline_id: String(pipeline.pipeline_id), pipeline_version_id: id, name, display_name: name, ir: sampleIr() });
+      },
+    });
+    const { outs } = await provider().create(runInputs(fake.url));
+    expect(fake.state.versions.size).toBe(1);
+    expect(outs.createdVersionIds).toEqual([]);
+    expect(fake.state.requests.find((r) => r.path.includes("/upload_version"))?.status).toBe(409);
+  });
+
   test("transient 503s on the way are retried and the create succeeds", async () => {
     await start();
     fake.injectFault({ path: "/upload_version", status: 503 });
@@ -142,6 +179,11 @@ describe("ProteinPipelineRun provider: create", () => {
     expect(outs.state).toBe("SUCCEEDED");
     expect(logs.filter((l) => /retry 1\/2/.test(l))).toHaveLength(2);
   });
+});
+
+test("withoutUndefined drops undefined keys at any depth, keeping everything else", () => {
+  const cleaned = withoutUndefined({ a: 1, b: undefined, c: { d: undefined, e: [1, "x"], f: false } });
+  expect(JSON.stringify(cleaned)).toBe('{"a":1,"c":{"e":[1,"x"],"f":false}}');
 });
 
 describe("ProteinPipelineRun provider: run creation behind gateway errors", () => {
@@ -186,14 +228,16 @@ describe("ProteinPipelineRun provider: check, diff, update", () => {
     });
   });
 
-  test("IR, parameters, rerun token and provider version are updates; pipeline/experiment names replace", async () => {
+  test("IR, parameters, rerun token, pipeline root and provider version are updates; renames replace, deleting first", async () => {
     const diff = (n: Partial<RunInputs>) => provider().diff(olds.runId, olds, { ...inputs, ...n });
     expect(await diff({ pipelineIr: sampleIr("v2") })).toMatchObject({ changes: true, replaces: [] });
     expect(await diff({ parameters: { pdb_code: "2lzm", steps: 500 } })).toMatchObject({ changes: true, replaces: [] });
     expect(await diff({ rerunToken: "again" })).toMatchObject({ changes: true, replaces: [] });
-    expect(await diff({ providerVersion: "next" })).toMatchObject({ changes: true, replaces: [] });
-    expect(await diff({ pipelineName: "other" })).toMatchObject({ changes: true, replaces: ["pipelineName"] });
-    expect(await diff({ experimentName: "other" })).toMatchObject({ changes: true, replaces: ["experimentName"] });
+    expect(await diff({ pipelineRoot: "s3://other/root" })).toMatchObject({ changes: true, replaces: [] });
+    expect(await diff({ providerVersion: "next" })).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await diff({ kfpNamespace: "kfp" })).toMatchObject({ changes: true, replaces: [] });
+    expect(await diff({ pipelineName: "other" })).toEqual({ changes: true, replaces: ["pipelineName"], deleteBeforeReplace: true });
+    expect(await diff({ experimentName: "other" })).toEqual({ changes: true, replaces: ["experimentName"], deleteBeforeReplace: true });
   });
 
   test("values unknown during preview count as changes", async () => {

@@ -1,4 +1,4 @@
-import { irHash, parametersHash, versionNameFor } from "../../stacks/ir-hash";
+import { irHash, versionNameFor } from "../../stacks/ir-hash";
 import { KfpRun } from "../../stacks/kfp-client";
 import { providerVersionOf } from "../../stacks/provider-version";
 import { artifactRoot, failureMessage, irPipelineName, pollDelayMs, progressLine, runUrl } from "../../stacks/run-lifecycle";
@@ -9,7 +9,6 @@ test("IR hash ignores CRLF line endings but not content; version names are short
   expect(irHash(ir.replace(/\n/g, "\r\n"))).toBe(irHash(ir));
   expect(irHash(sampleIr("v2"))).not.toBe(irHash(ir));
   expect(versionNameFor(irHash(ir))).toMatch(/^ir-[0-9a-f]{20}$/);
-  expect(parametersHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(parametersHash({ b: [1, { d: 3, c: 2 }], a: 1 }));
 });
 
 test("pipeline name comes from the IR; a non-pipeline IR is a clear error", () => {
@@ -29,7 +28,8 @@ test("the failing executor task is named, not the DAG that failed because of it"
     state: "FAILED",
     run_details: {
       task_details: [
-        { display_name: "root", state: "FAILED", pod_name: "p-root-driver" },
+        { display_name: "root", state: "FAILED", pod_name: "p-system-dag-driver-11" },
+        { display_name: "sander-heat", state: "FAILED", pod_name: "p-system-container-driver-76" },
         { display_name: "sander-heat", state: "FAILED", pod_name: "p-system-container-impl-77", error: { message: "exit 1" } },
         { display_name: "leap", state: "SUCCEEDED", pod_name: "p-x" },
       ],

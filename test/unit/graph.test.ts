@@ -65,7 +65,6 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
     });
 
     it("applies CRDs and the namespace before MinIO, and both before the platform", () => {
-        const foundation = byName("kfp-foundation-objects");
         expect(objsOf("kfp-foundation-objects").map((o: { kind: string }) => o.kind)).toContain("CustomResourceDefinition");
         expect(dependsOnAll(byName("minio-server"), ["kfp-foundation-objects"])).toBe(true);
         expect(dependsOnAll(byName("kfp-platform"), ["kfp-foundation-objects", "minio-server", "minio-kfp-artifact-secret", "minio-service"])).toBe(true);
@@ -235,6 +234,7 @@ describe("nothing is created on bad input", () => {
         let error: Error | undefined;
         jest.isolateModules(() => {
             try {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
                 require("../../index");
             } catch (e) {
                 error = e as Error;

@@ -1,0 +1,45 @@
+"""Checks a local run's output directory: the done-criteria of the local runner (issue 4).
+
+Usage: python images/amber/check_local_run.py DIR   (DIR = --out of `npm run pipeline:local`)
+"""
+
+import json
+import sys
+from pathlib import Path
+
+MIN_TASKS = 15
+
+
+def problems(out: Path) -> list[str]:
+    summary_file = out / "summary.json"
+    if not summary_file.is_file():
+        return [f"{summary_file} is missing"]
+    tasks = json.loads(summary_file.read_text())["tasks"]
+    found = []
+    if len(tasks) < MIN_TASKS:
+        found.append(f"only {len(tasks)} tasks ran; expected at least {MIN_TASKS}")
+    for task in tasks:
+        if task["state"] not in ("SUCCEEDED", "CACHED"):
+            found.append(f"task {task['name']} is {task['state']}: {task.get('error', '')}")
+    rmsd = [p for p in out.glob("rmsd*/output_dat") if len(p.read_text().split("\n")) > 2]
+    if not rmsd:
+        found.append("no RMSD data with at least one frame (rmsd*/output_dat)")
+    plots = [p for p in out.glob("*/output_html") if "<svg" in p.read_text()]
+    if len(plots) < 2:
+        found.append(f"expected HTML plots with an inline SVG, found {len(plots)}")
+    return found
+
+
+def main() -> int:
+    out = Path(sys.argv[1])
+    found = problems(out)
+    for problem in found:
+        print(f"check_local_run: {problem}", file=sys.stderr)
+    if not found:
+        tasks = json.loads((out / "summary.json").read_text())["tasks"]
+        print(f"check_local_run: {len(tasks)} tasks succeeded; RMSD data and HTML plots present")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# CI tier for the AMBER step runner, with real AmberTools and biobb from PyPI (no cluster, no Docker):
+#  1. the venv (tools/python-env.sh; cached by requirements hash),
+#  2. the IR (npm run compile) for the contract test,
+#  3. pytest: unit tests, the contract test and every step run for real on a small system,
+#  4. the local runner on the tiny preset: the whole pipeline, checked by check_local_run.py.
+# Needs node_modules (npm ci) first. Usage: images/amber/ci.sh [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+out=${1:-$(mktemp -d)}
+
+echo "== AMBER: python env"
+venv=$(tools/python-env.sh amber images/amber/requirements-test.txt)
+export AMBERHOME="$venv" PATH="$repo/images/amber/bin:$venv/bin:$PATH" PYTHONDONTWRITEBYTECODE=1
+for tool in tleap teLeap sander cpptraj ambpdb pdb4amber protein-step; do
+  command -v "$tool" >/dev/null || { echo "AmberTools check: $tool is not on PATH" >&2; exit 1; }
+done
+test -f "$AMBERHOME/dat/leap/cmd/leaprc.protein.ff14SB" || { echo "AmberTools check: no leap force fields under $AMBERHOME" >&2; exit 1; }
+echo "AmberTools from $AMBERHOME: tleap, teLeap, sander, cpptraj, ambpdb, pdb4amber, leap data present"
+
+echo "== AMBER: compile the IR"
+npm run --silent compile
+
+echo "== AMBER: pytest (real AmberTools)"
+start=$SECONDS
+(cd images/amber && python -m pytest -q -p no:cacheprovider tests)
+echo "pytest took $((SECONDS - start)) s"
+
+echo "== AMBER: local runner, tiny preset"
+start=$SECONDS
+npm run --silent pipeline:local -- --preset tiny --out "$out/tiny" --venv "$venv"
+python images/amber/check_local_run.py "$out/tiny"
+echo "local runner took $((SECONDS - start)) s"
