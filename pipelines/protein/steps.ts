@@ -3,11 +3,19 @@
  * Structure files (PDB, topology, coordinates, restart, trajectory) are system.Artifact; logs and
  * analysis tables are system.Dataset, so a log can never be wired where a topology is expected.
  */
-import { Resources, artifact, containerComponent, param } from "../kfp";
+import { InputSpecs, OutputSpecs, Resources, artifact, containerComponent, param } from "../kfp";
+import type { Placeholders } from "../kfp/component";
 
 const LIGHT: Resources = { cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "1Gi" };
 const MD: Resources = { cpuRequest: "1", cpuLimit: "2", memoryRequest: "512Mi", memoryLimit: "2Gi" };
 const ANALYSIS: Resources = { cpuRequest: "500m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "2Gi" };
+
+/** `--flag <placeholder>` for every input, then every output (input_pdb → --input-pdb), as STEPS.md names them. */
+function cliArgs(io: Placeholders<InputSpecs, OutputSpecs>, opts: { executorInput?: boolean } = {}): string[] {
+  const flag = (name: string) => `--${name.replace(/_/g, "-")}`;
+  const pairs = [...Object.entries(io.inputs), ...Object.entries(io.outputs)];
+  return [...pairs.flatMap(([name, placeholder]) => [flag(name), placeholder]), ...(opts.executorInput ? ["--executor-input", io.executorInput] : [])];
+}
 
 const structure = () => artifact.artifact();
 const topologyOutputs = () => ({ output_top: structure(), output_crd: structure(), output_pdb: structure() });
@@ -21,7 +29,7 @@ export function defineSteps(image: string) {
     description: "Download (or copy from a local directory) the experimental structure.",
     inputs: { pdb_code: param.string(), source: param.string() },
     outputs: { output_pdb: structure() },
-    args: (io) => ["--pdb-code", io.inputs.pdb_code, "--source", io.inputs.source, "--output-pdb", io.outputs.output_pdb],
+    args: (io) => cliArgs(io),
     resources: LIGHT,
   });
 
@@ -31,7 +39,7 @@ export function defineSteps(image: string) {
     description: "Prepare the PDB for Amber (pdb4amber).",
     inputs: { input_pdb: structure() },
     outputs: { output_pdb: structure() },
-    args: (io) => ["--input-pdb", io.inputs.input_pdb, "--output-pdb", io.outputs.output_pdb],
+    args: (io) => cliArgs(io),
     resources: LIGHT,
   });
 
@@ -41,13 +49,7 @@ export function defineSteps(image: string) {
     description: "Build the vacuum topology and coordinates with tleap.",
     inputs: { input_pdb: structure(), forcefield: param.string() },
     outputs: topologyOutputs(),
-    args: (io) => [
-      "--forcefield", io.inputs.forcefield,
-      "--input-pdb", io.inputs.input_pdb,
-      "--output-top", io.outputs.output_top,
-      "--output-crd", io.outputs.output_crd,
-      "--output-pdb", io.outputs.output_pdb,
-    ],
+    args: (io) => cliArgs(io),
     resources: LIGHT,
   });
 
@@ -66,19 +68,7 @@ export function defineSteps(image: string) {
       traj_interval: param.int(),
     },
     outputs: { output_rst: structure(), output_traj: structure(), output_log: artifact.dataset() },
-    args: (io) => [
-      "--simulation-type", io.inputs.simulation_type,
-      "--steps", io.inputs.steps,
-      "--restraint-mask", io.inputs.restraint_mask,
-      "--restraint-weight", io.inputs.restraint_weight,
-      "--temperature", io.inputs.temperature,
-      "--traj-interval", io.inputs.traj_interval,
-      "--input-top", io.inputs.input_top,
-      "--input-crd", io.inputs.input_crd,
-      "--output-rst", io.outputs.output_rst,
-      "--output-traj", io.outputs.output_traj,
-      "--output-log", io.outputs.output_log,
-    ],
+    args: (io) => cliArgs(io),
     resources: MD,
   });
 
@@ -88,7 +78,7 @@ export function defineSteps(image: string) {
     description: "Convert topology + coordinates to PDB (ambpdb).",
     inputs: { input_top: structure(), input_crd: structure() },
     outputs: { output_pdb: structure() },
-    args: (io) => ["--input-top", io.inputs.input_top, "--input-crd", io.inputs.input_crd, "--output-pdb", io.outputs.output_pdb],
+    args: (io) => cliArgs(io),
     resources: LIGHT,
   });
 
@@ -106,16 +96,7 @@ export function defineSteps(image: string) {
     description: "Solvate the minimised structure in a water box (tleap).",
     inputs: solvationInputs,
     outputs: topologyOutputs(),
-    args: (io) => [
-      "--forcefield", io.inputs.forcefield,
-      "--water-model", io.inputs.water_model,
-      "--box-type", io.inputs.box_type,
-      "--box-distance", io.inputs.box_distance,
-      "--input-pdb", io.inputs.input_pdb,
-      "--output-top", io.outputs.output_top,
-      "--output-crd", io.outputs.output_crd,
-      "--output-pdb", io.outputs.output_pdb,
-    ],
+    args: (io) => cliArgs(io),
     resources: LIGHT,
   });
 
@@ -130,19 +111,7 @@ export function defineSteps(image: string) {
       negative_ion: param.string(),
     },
     outputs: topologyOutputs(),
-    args: (io) => [
-      "--forcefield", io.inputs.forcefield,
-      "--water-model", io.inputs.water_model,
-      "--box-type", io.inputs.box_type,
-      "--box-distance", io.inputs.box_distance,
-      "--ionic-concentration", io.inputs.ionic_concentration,
-      "--positive-ion", io.inputs.positive_ion,
-      "--negative-ion", io.inputs.negative_ion,
-      "--input-pdb", io.inputs.input_pdb,
-      "--output-top", io.outputs.output_top,
-      "--output-crd", io.outputs.output_crd,
-      "--output-pdb", io.outputs.output_pdb,
-    ],
+    args: (io) => cliArgs(io),
     resources: LIGHT,
   });
 
@@ -154,16 +123,7 @@ export function defineSteps(image: string) {
     description: "Extract energy terms from a sander log (process_minout/process_mdout), plot them, report metrics.",
     inputs: { input_log: artifact.dataset(), log_kind: param.string(), terms: param.string(), title: param.string() },
     outputs: plotOutputs(),
-    args: (io) => [
-      "--log-kind", io.inputs.log_kind,
-      "--terms", io.inputs.terms,
-      "--title", io.inputs.title,
-      "--executor-input", io.executorInput,
-      "--input-log", io.inputs.input_log,
-      "--output-dat", io.outputs.output_dat,
-      "--output-html", io.outputs.output_html,
-      "--output-metrics", io.outputs.output_metrics,
-    ],
+    args: (io) => cliArgs(io, { executorInput: true }),
     resources: LIGHT,
   });
 
@@ -180,18 +140,7 @@ export function defineSteps(image: string) {
       title: param.string(),
     },
     outputs: plotOutputs(),
-    args: (io) => [
-      "--mask", io.inputs.mask,
-      "--reference", io.inputs.reference,
-      "--title", io.inputs.title,
-      "--executor-input", io.executorInput,
-      "--input-top", io.inputs.input_top,
-      "--input-traj", io.inputs.input_traj,
-      "--input-ref-pdb", io.inputs.input_ref_pdb,
-      "--output-dat", io.outputs.output_dat,
-      "--output-html", io.outputs.output_html,
-      "--output-metrics", io.outputs.output_metrics,
-    ],
+    args: (io) => cliArgs(io, { executorInput: true }),
     resources: ANALYSIS,
   });
 
@@ -201,16 +150,7 @@ export function defineSteps(image: string) {
     description: "Radius of gyration along the trajectory.",
     inputs: { input_top: structure(), input_traj: structure(), mask: param.string(), title: param.string() },
     outputs: plotOutputs(),
-    args: (io) => [
-      "--mask", io.inputs.mask,
-      "--title", io.inputs.title,
-      "--executor-input", io.executorInput,
-      "--input-top", io.inputs.input_top,
-      "--input-traj", io.inputs.input_traj,
-      "--output-dat", io.outputs.output_dat,
-      "--output-html", io.outputs.output_html,
-      "--output-metrics", io.outputs.output_metrics,
-    ],
+    args: (io) => cliArgs(io, { executorInput: true }),
     resources: ANALYSIS,
   });
 
@@ -220,12 +160,7 @@ export function defineSteps(image: string) {
     description: "Centre and image the trajectory on the solute.",
     inputs: { input_top: structure(), input_traj: structure(), mask: param.string() },
     outputs: { output_traj: structure() },
-    args: (io) => [
-      "--mask", io.inputs.mask,
-      "--input-top", io.inputs.input_top,
-      "--input-traj", io.inputs.input_traj,
-      "--output-traj", io.outputs.output_traj,
-    ],
+    args: (io) => cliArgs(io),
     resources: ANALYSIS,
   });
 
