@@ -2,23 +2,37 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-/** Top-level names excluded by a .dockerignore (plain names and `dir/` forms; enough for our own file). */
-export function dockerignoreNames(text: string): Set<string> {
-    return new Set(text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !l.startsWith("!"))
-        .map((l) => l.replace(/^\.?\//, "").replace(/\/\*{0,2}$/, "")));
+interface IgnoreRule { pattern: RegExp; negated: boolean }
+
+/** .dockerignore rules: `*`, `**`, `?`, `!` negation, last match wins, a match on a directory covers its contents. */
+export function dockerignoreRules(text: string): IgnoreRule[] {
+    return text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#")).map((line) => {
+        const negated = line.startsWith("!");
+        const body = (negated ? line.slice(1) : line).replace(/^\.?\//, "").replace(/\/+$/, "");
+        const source = body.split("/").map((part) => part === "**" ? ".*" :
+            part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")).join("/");
+        return { pattern: new RegExp(`^${source.replace(/^\.\*\//, "(.*/)?")}(/.*)?$`), negated };
+    });
 }
 
-/** A stable hash of a build context: relative paths and contents, in sorted order. */
+export function isIgnored(relPath: string, rules: IgnoreRule[]): boolean {
+    let ignored = false;
+    for (const rule of rules) if (rule.pattern.test(relPath)) ignored = !rule.negated;
+    return ignored;
+}
+
+/** A stable hash of a build context as Docker sends it: relative paths and contents, in sorted order. */
 export function hashDirectory(dir: string): string {
     const ignoreFile = path.join(dir, ".dockerignore");
-    const ignored = fs.existsSync(ignoreFile) ? dockerignoreNames(fs.readFileSync(ignoreFile, "utf8")) : new Set<string>();
+    const rules = fs.existsSync(ignoreFile) ? dockerignoreRules(fs.readFileSync(ignoreFile, "utf8")) : [];
     const hash = createHash("sha256");
     const walk = (rel: string) => {
         for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             const child = rel ? `${rel}/${entry.name}` : entry.name;
-            if (ignored.has(child) || ignored.has(entry.name)) continue;
             if (entry.isDirectory()) walk(child);
-            else if (entry.isFile()) hash.update(`${child}\0`).update(fs.readFileSync(path.join(dir, child))).update("\0");
+            else if (entry.isFile() && !isIgnored(child, rules)) {
+                hash.update(`${child}\0`).update(fs.readFileSync(path.join(dir, child))).update("\0");
+            }
         }
     };
     walk("");

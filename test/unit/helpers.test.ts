@@ -4,7 +4,7 @@ import * as path from "path";
 import { amberImageName, parseDockerEnv } from "../../stacks/amber-image";
 import { minikubeStartCommand } from "../../stacks/cluster";
 import { editDistance } from "../../stacks/config";
-import { dockerignoreNames, hashDirectory } from "../../stacks/content-hash";
+import { dockerignoreRules, hashDirectory, isIgnored } from "../../stacks/content-hash";
 import { isDigestRef, isPinnedImage } from "../../stacks/image-ref";
 import { KubeconfigError, minifyKubeconfig } from "../../stacks/kubeconfig";
 import { loadKfpManifests, remoteKustomizeRef } from "../../stacks/kfp-source";
@@ -104,8 +104,14 @@ describe("build context hash", () => {
         expect(hashDirectory(dir)).not.toBe(before);
     });
 
-    it("reads .dockerignore names", () => {
-        expect([...dockerignoreNames("tests/\n**/__pycache__\n!keep\n./dist/*\n")]).toEqual(["tests", "**/__pycache__", "dist"]);
+    it("follows .dockerignore allow-lists, globs and negations", () => {
+        const rules = dockerignoreRules("*\n!requirements.txt\n!protein_steps/\n**/__pycache__\n**/*.pyc\n");
+        expect(isIgnored("tests/data/1aki.pdb", rules)).toBe(true);
+        expect(isIgnored("requirements.txt", rules)).toBe(false);
+        expect(isIgnored("protein_steps/cli.py", rules)).toBe(false);
+        expect(isIgnored("protein_steps/__pycache__/cli.cpython-311.pyc", rules)).toBe(true);
+        expect(isIgnored("protein_steps/steps/x.pyc", rules)).toBe(true);
+        expect(isIgnored("a?c", dockerignoreRules("a?c"))).toBe(true);
     });
 });
 
