@@ -5,12 +5,14 @@
  * everything downstream of it.
  */
 import { createHash } from "crypto";
-import { existsSync, readFileSync, statSync, writeFileSync } from "fs";
-import { join } from "path";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { join, relative } from "path";
 
 export const STAMP_FILE = ".local-cache.json";
 
 export interface CacheInputs {
+  /** digest of the code the command runs (locally the image tag does not change when the code does) */
+  codeVersion: string;
   image: string;
   command: string[];
   args: string[];
@@ -29,6 +31,7 @@ function sortedEntries<T>(record: Record<string, T>): [string, T][] {
 
 export function inputHash(inputs: CacheInputs): string {
   const canonical = JSON.stringify({
+    code: inputs.codeVersion,
     image: inputs.image,
     command: inputs.command,
     args: inputs.args,
@@ -36,6 +39,20 @@ export function inputHash(inputs: CacheInputs): string {
     files: sortedEntries(inputs.inputFiles).map(([name, path]) => [name, fileDigest(path)]),
   });
   return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Digest of every file under `root` whose name ends with one of `extensions` (paths included). */
+export function treeDigest(root: string, extensions: string[]): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (extensions.some((ext) => entry.name.endsWith(ext))) hash.update(relative(root, path)).update(readFileSync(path));
+    }
+  };
+  walk(root);
+  return hash.digest("hex");
 }
 
 /** True when the task dir records `hash` from a successful run and every output file exists. */

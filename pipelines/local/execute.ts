@@ -18,6 +18,7 @@ export interface ExecuteOptions {
   pipelineParameters: Record<string, JsonValue>;
   env: NodeJS.ProcessEnv;
   useCache: boolean;
+  codeVersion: string;
 }
 
 export function taskDir(outDir: string, task: string): string {
@@ -69,6 +70,7 @@ export async function executeTask(task: LocalTask, options: ExecuteOptions, upst
   const io = taskIo(task, options, upstream);
   const argv = [...task.command, ...task.args].map((arg) => resolvePlaceholders(arg, io));
   const hash = inputHash({
+    codeVersion: options.codeVersion,
     image: task.image,
     command: task.command,
     args: task.args,

@@ -11,6 +11,7 @@ import { spawnSync } from "child_process";
 import { cpus } from "os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { delimiter, join, resolve } from "path";
+import { fileDigest, treeDigest } from "./cache";
 import { executeTask, ExecuteOptions } from "./execute";
 import { JsonValue, LocalTask, parsePipeline } from "./ir";
 import { parseParamFlag, resolveParameters } from "./parameters";
@@ -83,6 +84,8 @@ export interface RunOptions {
   jobs: number;
   env: NodeJS.ProcessEnv;
   useCache: boolean;
+  /** part of every task's cache key: a change of the step runner's code invalidates the cache */
+  codeVersion: string;
   log: (line: string) => void;
 }
 
@@ -92,7 +95,13 @@ export async function runPipeline(options: RunOptions): Promise<Summary> {
   const pipelineParameters = resolveParameters(pipeline.parameters, options.parameterLayers, options.params);
   mkdirSync(options.outDir, { recursive: true });
   const byName = new Map<string, LocalTask>(pipeline.tasks.map((t) => [t.name, t]));
-  const execute: ExecuteOptions = { outDir: options.outDir, pipelineParameters, env: options.env, useCache: options.useCache };
+  const execute: ExecuteOptions = {
+    outDir: options.outDir,
+    pipelineParameters,
+    env: options.env,
+    useCache: options.useCache,
+    codeVersion: options.codeVersion,
+  };
   const seconds = new Map<string, number>();
   const total = pipeline.tasks.length;
   let finished = 0;
@@ -144,6 +153,12 @@ function findVenv(explicit: string | undefined, log: (line: string) => void): st
   return result.stdout.trim().split("\n").pop()!;
 }
 
+/** The step runner's code and pinned dependencies: what a local task's result depends on besides its inputs. */
+function stepRunnerVersion(): string {
+  const amber = join(REPO, "images/amber");
+  return `${treeDigest(join(amber, "protein_steps"), [".py"])}:${fileDigest(join(amber, "requirements-test.txt"))}`;
+}
+
 export function stepRunnerEnv(venv: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const path = [join(REPO, "images/amber/bin"), join(venv, "bin"), base.PATH ?? ""].join(delimiter);
   return { ...base, PATH: path, AMBERHOME: venv };
@@ -171,6 +186,7 @@ async function main(): Promise<number> {
     jobs: args.jobs,
     env: stepRunnerEnv(venv, process.env),
     useCache: args.useCache,
+    codeVersion: stepRunnerVersion(),
     log,
   });
   const counts = new Map<string, number>();

@@ -48,7 +48,7 @@ export async function runBaseline(kubectl: Kubectl, deployment: Deployment): Pro
         await kubectl.applyObjects(first, "itest-baseline");
         if (crds.length > 0) await kubectl.run(["wait", "--for=condition=Established", `--timeout=${WAIT_TIMEOUT}`, ...crds]);
         await kubectl.applyObjects(rest, "itest-baseline");
-        await kubectl.applyObjects(patches, "itest-baseline-patch");
+        await kubectl.applyObjects(patches, "itest-baseline-patch", true);
         await Promise.all(readinessWaits(rest).map((args) => kubectl.run(args)));
     });
 

@@ -13,10 +13,12 @@ export class Kubectl {
         return stdout;
     }
 
-    async applyObjects(objects: Record<string, unknown>[], fieldManager = "itest"): Promise<void> {
+    /** Server-side apply. `partial` objects (patches of others' objects) skip client-side schema validation. */
+    async applyObjects(objects: Record<string, unknown>[], fieldManager = "itest", partial = false): Promise<void> {
         if (objects.length === 0) return;
         const list = { apiVersion: "v1", kind: "List", items: objects };
-        await this.run(["apply", "--server-side", "--force-conflicts", `--field-manager=${fieldManager}`, "-f", "-"], JSON.stringify(list));
+        const validate = partial ? ["--validate=false"] : [];
+        await this.run(["apply", "--server-side", "--force-conflicts", `--field-manager=${fieldManager}`, ...validate, "-f", "-"], JSON.stringify(list));
     }
 
     /** `kind/name` (or `kind.group/name`) of every object of these resource types, cluster-wide. */

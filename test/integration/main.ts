@@ -15,7 +15,8 @@ import * as path from "path";
 import { randomBytes } from "crypto";
 import { runBaseline } from "./baseline";
 import { LocalCluster, startLocalCluster } from "./cluster";
-import { integrationConfig } from "./config";
+import { CONFIG_KEYS } from "../../stacks/config-schema";
+import { integrationConfig, pinAllKeys } from "./config";
 import { timed } from "./exec";
 import { Logger } from "./logger";
 import { Deployment } from "./state";
@@ -60,13 +61,14 @@ async function main(): Promise<number> {
         log.say(`cluster ${cluster.context} up (kubeconfig ${cluster.kubeconfig})`);
         fakeKfp = await startFakeKfpIfPresent(repoRoot);
         log.say(fakeKfp ? `fake KFP API at ${fakeKfp.url}` : "test/provider/fake-kfp.ts absent: pipeline.enabled=false");
-        const config = integrationConfig({
+        const minimalConfig = integrationConfig({
             kubeconfig: cluster.kubeconfig, context: cluster.context, kfpPath, kfpApiEndpoint: fakeKfp?.url, metricsPort: METRICS_PORT,
         });
-        const newStack = async (prefix: string, overrides: Record<string, string> = {}) => {
+        const config = pinAllKeys(minimalConfig, CONFIG_KEYS);
+        const newStack = async (prefix: string, overrides: Record<string, string> = {}, base = config) => {
             const s = await createEphemeralStack({
                 toolsRoot: path.dirname(toolsBin), projectDir, workDir: path.join(workDir, prefix), namePrefix: prefix,
-                config: { ...config, ...overrides },
+                config: { ...base, ...overrides }, dropConfigDeclarations: base === config,
             });
             stacks.push(s);
             return s;
@@ -82,10 +84,12 @@ async function main(): Promise<number> {
         const state: Deployment = await main.exportWithSecrets();
         record("objects exist and are wired in the API server", await apiServerProblems(kubectl, state, METRICS_PORT));
 
-        const noop = await timed(() => main.stack.up({ color: "never", onOutput: log.engine("noop") }));
+        const noop = await timed(() => main.stack.up({ color: "never", diff: true, onOutput: log.engine("noop") }));
         m.noopSeconds = noop.seconds;
         m.changesOnNoop = countChanges(noop.result.summary.resourceChanges as Record<string, number> | undefined);
-        record("second up changes nothing", m.changesOnNoop === 0 ? [] : [JSON.stringify(noop.result.summary.resourceChanges)]);
+        record("second up changes nothing", m.changesOnNoop === 0 ? [] : [
+            `${JSON.stringify(noop.result.summary.resourceChanges)}; the diff is in ${log.dir}/noop.log`,
+        ]);
 
         const destroy = await timed(() => main.stack.destroy({ color: "never", onOutput: log.engine("destroy") }));
         m.destroySeconds = destroy.seconds;
@@ -128,6 +132,14 @@ async function main(): Promise<number> {
             ...(badUp !== undefined && !badUp.includes(badPath) ? [`error does not name ${badPath}: ${lastLines(badUp, 8)}`] : []),
             ...created.map((r) => `created ${r.urn}`),
         ]);
+
+        // 5. With Pulumi.yaml's config declarations in place and only the test's own keys set.
+        const defaults = await newStack("itest-defaults", {}, minimalConfig);
+        const preview = await defaults.stack.preview({ color: "never", onOutput: log.engine("defaults-preview") }).then(
+            () => [],
+            (e: Error) => [`preview with Pulumi.yaml's config declarations failed: ${lastLines(e.message, 12)}`],
+        );
+        record("the program runs with Pulumi.yaml's config declarations", preview);
     } catch (e) {
         record("integration run completes", [(e as Error).stack ?? String(e)]);
     } finally {

@@ -30,6 +30,13 @@ export interface EphemeralStackOptions {
     workDir: string;
     namePrefix: string;
     config: Record<string, string>;
+    /**
+     * Leave Pulumi.yaml's `config:` declarations out of the copy. The engine reads declared dotted
+     * keys as property paths (`cluster.mode` = `cluster: {mode}`): it reports flat stack keys as
+     * missing and applies defaults as nested objects, both of which the program rejects. Stacks that
+     * set every key themselves drop the declarations; the "declarations" check in main.ts keeps them.
+     */
+    dropConfigDeclarations?: boolean;
 }
 
 export function uniqueStackName(prefix: string): string {
@@ -46,6 +53,7 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
     const settings = parseYaml(fs.readFileSync(path.join(o.projectDir, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
     settings.main = path.relative(projectCopy, path.join(o.projectDir, (settings.main as string | undefined) ?? "."));
     settings.backend = { url: `file://${stateDir}` };
+    if (o.dropConfigDeclarations) delete settings.config;
     fs.writeFileSync(path.join(projectCopy, "Pulumi.yaml"), stringifyYaml(settings));
 
     const bin = path.join(o.toolsRoot, "bin");

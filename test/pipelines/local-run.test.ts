@@ -31,6 +31,7 @@ function setup() {
     jobs: 2,
     env: process.env,
     useCache: true,
+    codeVersion: "test",
     log: (line) => lines.push(line),
   };
   return { options, lines };
@@ -72,6 +73,8 @@ describe("local runner: running an IR", () => {
     const changed = await runPipeline({ ...options, params: [["word", "bye"]] });
     expect(states(changed)).toMatchObject({ make: "SUCCEEDED", upper: "SUCCEEDED", join: "SUCCEEDED" });
     expect(readFileSync(join(options.outDir, "join", "out"), "utf8")).toBe("BYE3\n");
+    const newCode = await runPipeline({ ...options, params: [["word", "bye"]], codeVersion: "test-2" });
+    expect(states(newCode).join).toBe("SUCCEEDED");
     const uncached = await runPipeline({ ...options, params: [["word", "bye"]], useCache: false });
     expect(states(uncached).make).toBe("SUCCEEDED");
   });

@@ -8,7 +8,13 @@ import io
 from typing import Sequence
 
 
-def line_chart_svg(x: Sequence[float], series: dict[str, Sequence[float]], x_label: str, title: str) -> str:
+def line_chart_svg(
+    x: Sequence[float],
+    series: dict[str, Sequence[float]],
+    x_label: str,
+    title: str,
+    y_labels: dict[str, str] | None = None,
+) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -18,7 +24,7 @@ def line_chart_svg(x: Sequence[float], series: dict[str, Sequence[float]], x_lab
     try:
         for axes, (name, values) in zip((row[0] for row in axes_list), series.items()):
             axes.plot(list(x), list(values), linewidth=1.2)
-            axes.set_ylabel(name)
+            axes.set_ylabel((y_labels or {}).get(name, name))
             axes.grid(alpha=0.3)
         axes_list[-1][0].set_xlabel(x_label)
         figure.suptitle(title)

@@ -18,6 +18,8 @@ def publish(
     x: Sequence[float],
     columns: dict[str, Sequence[float]],
     metrics: dict[str, float],
+    x_label: str | None = None,
+    y_labels: dict[str, str] | None = None,
 ) -> None:
     for name, values in columns.items():
         if not values:
@@ -25,7 +27,7 @@ def publish(
         if not all(math.isfinite(v) for v in values):
             raise StepError(f"{name} contains NaN or infinite values: the upstream simulation blew up")
     write_text(args.output_dat, data_table(x_name, x, columns))
-    svg = line_chart_svg(x, columns, x_name, args.title)
+    svg = line_chart_svg(x, columns, x_label or x_name, args.title, y_labels)
     write_text(args.output_html, html_page(args.title, svg, metrics))
     write_metrics(args.executor_input, metrics, args.output_metrics)
 

@@ -44,3 +44,9 @@ def test_energy_metrics_are_final_after_minimisation_and_mean_after_md():
     assert energy_metrics("minout", {"ENERGY": [-1.0, -3.0]}) == {"final_energy": -3.0}
     assert energy_metrics("mdout", {"TEMP": [290.0, 310.0], "PRES": [1.0, 3.0]}) == {"mean_temp": 300.0,
                                                                                        "mean_pres": 2.0}
+
+
+def test_energy_axis_labels_carry_units():
+    from protein_steps.steps.energy import axis_label
+
+    assert (axis_label("TEMP"), axis_label("DENSITY"), axis_label("RESTRAINT")) == ("TEMP (K)", "DENSITY (g/cm³)", "RESTRAINT")

@@ -6,8 +6,8 @@ from conftest import DATA
 from protein_steps.errors import StepError
 from protein_steps.mdout import parse_log, parse_mdout, parse_minout, series, step_axis
 
-MINOUT = (DATA / "sander-min-vacuum.log").read_text()  # sander, 500 cycles, ntpr 5, vacuum (our own run)
-MDOUT = (DATA / "sander-npt.log").read_text()  # sander, 100 NPT steps, ntpr 10
+MINOUT = (DATA / "sander-min-vacuum.mdout").read_text()  # sander, 500 cycles, ntpr 5, vacuum (our own run)
+MDOUT = (DATA / "sander-npt.mdout").read_text()  # sander, 100 NPT steps, ntpr 10
 
 
 def test_minout_has_one_record_per_printed_step_without_duplicating_the_final_one():

@@ -76,7 +76,7 @@ def cpptraj_rms(args: argparse.Namespace) -> None:
             expected=(result,),
         )
         frames, rmsd = read_cpptraj_dat(result)
-    publish(args, "FRAME", frames, {"RMSD_A": rmsd}, {"mean_rmsd": mean(rmsd)})
+    publish(args, "FRAME", frames, {"RMSD_A": rmsd}, {"mean_rmsd": mean(rmsd)}, "frame", {"RMSD_A": "RMSD (Å)"})
 
 
 def cpptraj_rgyr(args: argparse.Namespace) -> None:
@@ -95,7 +95,7 @@ def cpptraj_rgyr(args: argparse.Namespace) -> None:
             expected=(result,),
         )
         frames, rgyr = read_cpptraj_dat(result)
-    publish(args, "FRAME", frames, {"RGYR_A": rgyr}, {"mean_rgyr": mean(rgyr)})
+    publish(args, "FRAME", frames, {"RGYR_A": rgyr}, {"mean_rgyr": mean(rgyr)}, "frame", {"RGYR_A": "radius of gyration (Å)"})
 
 
 def image_script(mask: str) -> str:

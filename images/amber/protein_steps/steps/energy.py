@@ -9,6 +9,14 @@ from ..mdout import parse_log, series, step_axis
 from ..report import mean, publish
 
 
+UNITS = {"ENERGY": "kcal/mol", "EPTOT": "kcal/mol", "ETOT": "kcal/mol", "TEMP": "K", "PRES": "bar",
+         "DENSITY": "g/cm³", "VOLUME": "Å³"}
+
+
+def axis_label(term: str) -> str:
+    return f"{term} ({UNITS[term]})" if term in UNITS else term
+
+
 def energy_metrics(kind: str, columns: dict[str, list[float]]) -> dict[str, float]:
     """final_<term> after a minimisation, mean_<term> over an MD run (names lower-case)."""
     if kind == "minout":
@@ -22,4 +30,6 @@ def energy_plot(args: argparse.Namespace) -> None:
     columns = series(records, args.terms, f"--input-log ({args.log_kind})")
     x_name = "NSTEP" if args.log_kind == "minout" else "TIME_PS"
     x = [r["NSTEP"] for r in records] if args.log_kind == "minout" else step_axis(records)
-    publish(args, x_name, x, columns, energy_metrics(args.log_kind, columns))
+    x_label = "minimisation step" if args.log_kind == "minout" else "time (ps)"
+    labels = {name: axis_label(name) for name in columns}
+    publish(args, x_name, x, columns, energy_metrics(args.log_kind, columns), x_label, labels)

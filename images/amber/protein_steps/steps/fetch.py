@@ -49,7 +49,7 @@ def _download(code: str) -> str:
         target = scratch / f"{code}.pdb"
         properties = biobb_properties(scratch, pdb_code=code, api_id="rcsb", filter=False)
         run_biobb(
-            f"downloading PDB entry {code} from RCSB",
+            f"downloading PDB entry {code} from RCSB (unknown code, or no network?)",
             lambda: pdb(output_pdb_path=str(target), properties=properties),
             scratch,
             needs_amber=False,
