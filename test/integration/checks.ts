@@ -33,13 +33,13 @@ export function minioWiringProblems(mlPipeline: Obj, workflowControllerConfig: O
     return problems;
 }
 
-/** The patched metrics port: the container port named `metrics` and Argo's metricsConfig agree. */
+/** The patched metrics port: exactly one container port named `metrics`, on the port Argo's metricsConfig sets. */
 export function metricsPortProblems(workflowController: Obj, workflowControllerConfig: Obj, port: number): string[] {
     const problems: string[] = [];
     const container = (workflowController.spec?.template?.spec?.containers ?? []).find((c: Obj) => c.name === "workflow-controller");
-    const metrics = (container?.ports ?? []).find((p: Obj) => p.name === "metrics");
-    if (metrics?.containerPort !== port) {
-        problems.push(`workflow-controller container port "metrics" is ${metrics?.containerPort}, expected ${port}`);
+    const metrics: number[] = (container?.ports ?? []).filter((p: Obj) => p.name === "metrics").map((p: Obj) => p.containerPort);
+    if (metrics.length !== 1 || metrics[0] !== port) {
+        problems.push(`workflow-controller container ports named "metrics" are [${metrics.join(", ")}], expected exactly [${port}]`);
     }
     const config = String(workflowControllerConfig.data?.metricsConfig ?? "");
     if (!new RegExp(`port:\\s*${port}\\b`).test(config)) {

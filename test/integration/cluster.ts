@@ -21,7 +21,10 @@ export interface ClusterOptions {
     workDir: string;
     name: string;
     nodes?: number;
-    /** Fake volumes for PVCs (kwok has no provisioner); each this size. */
+    /**
+     * Fake volumes for PVCs (kwok has no provisioner). A released volume is not reused, so there are
+     * enough for every stack and the baseline of one run (3 claims each).
+     */
     volumes?: number;
     volumeSize?: string;
 }
@@ -53,7 +56,7 @@ export async function startLocalCluster(opts: ClusterOptions): Promise<LocalClus
         await kwokctl("scale", "node", "--replicas", String(opts.nodes ?? 2));
         const context = `kwok-${opts.name}`;
         const kubectl = new Kubectl(kubeconfig, context);
-        await kubectl.applyObjects(fakeVolumes(opts.volumes ?? 6, opts.volumeSize ?? "50Gi"));
+        await kubectl.applyObjects(fakeVolumes(opts.volumes ?? 16, opts.volumeSize ?? "50Gi"));
         return { name: opts.name, kubeconfig, context, kubectl, stop };
     } catch (e) {
         await stop();

@@ -24,6 +24,7 @@ import { createEphemeralStack, EphemeralStack } from "./stack";
 import { countChanges, failedCriteria, Measurements, summaryLine } from "./summary";
 import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KINDS } from "./verify";
 import { killEngineMidUp } from "./faults";
+import { describePhases, phaseRecorder } from "./phases";
 
 const METRICS_PORT = 9191;
 
@@ -78,14 +79,18 @@ async function main(): Promise<number> {
 
         // 1. up → checks → up again → destroy → nothing left → remove.
         const main = await newStack("itest");
-        const up = await timed(() => main.stack.up({ color: "never", onOutput: log.engine("up") }));
+        const upPhases = phaseRecorder();
+        const up = await timed(() => main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: log.engine("up") }));
         m.upSeconds = up.seconds;
+        log.say(`up ${up.seconds.toFixed(1)}s: ${describePhases(upPhases.finish())}`);
         record("up succeeds", up.result.summary.result === "succeeded" ? [] : [`up ended ${up.result.summary.result}`]);
         const state: Deployment = await main.exportWithSecrets();
         record("objects exist and are wired in the API server", await apiServerProblems(kubectl, state, METRICS_PORT));
 
-        const noop = await timed(() => main.stack.up({ color: "never", diff: true, onOutput: log.engine("noop") }));
+        const noopPhases = phaseRecorder();
+        const noop = await timed(() => main.stack.up({ color: "never", diff: true, onEvent: noopPhases.onEvent, onOutput: log.engine("noop") }));
         m.noopSeconds = noop.seconds;
+        log.say(`noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())}`);
         m.changesOnNoop = countChanges(noop.result.summary.resourceChanges as Record<string, number> | undefined);
         record("second up changes nothing", m.changesOnNoop === 0 ? [] : [
             `${JSON.stringify(noop.result.summary.resourceChanges)}; the diff is in ${log.dir}/noop.log`,

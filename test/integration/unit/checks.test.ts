@@ -43,10 +43,21 @@ describe("metricsPortProblems", () => {
         expect(metricsPortProblems(controller(9191), wcConfig("x", "enabled: true\nport: 9191\n"), 9191)).toEqual([]);
     });
 
+    it("reports a patch that added a second metrics port beside the upstream one", () => {
+        const both = {
+            spec: { template: { spec: { containers: [{ name: "workflow-controller", ports: [
+                { name: "metrics", containerPort: 9090 }, { containerPort: 6060 }, { name: "metrics", containerPort: 9191 },
+            ] }] } } },
+        };
+        expect(metricsPortProblems(both, wcConfig("x", "port: 9191\n"), 9191)).toEqual([
+            'workflow-controller container ports named "metrics" are [9090, 9191], expected exactly [9191]',
+        ]);
+    });
+
     it("reports the unpatched upstream port", () => {
         const problems = metricsPortProblems(controller(9090), wcConfig("x", "port: 9090\n"), 9191);
         expect(problems).toEqual([
-            'workflow-controller container port "metrics" is 9090, expected 9191',
+            'workflow-controller container ports named "metrics" are [9090], expected exactly [9191]',
             "workflow-controller-configmap metricsConfig does not set port 9191: port: 9090\n",
         ]);
     });
