@@ -11,6 +11,10 @@ export class Logger {
         console.log(`[itest ${new Date().toISOString().slice(11, 19)}] ${message}`);
     }
 
+    write(file: string, text: string): void {
+        fs.writeFileSync(path.join(this.dir, file), text);
+    }
+
     /** An onOutput callback appending to `<dir>/<label>.log`. */
     engine(label: string): (out: string) => void {
         const file = path.join(this.dir, `${label}.log`);

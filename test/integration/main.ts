@@ -82,7 +82,8 @@ async function main(): Promise<number> {
         const upPhases = phaseRecorder();
         const up = await timed(() => main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: log.engine("up") }));
         m.upSeconds = up.seconds;
-        log.say(`up ${up.seconds.toFixed(1)}s: ${describePhases(upPhases.finish())}`);
+        log.say(`up ${up.seconds.toFixed(1)}s: ${describePhases(upPhases.finish())} (timeline in ${log.dir}/up-timeline.tsv)`);
+        log.write("up-timeline.tsv", upPhases.timeline());
         record("up succeeds", up.result.summary.result === "succeeded" ? [] : [`up ended ${up.result.summary.result}`]);
         const state: Deployment = await main.exportWithSecrets();
         record("objects exist and are wired in the API server", await apiServerProblems(kubectl, state, METRICS_PORT));

@@ -19,13 +19,23 @@ export function describePhases(m: PhaseMarks): string {
 }
 
 /** Collects marks from an operation's events (the Stack resource itself is not counted). */
-export function phaseRecorder(): { marks: PhaseMarks; onEvent: (e: EngineEvent) => void; finish: () => PhaseMarks } {
+export function phaseRecorder(): {
+    marks: PhaseMarks;
+    onEvent: (e: EngineEvent) => void;
+    finish: () => PhaseMarks;
+    /** `seconds-since-start  start|done  op  type  name`, one line per resource event. */
+    timeline: () => string;
+} {
     const marks: PhaseMarks = { start: Date.now() };
+    const lines: string[] = [];
     const onEvent = (e: EngineEvent) => {
         const meta = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;
         if (!meta || meta.type === "pulumi:pulumi:Stack") return;
-        marks.firstResource ??= Date.now();
-        marks.lastResource = Date.now();
+        const now = Date.now();
+        marks.firstResource ??= now;
+        marks.lastResource = now;
+        const phase = e.resourcePreEvent ? "start" : "done";
+        lines.push([((now - marks.start) / 1000).toFixed(2), phase, meta.op, meta.type, meta.urn.split("::").pop()].join("\t"));
     };
-    return { marks, onEvent, finish: () => ({ ...marks, end: Date.now() }) };
+    return { marks, onEvent, finish: () => ({ ...marks, end: Date.now() }), timeline: () => lines.join("\n") + "\n" };
 }
