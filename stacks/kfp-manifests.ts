@@ -155,6 +155,24 @@ export function releaseWorkflowControllerMetricsPort(objs: readonly K8sObject[])
     return out;
 }
 
+export interface ContainerLists {
+    env: Record<string, unknown>[];
+    ports: Record<string, unknown>[];
+}
+
+/**
+ * The workflow-controller container's env and ports as the platform objects declare them, ports with
+ * the protocol the API server defaults, so a patch can restate them in the live object's order.
+ */
+export function workflowControllerLists(objs: readonly K8sObject[]): ContainerLists {
+    const wc = requireObject(objs, "Deployment", "workflow-controller", "read the workflow-controller container");
+    const c = wc.spec.template.spec.containers.find((x: { name: string }) => x.name === "workflow-controller");
+    return {
+        env: structuredClone(c?.env ?? []),
+        ports: (c?.ports ?? []).map((p: Record<string, unknown>) => ({ ...p, protocol: p.protocol ?? "TCP" })),
+    };
+}
+
 /** Tells Pulumi's await logic what "ready" means and how long to wait for it. */
 export function addAwaitAnnotations(objs: readonly K8sObject[], timeoutSeconds: number): K8sObject[] {
     const out = cloneObjects(objs);
@@ -162,6 +180,9 @@ export function addAwaitAnnotations(objs: readonly K8sObject[], timeoutSeconds: 
         const annotations = { ...(o.metadata.annotations ?? {}) };
         if (o.kind === "CustomResourceDefinition") annotations["pulumi.com/waitFor"] = "condition=Established";
         if (["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind)) annotations["pulumi.com/timeoutSeconds"] = String(timeoutSeconds);
+        // A Service's await only waits for endpoints, i.e. for the Deployment behind it, which is awaited
+        // itself; KfpApiReady then checks the API answers through the ml-pipeline Service.
+        if (o.kind === "Service") annotations["pulumi.com/skipAwait"] = "true";
         if (Object.keys(annotations).length > 0) o.metadata.annotations = annotations;
     }
     return out;

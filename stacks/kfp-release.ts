@@ -1,6 +1,6 @@
 import { KfpConfig } from "./config";
 import { K8sObject } from "./k8s-object";
-import { addAwaitAnnotations, argoVersionOf, ObjectStoreEndpoint, preparePlatform, splitPhases } from "./kfp-manifests";
+import { addAwaitAnnotations, argoVersionOf, ContainerLists, ObjectStoreEndpoint, preparePlatform, splitPhases, workflowControllerLists } from "./kfp-manifests";
 import { loadKfpManifests, Renderer } from "./kfp-source";
 
 /** KFP's objects for one stack, ready to apply: foundation first, then the rewired, trimmed platform. */
@@ -8,6 +8,8 @@ export interface KfpRelease {
     foundation: K8sObject[];
     platform: K8sObject[];
     argoVersion: string;
+    /** The workflow-controller container's env and ports as the platform declares them. */
+    workflowController: ContainerLists;
 }
 
 export function prepareKfpRelease(kfp: KfpConfig, objectStore: ObjectStoreEndpoint | undefined, render?: Renderer): KfpRelease {
@@ -15,9 +17,11 @@ export function prepareKfpRelease(kfp: KfpConfig, objectStore: ObjectStoreEndpoi
     if (!foundation.some((o) => o.kind === "CustomResourceDefinition")) {
         throw new Error("the KFP manifests have no CustomResourceDefinitions: include cluster-scoped-resources (kfp.path)");
     }
+    const prepared = preparePlatform(platform, { ...kfp, objectStore });
     return {
         foundation: addAwaitAnnotations(foundation, kfp.readinessTimeoutSeconds),
-        platform: preparePlatform(platform, { ...kfp, objectStore }),
-        argoVersion: argoVersionOf(platform),
+        platform: prepared,
+        argoVersion: argoVersionOf(prepared),
+        workflowController: workflowControllerLists(prepared),
     };
 }

@@ -30,6 +30,8 @@ export class MinioStore extends pulumi.ComponentResource {
     readonly accessKey: pulumi.Output<string>;
     readonly secretKey: pulumi.Output<string>;
     readonly consolePortForward: string;
+    /** KFP's artifact Secret: all KFP needs before it starts (MinIO itself may still be starting). */
+    readonly artifactSecret: k8s.core.v1.Secret;
 
     constructor(name: string, args: MinioStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kfp-protein:minio:MinioStore", name, {}, opts);
@@ -45,7 +47,7 @@ export class MinioStore extends pulumi.ComponentResource {
             stringData: { MINIO_ROOT_USER: credentials.accessKey, MINIO_ROOT_PASSWORD: credentials.secretKey },
         }, childOptions(this, opts));
 
-        new k8s.core.v1.Secret(`${name}-kfp-artifact-secret`, {
+        this.artifactSecret = new k8s.core.v1.Secret(`${name}-kfp-artifact-secret`, {
             metadata: { name: ARTIFACT_SECRET, namespace: ns, labels },
             stringData: { accesskey: credentials.accessKey, secretkey: credentials.secretKey },
         }, childOptions(this, opts));
@@ -93,7 +95,7 @@ export class MinioStore extends pulumi.ComponentResource {
         }, childOptions(this, opts));
 
         new k8s.core.v1.Service(`${name}-service`, {
-            metadata: { name: MINIO_SERVICE, namespace: ns, labels },
+            metadata: { name: MINIO_SERVICE, namespace: ns, labels, annotations: { "pulumi.com/skipAwait": "true" } },
             spec: {
                 type: "ClusterIP",
                 selector: labels,

@@ -70,10 +70,11 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         objects: release.platform,
         version: cfg.kfp.version,
         argoVersion: release.argoVersion,
-    }, { ...k8sOpts, dependsOn: minio ? [foundation, minio] : [foundation] });
+    }, { ...k8sOpts, dependsOn: minio ? [foundation, minio.artifactSecret] : [foundation] });
     const portPatch = new WorkflowControllerPortPatch("workflow-controller", {
         namespace: kfp.namespace,
         argoVersion: kfp.argoVersion,
+        upstream: release.workflowController,
         ...cfg.workflowController,
     }, { ...k8sOpts, dependsOn: [kfp] });
 

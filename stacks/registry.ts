@@ -84,7 +84,7 @@ export class InClusterRegistry extends pulumi.ComponentResource {
         }, childOptions(this, opts));
 
         const service = new k8s.core.v1.Service(`${name}-service`, {
-            metadata: { name: "registry", namespace: nsName, labels: registryLabels },
+            metadata: { name: "registry", namespace: nsName, labels: registryLabels, annotations: { "pulumi.com/skipAwait": "true" } },
             spec: { type: "ClusterIP", selector: registryLabels, ports: [{ name: "http", port: 80, targetPort: REGISTRY_PORT }] },
         }, childOptions(this, opts));
 

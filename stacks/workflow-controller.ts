@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
+import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
+import { ContainerLists } from "./kfp-manifests";
 import { childOptions } from "./child-options";
 
 export interface WorkflowControllerPortPatchArgs {
@@ -9,6 +11,8 @@ export interface WorkflowControllerPortPatchArgs {
     metricsPort: number;
     telemetryPort: number;
     disableLeaderElection: boolean;
+    /** The container's env and ports as KFP's manifests declare them (see workflowControllerContainerPatch). */
+    upstream: ContainerLists;
 }
 
 /** Argo ≤ 3.5 starts its telemetry server on the metrics port unless told otherwise (FACTS). */
@@ -24,6 +28,22 @@ export function workflowControllerConfigData(args: WorkflowControllerPortPatchAr
         data.telemetryConfig = `enabled: true\npath: /telemetry\nport: ${args.telemetryPort}\n`;
     }
     return data;
+}
+
+/**
+ * The container entries the patch applies: KFP's own env and ports restated unchanged, then ours. The
+ * provider diffs a patch's lists against the live object by position, so a patch that listed only its
+ * own items would show a change on every up; restating KFP's items (same values, so server-side apply
+ * only shares their ownership) keeps a second up a no-op.
+ */
+export function workflowControllerContainerPatch(args: WorkflowControllerPortPatchArgs):
+    { env: k8sInput.core.v1.EnvVarPatch[]; ports: k8sInput.core.v1.ContainerPortPatch[] } {
+    const ours = args.disableLeaderElection ? [{ name: "LEADER_ELECTION_DISABLE", value: "true" }] : [];
+    const upstreamEnv = args.upstream.env as k8sInput.core.v1.EnvVarPatch[];
+    const upstreamPorts = args.upstream.ports as k8sInput.core.v1.ContainerPortPatch[];
+    const env = [...upstreamEnv.filter((e) => e.name !== "LEADER_ELECTION_DISABLE"), ...ours];
+    const ports = [...upstreamPorts.filter((p) => p.name !== "metrics"), { name: "metrics", containerPort: args.metricsPort, protocol: "TCP" }];
+    return { env, ports };
 }
 
 // Server-side-apply patches of objects KFP's manifests own: force our few fields, and leave the objects
@@ -51,7 +71,7 @@ export class WorkflowControllerPortPatch extends pulumi.ComponentResource {
             data: workflowControllerConfigData(args),
         }, childOptions(this, opts, { retainOnDelete: true }));
 
-        const env = args.disableLeaderElection ? [{ name: "LEADER_ELECTION_DISABLE", value: "true" }] : [];
+        const { env, ports } = workflowControllerContainerPatch(args);
         new k8s.apps.v1.DeploymentPatch(`${name}-deployment`, {
             metadata: metadata("workflow-controller"),
             spec: {
@@ -60,7 +80,7 @@ export class WorkflowControllerPortPatch extends pulumi.ComponentResource {
                     spec: {
                         containers: [{
                             name: "workflow-controller",
-                            ports: [{ name: "metrics", containerPort: args.metricsPort, protocol: "TCP" }],
+                            ports,
                             env,
                         }],
                     },

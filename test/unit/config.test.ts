@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, parseStackConfig, StackConfig } from "../../stacks/config";
+import { ConfigError, flattenConfig, parseStackConfig, StackConfig } from "../../stacks/config";
 import { CONFIG_KEYS } from "../../stacks/config-schema";
 
 const KNOWN = { pdb_code: "1aki", temperature: 300, heat_steps: 2500, min_vacuo_restraint_weight: 50, forcefield: "protein.ff14SB" };
@@ -153,9 +153,39 @@ describe("Pulumi.yaml", () => {
 
     it("has a dev stack whose config parses cleanly", () => {
         const dev = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8")).config;
-        const raw = Object.fromEntries(Object.entries(dev).map(([k, v]) => [k.replace(/^kfp-protein-stack:/, ""), v]));
-        const cfg = parse(raw);
+        // As the engine hands structured values to the program: one JSON object per top-level key.
+        const all = Object.fromEntries(Object.entries(dev).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]));
+        const cfg = parse(flattenConfig(all, "kfp-protein-stack"));
         expect(cfg.cluster.minikube!.manage).toBe(true);
+        expect(cfg.cluster.minikube!.memory).toBe("10g");
         expect(cfg.workflowController.metricsPort).toBe(9091);
+    });
+});
+
+describe("structured config (set with --path)", () => {
+    it("flattens the objects the engine hands over into dotted keys", () => {
+        const all = {
+            "kfp-protein-stack:cluster": '{"mode":"existing","minikube":{"manage":false,"cpus":4}}',
+            "kfp-protein-stack:kfp": '{"version":"2.17.0"}',
+            "kubernetes:context": "elsewhere",
+        };
+        expect(flattenConfig(all, "kfp-protein-stack")).toEqual({
+            "cluster.mode": "existing", "cluster.minikube.manage": false, "cluster.minikube.cpus": 4, "kfp.version": "2.17.0",
+        });
+    });
+
+    it("lets a key set without --path win over the declared default's object", () => {
+        const all = { "kfp-protein-stack:cluster": '{"mode":"minikube"}', "kfp-protein-stack:cluster.mode": "existing" };
+        expect(flattenConfig(all, "kfp-protein-stack")).toEqual({ "cluster.mode": "existing" });
+    });
+
+    it("keeps JSON strings that are values, not config objects", () => {
+        const all = { "kfp-protein-stack:pipeline.parameters": '{"temperature": 310}' };
+        expect(flattenConfig(all, "kfp-protein-stack")).toEqual({ "pipeline.parameters": '{"temperature": 310}' });
+    });
+
+    it("reports a misspelt nested key with the nearest known one", () => {
+        const raw = flattenConfig({ "kfp-protein-stack:cluster": '{"minikube":{"cpu":4}}' }, "kfp-protein-stack");
+        expect(problemsOf(raw)).toEqual([expect.stringMatching(/^cluster\.minikube\.cpu: unknown config key\. Did you mean "cluster\.minikube\.cpus"/)]);
     });
 });

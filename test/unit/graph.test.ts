@@ -67,7 +67,10 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
     it("applies CRDs and the namespace before MinIO, and both before the platform", () => {
         expect(objsOf("kfp-foundation-objects").map((o: { kind: string }) => o.kind)).toContain("CustomResourceDefinition");
         expect(dependsOnAll(byName("minio-server"), ["kfp-foundation-objects"])).toBe(true);
-        expect(dependsOnAll(byName("kfp-platform"), ["kfp-foundation-objects", "minio-server", "minio-kfp-artifact-secret", "minio-service"])).toBe(true);
+        const platform = byName("kfp-platform");
+        expect(dependsOnAll(platform, ["kfp-foundation-objects", "minio-kfp-artifact-secret"])).toBe(true);
+        // KFP starts beside MinIO rather than after it: its API server retries the store until it answers.
+        expect(platform.dependencies).not.toContain(byName("minio-server").urn);
     });
 
     it("deploys no SeaweedFS and fills KFP's artifact Secret from generated credentials", () => {
@@ -101,8 +104,8 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
         expect(byName("workflow-controller-configmap").inputs.data.metricsConfig).toMatch(/port: 9091/);
         expect(byName("workflow-controller-configmap").inputs.data.telemetryConfig).toBeUndefined();
         const container = byName("workflow-controller-deployment").inputs.spec.template.spec.containers[0];
-        expect(container.ports).toEqual([{ name: "metrics", containerPort: 9091, protocol: "TCP" }]);
-        expect(container.env).toEqual([{ name: "LEADER_ELECTION_DISABLE", value: "true" }]);
+        expect(container.ports).toEqual([{ containerPort: 6060, protocol: "TCP" }, { name: "metrics", containerPort: 9091, protocol: "TCP" }]);
+        expect(container.env.map((e: { name: string }) => e.name)).toEqual(["TRANSIENT_ERROR_PATTERN", "LEADER_ELECTION_IDENTITY", "LEADER_ELECTION_DISABLE"]);
     });
 
     it("builds the image with minikube's Docker after the registry exists, by content tag", () => {

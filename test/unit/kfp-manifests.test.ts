@@ -139,6 +139,8 @@ describe("workflow-controller and await annotations", () => {
         expect(findObject(annotated, "CustomResourceDefinition", "workflows.argoproj.io")!.metadata.annotations!["pulumi.com/waitFor"]).toBe("condition=Established");
         expect(findObject(annotated, "Deployment", "ml-pipeline")!.metadata.annotations!["pulumi.com/timeoutSeconds"]).toBe("900");
         expect(findObject(annotated, "ConfigMap", "kfp-launcher")!.metadata.annotations).toBeUndefined();
+        expect(findObject(annotated, "Service", "ml-pipeline")!.metadata.annotations!["pulumi.com/skipAwait"]).toBe("true");
+        expect(findObject(annotated, "Deployment", "ml-pipeline")!.metadata.annotations!["pulumi.com/skipAwait"]).toBeUndefined();
     });
 });
 
