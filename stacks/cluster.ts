@@ -30,8 +30,8 @@ export function minikubeStartCommand(m: MinikubeConfig): string {
 export function readKubeconfig(cluster: ClusterConfig): { kubeconfig: string; context: string; server: string } {
     const origin = `the kubeconfig ${cluster.kubeconfigPath} (cluster.kubeconfig)`;
     if (!fs.existsSync(cluster.kubeconfigPath)) {
-        throw new KubeconfigError(`${origin} does not exist. Fix: pulumi config set cluster.kubeconfig <path>` +
-            (cluster.minikube ? `, start minikube (minikube start -p ${cluster.minikube.profile}), or let the stack own it: pulumi config set cluster.minikube.manage true` : ""));
+        throw new KubeconfigError(`${origin} does not exist. Fix: pulumi config set --path cluster.kubeconfig <path>` +
+            (cluster.minikube ? `, start minikube (minikube start -p ${cluster.minikube.profile}), or let the stack own it: pulumi config set --path cluster.minikube.manage true` : ""));
     }
     return minifyKubeconfig(fs.readFileSync(cluster.kubeconfigPath, "utf8"), cluster.context, origin);
 }

@@ -196,12 +196,12 @@ function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems):
         case "boolean":
             if (text === true || text === "true") return true;
             if (text === false || text === "false") return false;
-            problems.add(`${key}: expected true or false, got ${JSON.stringify(value)}. Fix: pulumi config set ${key} true|false`);
+            problems.add(`${key}: expected true or false, got ${JSON.stringify(value)}. Fix: pulumi config set --path ${key} true|false`);
             return spec.default;
         case "integer": {
             const n = typeof text === "number" ? text : typeof text === "string" && /^-?\d+$/.test(text) ? Number(text) : NaN;
             if (Number.isInteger(n)) return n;
-            problems.add(`${key}: expected a whole number, got ${JSON.stringify(value)}. Fix: pulumi config set ${key} ${spec.default}`);
+            problems.add(`${key}: expected a whole number, got ${JSON.stringify(value)}. Fix: pulumi config set --path ${key} ${spec.default}`);
             return spec.default;
         }
         case "string":
@@ -213,8 +213,8 @@ function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems):
 
 function unknownKeyMessage(key: string): string {
     const suggestion = closestKey(key);
-    const hint = suggestion ? ` Did you mean "${suggestion}"? Fix: pulumi config rm ${key} && pulumi config set ${suggestion} <value>` :
-        ` Fix: pulumi config rm ${key} (known keys are listed in Pulumi.yaml and README).`;
+    const hint = suggestion ? ` Did you mean "${suggestion}"? Fix: pulumi config rm --path ${key} && pulumi config set --path ${suggestion} <value>` :
+        ` Fix: pulumi config rm --path ${key} (known keys are listed in Pulumi.yaml and README).`;
     return `${key}: unknown config key.${hint}`;
 }
 
@@ -247,7 +247,7 @@ type Get<T> = (key: string) => T;
 
 function oneOf<T extends string>(key: string, value: string, allowed: readonly T[], problems: Problems): T {
     if ((allowed as readonly string[]).includes(value)) return value as T;
-    problems.add(`${key}: "${value}" is not one of ${allowed.join(", ")}. Fix: pulumi config set ${key} ${allowed[0]}`);
+    problems.add(`${key}: "${value}" is not one of ${allowed.join(", ")}. Fix: pulumi config set --path ${key} ${allowed[0]}`);
     return allowed[0];
 }
 
@@ -288,7 +288,7 @@ function parseCluster(str: Get<string>, int: Get<number>, bool: Get<boolean>, st
     oneOf("cluster.minikube.driver", minikube.driver, MINIKUBE_DRIVERS, problems);
     const context = str("cluster.context") || profile;
     if (manage && str("cluster.context") && str("cluster.context") !== profile) {
-        problems.add(`cluster.context "${str("cluster.context")}" differs from the managed profile "${profile}", whose context minikube names after the profile. Fix: pulumi config rm cluster.context`);
+        problems.add(`cluster.context "${str("cluster.context")}" differs from the managed profile "${profile}", whose context minikube names after the profile. Fix: pulumi config rm --path cluster.context`);
     }
     return { mode, context, kubeconfigPath, minikube };
 }
@@ -309,10 +309,10 @@ function parseKfp(str: Get<string>, int: Get<number>, bool: Get<boolean>, proble
     const localPath = str("kfp.path");
     let source: KfpSource = { kind: "remote", version };
     if (sourceKind === "path") {
-        if (!localPath) problems.add("kfp.source is \"path\" but kfp.path is empty. Fix: pulumi config set kfp.path <dir of rendered KFP YAML>");
+        if (!localPath) problems.add("kfp.source is \"path\" but kfp.path is empty. Fix: pulumi config set --path kfp.path <dir of rendered KFP YAML>");
         source = { kind: "path", path: path.resolve(localPath || ".") };
     } else if (localPath) {
-        problems.add("kfp.path is set but kfp.source is \"remote\", so it would be ignored. Fix: pulumi config set kfp.source path, or pulumi config rm kfp.path");
+        problems.add("kfp.path is set but kfp.source is \"remote\", so it would be ignored. Fix: pulumi config set --path kfp.source path, or pulumi config rm --path kfp.path");
     }
     const apiEndpoint = str("kfp.apiEndpoint");
     if (apiEndpoint && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(apiEndpoint)) {
@@ -364,13 +364,13 @@ function parseRegistry(str: Get<string>, int: Get<number>, bool: Get<boolean>, p
 function parseAmber(str: Get<string>, bool: Get<boolean>, cluster: ClusterConfig, registry: RegistryConfig, problems: Problems): AmberConfig {
     const image = str("amber.image");
     if (bool("amber.build")) {
-        if (image) problems.add("amber.image is set but amber.build is true, so it would be ignored. Fix: pulumi config set amber.build false (use the given image) or pulumi config rm amber.image");
-        if (cluster.mode !== "minikube") problems.add("amber.build is true but cluster.mode is \"existing\": the image is built with minikube's Docker. Fix: build and push it yourself, then pulumi config set amber.build false and amber.image <repo@sha256:…>");
-        if (!registry.enabled) problems.add("amber.build is true but registry.enabled is false: the built image is pushed to the in-cluster registry. Fix: pulumi config set registry.enabled true");
+        if (image) problems.add("amber.image is set but amber.build is true, so it would be ignored. Fix: pulumi config set --path amber.build false (use the given image) or pulumi config rm --path amber.image");
+        if (cluster.mode !== "minikube") problems.add("amber.build is true but cluster.mode is \"existing\": the image is built with minikube's Docker. Fix: build and push it yourself, then pulumi config set --path amber.build false and amber.image <repo@sha256:…>");
+        if (!registry.enabled) problems.add("amber.build is true but registry.enabled is false: the built image is pushed to the in-cluster registry. Fix: pulumi config set --path registry.enabled true");
         return { build: true };
     }
     if (!image) {
-        problems.add("amber.build is false but amber.image is empty. Fix: pulumi config set amber.image <repo>@sha256:<64 hex digits>");
+        problems.add("amber.build is false but amber.image is empty. Fix: pulumi config set --path amber.image <repo>@sha256:<64 hex digits>");
     } else if (!isDigestRef(image)) {
         problems.add(`amber.image: "${image}" is not a digest reference; pipelines must pin the exact image. Fix: use <repo>@sha256:<64 hex digits> (docker inspect --format '{{index .RepoDigests 0}}' <image>).`);
     }
@@ -399,8 +399,8 @@ function parsePipeline(str: Get<string>, int: Get<number>, bool: Get<boolean>,
     if (timeoutMinutes <= 0) problems.add(`pipeline.timeoutMinutes: ${timeoutMinutes} must be positive.`);
     const name = str("pipeline.name");
     const experiment = str("pipeline.experiment");
-    if (!name.trim()) problems.add("pipeline.name is empty. Fix: pulumi config set pipeline.name protein-md");
-    if (!experiment.trim()) problems.add("pipeline.experiment is empty. Fix: pulumi config set pipeline.experiment protein-md");
+    if (!name.trim()) problems.add("pipeline.name is empty. Fix: pulumi config set --path pipeline.name protein-md");
+    if (!experiment.trim()) problems.add("pipeline.experiment is empty. Fix: pulumi config set --path pipeline.experiment protein-md");
     return {
         enabled: bool("pipeline.enabled"),
         name,
@@ -422,7 +422,7 @@ function parseParameterOverrides(text: string, known: Record<string, ParameterVa
     try {
         parsed = JSON.parse(text);
     } catch (e) {
-        problems.add(`pipeline.parameters: not valid JSON (${(e as Error).message}). Fix: pulumi config set pipeline.parameters '{"temperature": 310}'`);
+        problems.add(`pipeline.parameters: not valid JSON (${(e as Error).message}). Fix: pulumi config set --path pipeline.parameters '{"temperature": 310}'`);
         return {};
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {

@@ -33,7 +33,7 @@ export function parseManifests(text: string, origin: string): K8sObject[] {
 
 /** Reads rendered manifests from one YAML file or every *.yaml/*.yml file of a directory (sorted by name). */
 export function readManifestPath(p: string): K8sObject[] {
-    if (!fs.existsSync(p)) throw new Error(`kfp.path: ${p} does not exist. Fix: pulumi config set kfp.path <dir or file of rendered KFP YAML>`);
+    if (!fs.existsSync(p)) throw new Error(`kfp.path: ${p} does not exist. Fix: pulumi config set --path kfp.path <dir or file of rendered KFP YAML>`);
     const files = fs.statSync(p).isDirectory()
         ? fs.readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(p, f))
         : [p];

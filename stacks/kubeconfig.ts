@@ -40,12 +40,12 @@ export function minifyKubeconfig(contents: string, context: string, origin: stri
     const name = context || kc["current-context"];
     const contexts = kc.contexts ?? [];
     if (!name) {
-        throw new KubeconfigError(`${origin} has no current-context. Fix: pulumi config set cluster.context <one of: ${contexts.map((c) => c.name).join(", ")}>`);
+        throw new KubeconfigError(`${origin} has no current-context. Fix: pulumi config set --path cluster.context <one of: ${contexts.map((c) => c.name).join(", ")}>`);
     }
     const ctx = contexts.find((c) => c.name === name);
     if (!ctx?.context) {
         throw new KubeconfigError(`context "${name}" is not in ${origin} (it has: ${contexts.map((c) => c.name).join(", ") || "none"}). ` +
-            "Fix: pulumi config set cluster.context <one of them>, or start the cluster first (minikube start -p <profile>).");
+            "Fix: pulumi config set --path cluster.context <one of them>, or start the cluster first (minikube start -p <profile>).");
     }
     const cluster = (kc.clusters ?? []).find((c) => c.name === ctx.context!.cluster);
     const user = (kc.users ?? []).find((u) => u.name === ctx.context!.user);

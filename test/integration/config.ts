@@ -1,5 +1,4 @@
 /** The stack config the integration tier runs the real program with (flat keys, project namespace). */
-import { KeySpec } from "../../stacks/config-schema";
 
 export interface IntegrationConfigInput {
     kubeconfig: string;
@@ -32,16 +31,4 @@ export function integrationConfig(i: IntegrationConfigInput): Record<string, str
         config["pipeline.preset"] = "tiny";
     }
     return config;
-}
-
-/**
- * Every declared key set explicitly (declared default where the test has no value). The engine
- * applies Pulumi.yaml defaults of dotted keys as property paths (`cluster.mode` becomes an object
- * `cluster: {mode}`), which the program rejects; pinning every key on the stack keeps the defaults
- * out of play. The separate "defaults" check in main.ts still exercises them.
- */
-export function pinAllKeys(config: Record<string, string>, declared: Record<string, KeySpec>): Record<string, string> {
-    const pinned: Record<string, string> = {};
-    for (const [key, spec] of Object.entries(declared)) pinned[key] = String(spec.default);
-    return { ...pinned, ...config };
 }

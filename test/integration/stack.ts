@@ -30,13 +30,6 @@ export interface EphemeralStackOptions {
     workDir: string;
     namePrefix: string;
     config: Record<string, string>;
-    /**
-     * Leave Pulumi.yaml's `config:` declarations out of the copy. The engine reads declared dotted
-     * keys as property paths (`cluster.mode` = `cluster: {mode}`): it reports flat stack keys as
-     * missing and applies defaults as nested objects, both of which the program rejects. Stacks that
-     * set every key themselves drop the declarations; the "declarations" check in main.ts keeps them.
-     */
-    dropConfigDeclarations?: boolean;
 }
 
 export function uniqueStackName(prefix: string): string {
@@ -53,7 +46,6 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
     const settings = parseYaml(fs.readFileSync(path.join(o.projectDir, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
     settings.main = path.relative(projectCopy, path.join(o.projectDir, (settings.main as string | undefined) ?? "."));
     settings.backend = { url: `file://${stateDir}` };
-    if (o.dropConfigDeclarations) delete settings.config;
     fs.writeFileSync(path.join(projectCopy, "Pulumi.yaml"), stringifyYaml(settings));
 
     const bin = path.join(o.toolsRoot, "bin");
@@ -71,7 +63,8 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
     const workspace = await LocalWorkspace.create({ workDir: projectCopy, envVars: env, pulumiCommand });
     const stack = await Stack.create(name, workspace);
     const config: ConfigMap = Object.fromEntries(Object.entries(o.config).map(([k, v]) => [k, { value: v }]));
-    await stack.setAllConfig(config);
+    // Keys as paths, as `pulumi config set --path` writes them: Pulumi.yaml declares dotted keys as paths.
+    await stack.setAllConfig(config, true);
 
     const exportWithSecrets = async (): Promise<Deployment> => {
         const { stdout } = await run(path.join(bin, "pulumi"), ["stack", "export", "--show-secrets", "--stack", name], {

@@ -70,7 +70,7 @@ describe("bad config", () => {
     const digest = `localhost:5000/amber@sha256:${"b".repeat(64)}`;
     const cases: [string, Record<string, unknown>, RegExp][] = [
         ["a typo'd key, with the closest known key suggested", { "cluster.minikube.cpu": "4" }, /cluster\.minikube\.cpu: unknown config key.*Did you mean "cluster\.minikube\.cpus"/],
-        ["an unknown key far from any known one", { "frobnicate": "x" }, /frobnicate: unknown config key\. Fix: pulumi config rm frobnicate/],
+        ["an unknown key far from any known one", { "frobnicate": "x" }, /frobnicate: unknown config key\. Fix: pulumi config rm --path frobnicate/],
         ["a boolean that is not true/false", { "amber.build": "yes" }, /amber\.build: expected true or false, got "yes"/],
         ["an integer that is not a number", { "cluster.minikube.cpus": "four" }, /cluster\.minikube\.cpus: expected a whole number/],
         ["a fractional integer", { "registry.hostPort": "5000.5" }, /registry\.hostPort: expected a whole number/],

@@ -1,4 +1,4 @@
-import { integrationConfig, pinAllKeys, TEST_AMBER_IMAGE } from "../config";
+import { integrationConfig, TEST_AMBER_IMAGE } from "../config";
 
 const base = { kubeconfig: "/tmp/kc", context: "kwok-x", kfpPath: "/shared/kfp/2.17.0", metricsPort: 9191 };
 
@@ -19,20 +19,5 @@ describe("integrationConfig", () => {
         const withKfp = integrationConfig({ ...base, kfpApiEndpoint: "http://127.0.0.1:1234" });
         expect(withKfp["pipeline.enabled"]).toBe("true");
         expect(withKfp["kfp.apiEndpoint"]).toBe("http://127.0.0.1:1234");
-    });
-});
-
-describe("pinAllKeys", () => {
-    it("sets every declared key, the test's values winning over declared defaults", () => {
-        const declared = {
-            "cluster.mode": { type: "string" as const, default: "minikube", description: "" },
-            "kfp.cache": { type: "boolean" as const, default: true, description: "" },
-            "kfp.readinessTimeoutSeconds": { type: "integer" as const, default: 1200, description: "" },
-        };
-        expect(pinAllKeys({ "cluster.mode": "existing" }, declared)).toEqual({
-            "cluster.mode": "existing",
-            "kfp.cache": "true",
-            "kfp.readinessTimeoutSeconds": "1200",
-        });
     });
 });
