@@ -1,22 +1,30 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "./child-options";
 import { K8sObject } from "./k8s-object";
 import { KFP_NAMESPACE } from "./kfp-manifests";
-import { childOptions } from "./child-options";
 
 export interface KfpFoundationArgs {
     /** KFP's Namespace and CustomResourceDefinitions. */
     objects: K8sObject[];
 }
 
-/** What KFP's platform needs to exist first: its namespace and its CRDs, established. */
+/**
+ * What KFP's platform needs to exist first: its namespace and its CRDs, established. The namespace is
+ * its own resource so that what only needs the namespace (MinIO) need not wait for the CRDs.
+ */
 export class KfpFoundation extends pulumi.ComponentResource {
     readonly namespace: string = KFP_NAMESPACE;
-    readonly resources: k8s.yaml.v2.ConfigGroup;
+    readonly namespaceResource: k8s.core.v1.Namespace;
+    readonly crds: k8s.yaml.v2.ConfigGroup;
 
     constructor(name: string, args: KfpFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kfp-protein:kfp:KfpFoundation", name, {}, opts);
-        this.resources = new k8s.yaml.v2.ConfigGroup(`${name}-objects`, { objs: args.objects }, childOptions(this, opts));
+        const ns = args.objects.find((o) => o.kind === "Namespace" && o.metadata.name === KFP_NAMESPACE);
+        if (!ns) throw new Error(`the KFP manifests have no Namespace "${KFP_NAMESPACE}": include cluster-scoped-resources (kfp.path)`);
+        this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: ns.metadata }, childOptions(this, opts));
+        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { objs: args.objects.filter((o) => o !== ns) },
+            childOptions(this, opts, { dependsOn: [this.namespaceResource] }));
         this.registerOutputs({ namespace: this.namespace });
     }
 }

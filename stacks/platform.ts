@@ -64,7 +64,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
             image: cfg.objectStore.image,
             storage: cfg.objectStore.storage,
             readinessTimeoutSeconds: timeout,
-        }, { ...k8sOpts, dependsOn: [foundation] })
+        }, { ...k8sOpts, dependsOn: [foundation.namespaceResource] })
         : undefined;
     const kfp = new KubeflowPipelines("kfp", {
         objects: release.platform,

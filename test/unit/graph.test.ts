@@ -65,10 +65,14 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
     });
 
     it("applies CRDs and the namespace before MinIO, and both before the platform", () => {
-        expect(objsOf("kfp-foundation-objects").map((o: { kind: string }) => o.kind)).toContain("CustomResourceDefinition");
-        expect(dependsOnAll(byName("minio-server"), ["kfp-foundation-objects"])).toBe(true);
+        expect(new Set(objsOf("kfp-foundation-crds").map((o: { kind: string }) => o.kind))).toEqual(new Set(["CustomResourceDefinition"]));
+        expect(byName("kfp-foundation-namespace").inputs.metadata.name).toBe("kubeflow");
+        expect(dependsOnAll(byName("kfp-foundation-crds"), ["kfp-foundation-namespace"])).toBe(true);
+        // MinIO needs only the namespace, so it starts while the CRDs are still being established.
+        expect(dependsOnAll(byName("minio-server"), ["kfp-foundation-namespace"])).toBe(true);
+        expect(byName("minio-server").dependencies).not.toContain(byName("kfp-foundation-crds").urn);
         const platform = byName("kfp-platform");
-        expect(dependsOnAll(platform, ["kfp-foundation-objects", "minio-kfp-artifact-secret"])).toBe(true);
+        expect(dependsOnAll(platform, ["kfp-foundation-namespace", "kfp-foundation-crds", "minio-kfp-artifact-secret"])).toBe(true);
         // KFP starts beside MinIO rather than after it: its API server retries the store until it answers.
         expect(platform.dependencies).not.toContain(byName("minio-server").urn);
     });
