@@ -12,13 +12,14 @@ def requirement_lines(name: str) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def test_base_images_are_pinned_to_exact_versions():
+def test_base_images_are_pinned_to_exact_versions_and_digests():
     defaults = dict(re.findall(r"^ARG (\w+)=(\S+)", DOCKERFILE, re.M))
     froms = re.findall(r"^FROM (\S+)", DOCKERFILE, re.M)
     assert froms
     for image in froms:
         resolved = defaults.get(image.strip("${}"), image)
         assert ":latest" not in resolved and re.search(r":\d+\.\d+\.\d+", resolved), resolved
+        assert re.search(r"@sha256:[0-9a-f]{64}$", resolved), f"{resolved} is not pinned by digest"
 
 
 def test_amberhome_and_path_are_set_by_env_not_by_activation():
