@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { compileBatchPipeline, compileProteinPipeline } from "./protein";
 import { DEFAULT_BATCH_PARALLELISM } from "./protein/batch";
+import { walkFlags } from "./cli-flags";
 
 export const PLACEHOLDER_IMAGE = `localhost:5000/amber@sha256:${"0".repeat(64)}`;
 export const GOLDEN_PATH = resolve(__dirname, "../test/pipelines/golden/protein.yaml");
@@ -25,19 +26,13 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CompileArgs {
     parallelism: DEFAULT_BATCH_PARALLELISM,
     updateGolden: env.UPDATE_GOLDEN === "1",
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return next;
-    };
+  walkFlags(argv, (flag, value) => {
     if (flag === "--image") args.image = value();
     else if (flag === "--out") args.outDir = value();
     else if (flag === "--parallelism") args.parallelism = Number(value());
     else if (flag === "--update-golden") args.updateGolden = true;
     else throw new Error(`unknown option ${flag}; use --image REF, --out DIR, --parallelism N, --update-golden`);
-  }
+  });
   return args;
 }
 

@@ -16,6 +16,7 @@ import { executeTask, ExecuteOptions } from "./execute";
 import { JsonValue, LocalTask, parsePipeline } from "./ir";
 import { parseParamFlag, resolveParameters } from "./parameters";
 import { FinalState, runGraph } from "./schedule";
+import { walkFlags } from "../cli-flags";
 
 const REPO = resolve(__dirname, "../..");
 export const DEFAULT_IR = join(REPO, "dist/pipelines/protein.yaml");
@@ -40,13 +41,7 @@ export interface CliArgs {
 
 export function parseArgs(argv: string[], cores: number): CliArgs {
   const args: Partial<CliArgs> & { params: [string, string][] } = { params: [], irPath: DEFAULT_IR, jobs: cores, useCache: true };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith("--")) throw new Error(`${flag} needs a value`);
-      return next;
-    };
+  walkFlags(argv, (flag, value) => {
     if (flag === "--preset") args.preset = value();
     else if (flag === "--out") args.outDir = value();
     else if (flag === "--ir") args.irPath = value();
@@ -60,7 +55,7 @@ export function parseArgs(argv: string[], cores: number): CliArgs {
     } else {
       throw new Error(`unknown option ${flag}; use --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--venv DIR] [--no-cache]`);
     }
-  }
+  });
   if (!args.outDir) throw new Error("--out DIR is required (where task outputs and summary.json go)");
   return args as CliArgs;
 }
