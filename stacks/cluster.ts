@@ -46,7 +46,6 @@ export class TargetCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     readonly context: pulumi.Output<string>;
     readonly apiServer: pulumi.Output<string>;
-    readonly minikubeProfile?: string;
 
     constructor(name: string, args: TargetClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const { cluster } = args;
@@ -56,7 +55,6 @@ export class TargetCluster extends pulumi.ComponentResource {
 
         if (cluster.minikube?.manage) {
             const m = cluster.minikube;
-            this.minikubeProfile = m.profile;
             const profile = new command.local.Command(`${name}-minikube`, {
                 create: minikubeStartCommand(m),
                 delete: `minikube delete --profile ${shellQuote(m.profile)}`,

@@ -14,10 +14,6 @@ export interface K8sObject {
     [key: string]: any;
 }
 
-export function objectKey(o: K8sObject): string {
-    return `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
-}
-
 export function findObject(objs: readonly K8sObject[], kind: string, name: string): K8sObject | undefined {
     return objs.find((o) => o.kind === kind && o.metadata.name === name);
 }

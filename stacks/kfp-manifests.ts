@@ -199,8 +199,8 @@ export function argoVersionOf(objs: readonly K8sObject[]): string {
 
 /** All platform transforms, in order. The foundation phase (CRDs, Namespace) only gets await annotations. */
 export function preparePlatform(objs: readonly K8sObject[], opts: KfpPrepareOptions): K8sObject[] {
-    let out = cloneObjects(objs);
-    if (opts.objectStore) out = rewireObjectStore(dropBundledObjectStore(out), opts.objectStore);
+    // Each transform returns fresh objects, so the input is never modified.
+    let out = opts.objectStore ? rewireObjectStore(dropBundledObjectStore(objs), opts.objectStore) : objs;
     out = trimOptionalComponents(out, opts);
     out = sizeMysqlVolume(out, opts.mysqlStorage);
     out = applyResourceProfile(out, opts.resourceProfile);

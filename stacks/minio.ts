@@ -29,7 +29,6 @@ export class MinioStore extends pulumi.ComponentResource {
     readonly endpoint: ObjectStoreEndpoint;
     readonly accessKey: pulumi.Output<string>;
     readonly secretKey: pulumi.Output<string>;
-    readonly consolePortForward: string;
     /** KFP's artifact Secret: all KFP needs before it starts (MinIO itself may still be starting). */
     readonly artifactSecret: k8s.core.v1.Secret;
 
@@ -106,7 +105,6 @@ export class MinioStore extends pulumi.ComponentResource {
             },
         }, childOptions(this, opts));
 
-        this.consolePortForward = `kubectl -n ${ns} port-forward svc/${MINIO_SERVICE} ${MINIO_CONSOLE_PORT}:${MINIO_CONSOLE_PORT}`;
         this.registerOutputs({ endpoint: this.endpoint, accessKey: this.accessKey, secretKey: this.secretKey });
     }
 }

@@ -10,7 +10,7 @@ import { KfpApiReady } from "./kfp-ready";
 import { KfpRelease, prepareKfpRelease } from "./kfp-release";
 import { KubeflowPipelines } from "./kfp";
 import { KFP_NAMESPACE } from "./kfp-manifests";
-import { minioEndpoint, MinioStore } from "./minio";
+import { MINIO_CONSOLE_PORT, MINIO_SERVICE, minioEndpoint, MinioStore } from "./minio";
 import { pipelineParameters } from "./pipeline-parameters";
 import { ProteinPipelineRun } from "./pipeline-run";
 import { InClusterRegistry } from "./registry";
@@ -119,7 +119,8 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
     };
     if (minio) {
         outputs.minioEndpoint = `${minio.endpoint.host}:${minio.endpoint.port}`;
-        outputs.minioConsolePortForward = pulumi.interpolate`kubectl --context ${cluster.context} ${minio.consolePortForward.replace(/^kubectl /, "")}`;
+        // MinIO lives in KFP's namespace, so the same kubectl prefix reaches it.
+        outputs.minioConsolePortForward = pulumi.interpolate`${kubectl} port-forward svc/${MINIO_SERVICE} ${MINIO_CONSOLE_PORT}:${MINIO_CONSOLE_PORT}`;
         outputs.minioCredentials = pulumi.secret(pulumi.all([minio.accessKey, minio.secretKey])
             .apply(([accessKey, secretKey]) => ({ accessKey, secretKey })));
     }

@@ -6,10 +6,6 @@ export class Problems {
         this.list.push(problem);
     }
 
-    get all(): readonly string[] {
-        return this.list;
-    }
-
     throwIfAny(toError: (problems: string[]) => Error): void {
         if (this.list.length > 0) throw toError([...this.list]);
     }
