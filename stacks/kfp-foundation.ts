@@ -2,29 +2,38 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "./child-options";
 import { K8sObject } from "./k8s-object";
-import { KFP_NAMESPACE } from "./kfp-manifests";
+import { KubeAccess } from "./kube-api";
+import { KFP_FIELD_MANAGER, KFP_NAMESPACE } from "./kfp-manifests";
+import { ManifestSet } from "./manifest-set";
 
 export interface KfpFoundationArgs {
     /** KFP's Namespace and CustomResourceDefinitions. */
     objects: K8sObject[];
+    access: pulumi.Input<KubeAccess>;
+    readinessTimeoutSeconds: number;
 }
 
 /**
- * What KFP's platform needs to exist first: its namespace and its CRDs, established. The namespace is
- * its own resource so that what only needs the namespace (MinIO) need not wait for the CRDs.
+ * What KFP's platform needs around it: its namespace and its CRDs, established. The namespace is its
+ * own resource so that what only needs the namespace (MinIO, KFP's platform) need not wait for the CRDs.
  */
 export class KfpFoundation extends pulumi.ComponentResource {
     readonly namespace: string = KFP_NAMESPACE;
     readonly namespaceResource: k8s.core.v1.Namespace;
-    readonly crds: k8s.yaml.v2.ConfigGroup;
+    readonly crds: ManifestSet;
 
     constructor(name: string, args: KfpFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kfp-protein:kfp:KfpFoundation", name, {}, opts);
         const ns = args.objects.find((o) => o.kind === "Namespace" && o.metadata.name === KFP_NAMESPACE);
         if (!ns) throw new Error(`the KFP manifests have no Namespace "${KFP_NAMESPACE}": include cluster-scoped-resources (kfp.path)`);
         this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: ns.metadata }, childOptions(this, opts));
-        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { objs: args.objects.filter((o) => o !== ns) },
-            childOptions(this, opts, { dependsOn: [this.namespaceResource] }));
+        this.crds = new ManifestSet(`${name}-crds`, {
+            access: args.access,
+            objects: args.objects.filter((o) => o !== ns),
+            fieldManager: KFP_FIELD_MANAGER,
+            timeoutSeconds: args.readinessTimeoutSeconds,
+            timeoutSetting: "kfp.readinessTimeoutSeconds",
+        }, childOptions(this, opts, { dependsOn: [this.namespaceResource] }));
         this.registerOutputs({ namespace: this.namespace });
     }
 }

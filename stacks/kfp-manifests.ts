@@ -4,6 +4,8 @@ import { cloneObjects, K8sObject, requireObject } from "./k8s-object";
 /** Pure transforms of KFP's rendered manifests. Each returns new objects and leaves its input alone. */
 
 export const KFP_NAMESPACE = "kubeflow";
+/** The field manager KFP's objects are server-side applied with. */
+export const KFP_FIELD_MANAGER = "kfp-protein-stack";
 export const ARTIFACT_SECRET = "mlpipeline-minio-artifact";
 export const ARTIFACT_BUCKET = "mlpipeline";
 
@@ -23,7 +25,6 @@ export interface KfpTrimOptions {
 export interface KfpPrepareOptions extends KfpTrimOptions {
     /** Where KFP stores artifacts; undefined keeps KFP's bundled store (SeaweedFS) as released. */
     objectStore?: ObjectStoreEndpoint;
-    readinessTimeoutSeconds: number;
 }
 
 /** CRDs and Namespaces go first (and must be established) before anything that uses them. */
@@ -173,21 +174,6 @@ export function workflowControllerLists(objs: readonly K8sObject[]): ContainerLi
     };
 }
 
-/** Tells Pulumi's await logic what "ready" means and how long to wait for it. */
-export function addAwaitAnnotations(objs: readonly K8sObject[], timeoutSeconds: number): K8sObject[] {
-    const out = cloneObjects(objs);
-    for (const o of out) {
-        const annotations = { ...(o.metadata.annotations ?? {}) };
-        if (o.kind === "CustomResourceDefinition") annotations["pulumi.com/waitFor"] = "condition=Established";
-        if (["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind)) annotations["pulumi.com/timeoutSeconds"] = String(timeoutSeconds);
-        // A Service's await only waits for endpoints, i.e. for the Deployment behind it, which is awaited
-        // itself; KfpApiReady then checks the API answers through the ml-pipeline Service.
-        if (o.kind === "Service") annotations["pulumi.com/skipAwait"] = "true";
-        if (Object.keys(annotations).length > 0) o.metadata.annotations = annotations;
-    }
-    return out;
-}
-
 /** The Argo version KFP bundles, read off the workflow-controller image tag (e.g. `v4.0.5` → "4.0.5"). */
 export function argoVersionOf(objs: readonly K8sObject[]): string {
     const wc = requireObject(objs, "Deployment", "workflow-controller", "find the Argo version");
@@ -197,13 +183,12 @@ export function argoVersionOf(objs: readonly K8sObject[]): string {
     return m[1];
 }
 
-/** All platform transforms, in order. The foundation phase (CRDs, Namespace) only gets await annotations. */
+/** All platform transforms, in order. The foundation phase (CRDs, Namespace) is applied as rendered. */
 export function preparePlatform(objs: readonly K8sObject[], opts: KfpPrepareOptions): K8sObject[] {
     // Each transform returns fresh objects, so the input is never modified.
     let out = opts.objectStore ? rewireObjectStore(dropBundledObjectStore(objs), opts.objectStore) : objs;
     out = trimOptionalComponents(out, opts);
     out = sizeMysqlVolume(out, opts.mysqlStorage);
     out = applyResourceProfile(out, opts.resourceProfile);
-    out = releaseWorkflowControllerMetricsPort(out);
-    return addAwaitAnnotations(out, opts.readinessTimeoutSeconds);
+    return releaseWorkflowControllerMetricsPort(out);
 }

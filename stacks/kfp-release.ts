@@ -1,6 +1,6 @@
 import { KfpConfig } from "./config";
 import { K8sObject } from "./k8s-object";
-import { addAwaitAnnotations, argoVersionOf, ContainerLists, ObjectStoreEndpoint, preparePlatform, splitPhases, workflowControllerLists } from "./kfp-manifests";
+import { argoVersionOf, ContainerLists, ObjectStoreEndpoint, preparePlatform, splitPhases, workflowControllerLists } from "./kfp-manifests";
 import { loadKfpManifests, Renderer } from "./kfp-source";
 
 /** KFP's objects for one stack, ready to apply: foundation first, then the rewired, trimmed platform. */
@@ -19,7 +19,7 @@ export function prepareKfpRelease(kfp: KfpConfig, objectStore: ObjectStoreEndpoi
     }
     const prepared = preparePlatform(platform, { ...kfp, objectStore });
     return {
-        foundation: addAwaitAnnotations(foundation, kfp.readinessTimeoutSeconds),
+        foundation,
         platform: prepared,
         argoVersion: argoVersionOf(prepared),
         workflowController: workflowControllerLists(prepared),

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GeneratedCredentials } from "./generated-credentials";
 import { ARTIFACT_BUCKET, ARTIFACT_SECRET, ObjectStoreEndpoint } from "./kfp-manifests";
 import { childOptions } from "./child-options";
 
@@ -10,6 +9,8 @@ export interface MinioStoreArgs {
     image: string;
     storage: string;
     readinessTimeoutSeconds: number;
+    /** MinIO's root credentials (generated once by the stack, never minio/minio123). */
+    credentials: { accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
 }
 
 /** The Service name and port KFP's UI assumes for its MinIO (kept so artifact previews work). */
@@ -22,8 +23,8 @@ export function minioEndpoint(namespace: string): ObjectStoreEndpoint {
 }
 
 /**
- * MinIO as KFP's artifact store, with credentials generated once (never minio/minio123), the
- * `mlpipeline` bucket present from the start, and KFP's artifact Secret filled from the same credentials.
+ * MinIO as KFP's artifact store, with the stack's generated credentials, the `mlpipeline` bucket
+ * present from the start, and KFP's artifact Secret filled from the same credentials.
  */
 export class MinioStore extends pulumi.ComponentResource {
     readonly endpoint: ObjectStoreEndpoint;
@@ -36,7 +37,7 @@ export class MinioStore extends pulumi.ComponentResource {
         super("kfp-protein:minio:MinioStore", name, {}, opts);
         const ns = args.namespace;
         const labels = { app: "minio", "app.kubernetes.io/part-of": "kfp-protein-stack" };
-        const credentials = new GeneratedCredentials(`${name}-credentials`, childOptions(this, opts));
+        const credentials = args.credentials;
         this.accessKey = credentials.accessKey;
         this.secretKey = credentials.secretKey;
         this.endpoint = minioEndpoint(ns);

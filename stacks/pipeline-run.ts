@@ -40,13 +40,14 @@ export interface RunProviderDeps {
 
 /**
  * Thrown when the run exists in KFP but did not succeed (FAILED, CANCELED, timed out): carries the id
- * and outputs so Pulumi records the resource (the dynamic-provider host reads `id`/`properties`) and a
- * later destroy can still clean up. A tagged plain Error: serialized Error subclasses lose their message.
+ * and outputs so Pulumi records the resource (the dynamic-provider host reads `id`/`properties`/`reasons`)
+ * and a later destroy can still clean up. A tagged plain Error: serialized Error subclasses lose their message.
  */
-export type RunNotSucceededError = Error & { id: string; properties: RunOutputs };
+export type RunNotSucceededError = Error & { id: string; properties: RunOutputs; reasons: string[] };
 
 export function runNotSucceeded(message: string, id: string, properties: RunOutputs): RunNotSucceededError {
-  return Object.assign(new Error(message), { name: "RunNotSucceededError", id, properties: withoutUndefined(properties) });
+  // The engine shows `reasons`, not the message, for a resource recorded despite its error.
+  return Object.assign(new Error(message), { name: "RunNotSucceededError", id, properties: withoutUndefined(properties), reasons: [message] });
 }
 
 /** The dynamic-provider host encodes outputs as a protobuf Struct, which rejects `undefined`. */

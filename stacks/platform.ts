@@ -13,6 +13,7 @@ import { KFP_NAMESPACE } from "./kfp-manifests";
 import { MINIO_CONSOLE_PORT, MINIO_SERVICE, minioEndpoint, MinioStore } from "./minio";
 import { pipelineParameters } from "./pipeline-parameters";
 import { ProteinPipelineRun } from "./pipeline-run";
+import { GeneratedCredentials } from "./generated-credentials";
 import { InClusterRegistry } from "./registry";
 import { Renderer } from "./kfp-source";
 import { WorkflowControllerPortPatch } from "./workflow-controller";
@@ -57,9 +58,15 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
     const cluster = new TargetCluster("cluster", { cluster: cfg.cluster });
     const k8sOpts = { providers: { kubernetes: cluster.provider } };
 
-    const foundation = new KfpFoundation("kfp-foundation", { objects: release.foundation }, k8sOpts);
+    const kubeAccess = pulumi.all([cluster.kubeconfig, cluster.context]).apply(([kubeconfig, context]) => ({ kubeconfig, context }));
+    const foundation = new KfpFoundation("kfp-foundation", {
+        objects: release.foundation, access: kubeAccess, readinessTimeoutSeconds: timeout,
+    }, k8sOpts);
     const minio = cfg.objectStore.kind === "minio"
         ? new MinioStore("minio", {
+            // Outside MinioStore, which waits for the namespace: generating needs no cluster, and as the
+            // first dynamic resource it starts the dynamic-provider host while the namespaces are made.
+            credentials: new GeneratedCredentials("minio-credentials"),
             namespace: foundation.namespace,
             image: cfg.objectStore.image,
             storage: cfg.objectStore.storage,
@@ -70,7 +77,13 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         objects: release.platform,
         version: cfg.kfp.version,
         argoVersion: release.argoVersion,
-    }, { ...k8sOpts, dependsOn: minio ? [foundation, minio.artifactSecret] : [foundation] });
+        access: kubeAccess,
+        readinessTimeoutSeconds: timeout,
+    }, {
+        ...k8sOpts,
+        // Not after the CRDs: nothing in the platform needs them to be created, so both sets apply at once.
+        dependsOn: minio ? [foundation.namespaceResource, minio.artifactSecret] : [foundation.namespaceResource],
+    });
     const portPatch = new WorkflowControllerPortPatch("workflow-controller", {
         namespace: kfp.namespace,
         argoVersion: kfp.argoVersion,
@@ -103,7 +116,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         : pulumi.all([cluster.kubeconfig, cluster.context]).apply(([kubeconfig, context]): KfpAccess => ({
             kind: "kubeProxy", kubeconfig, context, namespace: kfp.namespace, ...KFP_API_SERVICE,
         }));
-    const ready = new KfpApiReady("kfp-api-ready", { access, timeoutSeconds: timeout }, { dependsOn: [kfp, portPatch] });
+    const ready = new KfpApiReady("kfp-api-ready", { access, timeoutSeconds: timeout }, { dependsOn: [foundation, kfp, portPatch] });
 
     const kubectl = pulumi.interpolate`kubectl --context ${cluster.context} -n ${kfp.namespace}`;
     const outputs: PlatformOutputs = {

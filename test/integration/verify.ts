@@ -1,7 +1,7 @@
 /** Reading the API server back after up, destroy and a recovered crash. */
 import { deploymentsNotAvailable, metricsPortProblems, minioWiringProblems } from "./checks";
 import { Kubectl, kindResource } from "./kubectl";
-import { appeared, Deployment, objectRef, objectsDestroyMustRemove, ownedKubeResources } from "./state";
+import { appeared, Deployment, KubeObjectRef, objectsDestroyMustRemove, stackObjects } from "./state";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,23 +13,27 @@ export const CLUSTER_SCOPED_KINDS = [
 
 const MINIO_SERVICE = "minio-service";
 
-function stateObjects(state: Deployment, kind: string): Obj[] {
-    return ownedKubeResources(state).map((r) => (r.outputs ?? {}) as Obj).filter((o) => o.kind === kind);
+/** The stack's objects of one kind (pulumi-kubernetes objects and ManifestSets' objects alike). */
+function refsOfKind(state: Deployment, kind: string): KubeObjectRef[] {
+    return stackObjects(state).map((o) => o.ref).filter((r) => r.kind === kind);
 }
+
+const DEFAULT_NAMESPACE = "default";
+const refName = (r: KubeObjectRef) => `${r.namespace ?? DEFAULT_NAMESPACE}/${r.name}`;
+const liveName = (o: Obj) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 export async function apiServerProblems(kubectl: Kubectl, state: Deployment, metricsPort: number): Promise<string[]> {
     const problems: string[] = [];
-    const inState = (o: Obj) => `${o.metadata.namespace}/${o.metadata.name}`;
-    const wanted = new Set(stateObjects(state, "Deployment").map(inState));
+    const wanted = new Set(refsOfKind(state, "Deployment").map(refName));
     if (wanted.size === 0) problems.push("the stack created no Deployments");
     const live = (await kubectl.getJson<{ items: Obj[] }>(["deployments", "--all-namespaces"])).items;
-    problems.push(...deploymentsNotAvailable(live.filter((d) => wanted.has(inState(d)))));
-    const missing = [...wanted].filter((n) => !live.some((d) => inState(d) === n));
+    problems.push(...deploymentsNotAvailable(live.filter((d) => wanted.has(liveName(d)))));
+    const missing = [...wanted].filter((n) => !live.some((d) => liveName(d) === n));
     problems.push(...missing.map((n) => `Deployment ${n} is in the state but not in the API server`));
 
-    for (const pvc of stateObjects(state, "PersistentVolumeClaim")) {
-        const liveClaim = await kubectl.getJson<Obj>(["pvc", pvc.metadata.name, "-n", pvc.metadata.namespace]);
-        if (liveClaim.status?.phase !== "Bound") problems.push(`PVC ${inState(pvc)} is ${liveClaim.status?.phase}, not Bound`);
+    for (const pvc of refsOfKind(state, "PersistentVolumeClaim")) {
+        const liveClaim = await kubectl.getJson<Obj>(["pvc", pvc.name, "-n", pvc.namespace ?? DEFAULT_NAMESPACE]);
+        if (liveClaim.status?.phase !== "Bound") problems.push(`PVC ${refName(pvc)} is ${liveClaim.status?.phase}, not Bound`);
     }
 
     const mlPipeline = live.find((d) => d.metadata.name === "ml-pipeline");
@@ -59,7 +63,7 @@ export async function leftoverObjects(kubectl: Kubectl, state: Deployment, clust
     for (const ref of objectsDestroyMustRemove(state)) {
         if (await kubectl.exists(ref)) left.push(`${ref.kind} ${ref.namespace ?? ""}/${ref.name} still exists`);
     }
-    const namespaces = new Set(stateObjects(state, "Namespace").map((n) => n.metadata.name as string));
+    const namespaces = new Set(refsOfKind(state, "Namespace").map((n) => n.name));
     const pvcs = (await kubectl.getJson<{ items: Obj[] }>(["pvc", "--all-namespaces"])).items;
     for (const pvc of pvcs) {
         if (namespaces.has(pvc.metadata.namespace)) left.push(`PVC ${pvc.metadata.namespace}/${pvc.metadata.name} still exists`);
@@ -82,7 +86,7 @@ export function orphans(stateRefs: { kind: string; namespace?: string; name: str
 }
 
 export async function orphanedObjects(kubectl: Kubectl, state: Deployment): Promise<string[]> {
-    const refs = ownedKubeResources(state).map(objectRef);
+    const refs = stackObjects(state).map((o) => o.ref);
     const namespaces = new Set(refs.filter((r) => r.kind === "Namespace").map((r) => r.name));
     const kinds = new Map(refs.filter((r) => r.namespace && namespaces.has(r.namespace)).map((r) => [r.kind, kindResource(r)]));
     const live: { kind: string; namespace: string; name: string }[] = [];

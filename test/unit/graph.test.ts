@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { createProteinPlatform, PlatformOutputs } from "../../stacks/platform";
 import { slimKfpDir } from "./slim-kfp";
-import { byName, FAKE_DIGEST, installMocks, isSecretOutput, outputValue, Registration, registrations, settle } from "./mock-monitor";
+import { byName, FAKE_DIGEST, installMocks, isSecretOutput, isSecretValue, outputValue, Registration, registrations, settle } from "./mock-monitor";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "graph-test-"));
 const kubeconfigPath = path.join(tmp, "kubeconfig");
@@ -31,8 +31,21 @@ async function deploy(raw: Record<string, unknown>): Promise<PlatformOutputs> {
     return outputs;
 }
 
-// The mocks hand ConfigGroup's `objs` over as an index-keyed object.
-const objsOf = (name: string) => Object.values(byName(name).inputs.objs) as { kind: string; metadata: { name: string } }[];
+const MANIFEST_SET = "pulumi-nodejs:dynamic/kfp-protein:ManifestSet";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
+
+/** The objects of a ManifestSet: its `manifests` input maps each object's key to its JSON. */
+function manifestsOf(name: string): Obj[] {
+    const set = byName(name);
+    if (set.type !== MANIFEST_SET) throw new Error(`${name} is a ${set.type}, not a ManifestSet`);
+    return Object.values(set.inputs.manifests as Record<string, string>).map((json) => JSON.parse(json) as Obj);
+}
+
+/** Every registration's inputs, with ManifestSets' manifests parsed so their fields are searchable. */
+const allInputs = () => registrations.map((r) => (r.type === MANIFEST_SET ? { ...r.inputs, manifests: manifestsOf(r.name) } : r.inputs));
+
 const dependsOnAll = (r: Registration, names: string[]) => names.every((n) => r.dependencies.includes(byName(n).urn));
 
 describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () => {
@@ -64,26 +77,53 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
         expect(await outputValue(out.kubeContext)).toBe("kfp-protein-dev");
     });
 
-    it("applies CRDs and the namespace before MinIO, and both before the platform", () => {
-        expect(new Set(objsOf("kfp-foundation-crds").map((o: { kind: string }) => o.kind))).toEqual(new Set(["CustomResourceDefinition"]));
+    it("creates the namespace first, then MinIO, the CRD set and the platform set beside each other", () => {
+        const foundation = manifestsOf("kfp-foundation-crds");
+        expect(foundation.filter((o) => o.kind === "CustomResourceDefinition").length).toBeGreaterThan(0);
+        // Cluster-scoped objects only: the namespace is its own resource, everything namespaced is the platform's.
+        expect(foundation.filter((o) => o.kind === "Namespace" || o.metadata.namespace !== undefined)).toEqual([]);
+        expect(manifestsOf("kfp-platform").filter((o) => o.kind === "CustomResourceDefinition" || o.kind === "Namespace")).toEqual([]);
+        expect(byName("kfp-foundation-namespace").type).toBe("kubernetes:core/v1:Namespace");
         expect(byName("kfp-foundation-namespace").inputs.metadata.name).toBe("kubeflow");
         expect(dependsOnAll(byName("kfp-foundation-crds"), ["kfp-foundation-namespace"])).toBe(true);
         // MinIO needs only the namespace, so it starts while the CRDs are still being established.
         expect(dependsOnAll(byName("minio-server"), ["kfp-foundation-namespace"])).toBe(true);
         expect(byName("minio-server").dependencies).not.toContain(byName("kfp-foundation-crds").urn);
         const platform = byName("kfp-platform");
-        expect(dependsOnAll(platform, ["kfp-foundation-namespace", "kfp-foundation-crds", "minio-kfp-artifact-secret"])).toBe(true);
+        expect(dependsOnAll(platform, ["kfp-foundation-namespace", "minio-kfp-artifact-secret"])).toBe(true);
+        // Nothing in the platform needs the CRDs to be created, so both sets apply at once.
+        expect(platform.dependencies).not.toContain(byName("kfp-foundation-crds").urn);
         // KFP starts beside MinIO rather than after it: its API server retries the store until it answers.
         expect(platform.dependencies).not.toContain(byName("minio-server").urn);
     });
 
+    it("records KFP's objects by key as JSON, Secrets' as secrets, and keeps the set's access secret", () => {
+        for (const name of ["kfp-foundation-crds", "kfp-platform"]) {
+            const set = byName(name);
+            const raw = set.rawInputs.manifests as Record<string, unknown>;
+            for (const [key, json] of Object.entries(set.inputs.manifests as Record<string, string>)) {
+                const o = JSON.parse(json) as Obj;
+                expect(key).toBe(`${o.apiVersion} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`);
+                expect({ key, secret: isSecretValue(raw[key]) }).toEqual({ key, secret: o.kind === "Secret" });
+            }
+            expect(isSecretValue(set.rawInputs.access)).toBe(true);
+            expect(set.inputs.access).toMatchObject({ context: "kfp-protein-dev" });
+            expect(set.additionalSecretOutputs).toContain("access");
+            expect(set.parent).toBe(byName(name === "kfp-platform" ? "kfp" : "kfp-foundation").urn);
+        }
+        const secrets = manifestsOf("kfp-platform").filter((o) => o.kind === "Secret").map((o) => o.metadata.name);
+        expect(secrets).toContain("mysql-secret");
+        expect(manifestsOf("kfp-platform").find((o) => o.kind === "Deployment" && o.metadata.name === "ml-pipeline")).toBeDefined();
+    });
+
     it("deploys no SeaweedFS and fills KFP's artifact Secret from generated credentials", () => {
-        const objs = objsOf("kfp-platform");
+        const objs = manifestsOf("kfp-platform");
+        expect(objs.length).toBeGreaterThan(10);
         expect(objs.filter((o) => /seaweedfs/.test(o.metadata.name))).toEqual([]);
         const secret = byName("minio-kfp-artifact-secret");
         expect(secret.inputs.metadata).toMatchObject({ name: "mlpipeline-minio-artifact", namespace: "kubeflow" });
         expect(secret.inputs.stringData).toEqual({ accesskey: "kfp-0123456789abcdef", secretkey: "generated-secret" });
-        expect(JSON.stringify(registrations.map((r) => r.inputs))).not.toMatch(/minio123/);
+        expect(JSON.stringify(allInputs())).not.toMatch(/minio123/);
     });
 
     it("generates MinIO's credentials as secret outputs and exports them secret", async () => {
@@ -122,7 +162,9 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
     it("runs the pipeline only after KFP answers healthz and the image exists, by digest", async () => {
         const run = byName("protein-pipeline-run");
         expect(dependsOnAll(run, ["kfp-api-ready", "amber-image"])).toBe(true);
-        expect(dependsOnAll(byName("kfp-api-ready"), ["kfp-platform", "workflow-controller-deployment"])).toBe(true);
+        expect(dependsOnAll(byName("kfp-api-ready"), [
+            "kfp-foundation-crds", "kfp-platform", "workflow-controller-configmap", "workflow-controller-deployment",
+        ])).toBe(true);
         expect(run.inputs.pipelineIr).toContain(FAKE_DIGEST);
         expect(run.inputs.parameters).toMatchObject({ pdb_code: "1aki" });
         expect(await outputValue(out.amberImage)).toBe(FAKE_DIGEST);
@@ -143,13 +185,14 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
 
     it("parents every resource to a component or the stack", () => {
         const componentUrns = new Set(registrations.filter((r) => !r.custom).map((r) => r.urn));
-        for (const r of registrations.filter((x) => x.type.startsWith("kubernetes:") || x.type.startsWith("command:") || x.type.startsWith("docker:"))) {
+        const layered = (t: string) => t.startsWith("kubernetes:") || t.startsWith("command:") || t.startsWith("docker:") || t === MANIFEST_SET;
+        for (const r of registrations.filter((x) => layered(x.type))) {
             expect({ name: r.name, parented: componentUrns.has(r.parent) }).toEqual({ name: r.name, parented: true });
         }
     });
 
     it("never references a :latest image", () => {
-        const images = JSON.stringify(registrations.map((r) => r.inputs)).match(/"image":"[^"]*"/g) ?? [];
+        const images = JSON.stringify(allInputs()).match(/"image":"[^"]*"/g) ?? [];
         expect(images.length).toBeGreaterThan(10);
         expect(images.filter((i) => /:latest"|^"image":"[^:@]*"$/.test(i))).toEqual([]);
     });
@@ -189,8 +232,11 @@ describe("config variants", () => {
         const out = await deploy({ ...existing, "objectStore.kind": "seaweedfs" });
         expect(registrations.some((r) => r.type === "kfp-protein:minio:MinioStore")).toBe(false);
         expect(out.minioCredentials).toBeUndefined();
-        const objs = objsOf("kfp-platform");
+        const objs = manifestsOf("kfp-platform");
         expect(objs.some((o) => o.kind === "Deployment" && o.metadata.name === "seaweedfs")).toBe(true);
+        expect(objs.some((o) => o.kind === "Secret" && o.metadata.name === "mlpipeline-minio-artifact")).toBe(true);
+        expect(dependsOnAll(byName("kfp-platform"), ["kfp-foundation-namespace"])).toBe(true);
+        expect(byName("kfp-platform").dependencies).not.toContain(byName("kfp-foundation-crds").urn);
     });
 
     it("creates no registry and no run when both are off", async () => {

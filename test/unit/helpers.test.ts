@@ -7,7 +7,7 @@ import { editDistance } from "../../stacks/config";
 import { dockerignoreRules, hashDirectory, isIgnored } from "../../stacks/content-hash";
 import { isDigestRef, isPinnedImage } from "../../stacks/image-ref";
 import { KubeconfigError, minifyKubeconfig } from "../../stacks/kubeconfig";
-import { loadKfpManifests, remoteKustomizeRef } from "../../stacks/kfp-source";
+import { loadKfpManifests, parseManifests, parseManifestsCached, remoteKustomizeRef } from "../../stacks/kfp-source";
 import { pipelineParameters } from "../../stacks/pipeline-parameters";
 import { registryProxyConfig } from "../../stacks/registry";
 import { shellQuote } from "../../stacks/shell";
@@ -178,6 +178,29 @@ describe("KFP remote source", () => {
         const cache = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-cache-"));
         expect(() => loadKfpManifests({ kind: "remote", version: "2.17.0" }, () => "kind: [", cache)).toThrow(/invalid YAML/);
         expect(fs.readdirSync(cache)).toEqual([]);
+    });
+});
+
+describe("parsed manifest cache", () => {
+    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n";
+
+    it("parses once, then answers from the JSON it wrote for that text", () => {
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-parsed-"));
+        const first = parseManifestsCached(text, "t.yaml", cache);
+        expect(first).toEqual(parseManifests(text, "t.yaml"));
+        const [file] = fs.readdirSync(path.join(cache, "parsed"));
+        expect(file).toMatch(/^[0-9a-f]{64}\.json$/);
+        // Proof the second call reads the cache: it returns what the cache file says.
+        fs.writeFileSync(path.join(cache, "parsed", file), JSON.stringify([{ kind: "FromCache" }]));
+        expect(parseManifestsCached(text, "t.yaml", cache)).toEqual([{ kind: "FromCache" }]);
+        expect(parseManifestsCached(`${text}\n# changed\n`, "t.yaml", cache)).toHaveLength(2);
+        expect(fs.readdirSync(path.join(cache, "parsed"))).toHaveLength(2);
+    });
+
+    it("caches nothing for invalid YAML", () => {
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-parsed-"));
+        expect(() => parseManifestsCached("kind: [", "bad.yaml", cache)).toThrow(/bad.yaml: invalid YAML/);
+        expect(fs.existsSync(path.join(cache, "parsed"))).toBe(false);
     });
 });
 

@@ -2,7 +2,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { findObject, K8sObject } from "../../stacks/k8s-object";
 import {
-    addAwaitAnnotations, applyResourceProfile, argoVersionOf, dropBundledObjectStore, preparePlatform, quantityValue,
+    applyResourceProfile, argoVersionOf, dropBundledObjectStore, preparePlatform, quantityValue,
     releaseWorkflowControllerMetricsPort, rewireObjectStore, sizeMysqlVolume, splitPhases, trimOptionalComponents,
 } from "../../stacks/kfp-manifests";
 import { readManifestPath } from "../../stacks/kfp-source";
@@ -123,7 +123,7 @@ describe("minikube trimming", () => {
     });
 });
 
-describe("workflow-controller and await annotations", () => {
+describe("workflow-controller", () => {
     it("hands the metrics port to the patch and keeps healthz", () => {
         const released = releaseWorkflowControllerMetricsPort(platform);
         expect(container(released, "workflow-controller").ports).toEqual([{ containerPort: 6060 }]);
@@ -133,20 +133,11 @@ describe("workflow-controller and await annotations", () => {
     it("reads the bundled Argo version", () => {
         expect(argoVersionOf(platform)).toBe("4.0.5");
     });
-
-    it("waits for CRDs to be established and gives workloads the readiness timeout", () => {
-        const annotated = addAwaitAnnotations([...foundation, ...platform], 900);
-        expect(findObject(annotated, "CustomResourceDefinition", "workflows.argoproj.io")!.metadata.annotations!["pulumi.com/waitFor"]).toBe("condition=Established");
-        expect(findObject(annotated, "Deployment", "ml-pipeline")!.metadata.annotations!["pulumi.com/timeoutSeconds"]).toBe("900");
-        expect(findObject(annotated, "ConfigMap", "kfp-launcher")!.metadata.annotations).toBeUndefined();
-        expect(findObject(annotated, "Service", "ml-pipeline")!.metadata.annotations!["pulumi.com/skipAwait"]).toBe("true");
-        expect(findObject(annotated, "Deployment", "ml-pipeline")!.metadata.annotations!["pulumi.com/skipAwait"]).toBeUndefined();
-    });
 });
 
 describe("preparePlatform", () => {
     it("applies every transform for a MinIO stack", () => {
-        const out = preparePlatform(platform, { ...trim, objectStore: endpoint, readinessTimeoutSeconds: 600 });
+        const out = preparePlatform(platform, { ...trim, objectStore: endpoint });
         expect(JSON.stringify(out)).not.toMatch(/seaweedfs/);
         expect(findObject(out, "Deployment", "ml-pipeline-visualizationserver")).toBeUndefined();
         expect(container(out, "workflow-controller").ports).toEqual([{ containerPort: 6060 }]);
@@ -154,13 +145,13 @@ describe("preparePlatform", () => {
     });
 
     it("keeps KFP's SeaweedFS when no object store is given", () => {
-        const out = preparePlatform(platform, { ...trim, readinessTimeoutSeconds: 600 });
+        const out = preparePlatform(platform, { ...trim });
         expect(findObject(out, "Deployment", "seaweedfs")).toBeDefined();
         expect(env(out, "ml-pipeline", "OBJECTSTORECONFIG_HOST")).toBe("seaweedfs.kubeflow");
     });
 
     it("never deploys a :latest image", () => {
-        const out = preparePlatform(platform, { ...trim, objectStore: endpoint, readinessTimeoutSeconds: 600 });
+        const out = preparePlatform(platform, { ...trim, objectStore: endpoint });
         expect(JSON.stringify(out)).not.toMatch(/"image":"[^"]*:latest"/);
     });
 });

@@ -11,8 +11,15 @@ export interface Registration {
     retainOnDelete: boolean;
     additionalSecretOutputs: string[];
     provider: string;
+    /** Inputs with secrets unwrapped to their values. */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     inputs: any;
+    /**
+     * Inputs as sent to the engine, secrets still wrapped where they are (see isSecretValue). Unlike the
+     * mocks' deserialized inputs, a secret inside an object is not pushed up to the whole object.
+     */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    rawInputs: any;
 }
 
 export const registrations: Registration[] = [];
@@ -42,12 +49,17 @@ function fakeOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any>
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Whether a raw input value (Registration.rawInputs) is a secret. */
+export function isSecretValue(v: unknown): v is { value: unknown } {
+    return v !== null && typeof v === "object" && Object.values(v).includes(SECRET_SIG) && "value" in v;
+}
+
 /** Secrets arrive wrapped ({<sig key>: SECRET_SIG, value}); tests look at the values. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function unwrapSecrets(v: any): any {
     if (Array.isArray(v)) return v.map(unwrapSecrets);
     if (v && typeof v === "object") {
-        if (Object.values(v).includes(SECRET_SIG) && "value" in v) return unwrapSecrets(v.value);
+        if (isSecretValue(v)) return unwrapSecrets(v.value);
         return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
     }
     return v;
@@ -80,6 +92,7 @@ export function installMocks(stack = "dev"): void {
                         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                         provider: req.getProvider(),
                         inputs: inputsByUrnKey.get(`${req.getType()}::${req.getName()}`) ?? {},
+                        rawInputs: req.getObject()?.toJavaScript() ?? {},
                     });
                 }
                 callback(err, response);
