@@ -3,7 +3,7 @@ import { K8sObject } from "./k8s-object";
 import { argoVersionOf, ContainerLists, ObjectStoreEndpoint, preparePlatform, splitPhases, workflowControllerLists } from "./kfp-manifests";
 import { loadKfpManifests, Renderer } from "./kfp-source";
 
-/** KFP's objects for one stack, ready to apply: foundation first, then the rewired, trimmed platform. */
+/** KFP's objects for one stack, ready to apply: the foundation (namespace, CRDs) and the rewired, trimmed platform. */
 export interface KfpRelease {
     foundation: K8sObject[];
     platform: K8sObject[];
