@@ -148,6 +148,16 @@ export function kubeServiceProxyPath(namespace: string, service: string, port: n
   return `/api/v1/namespaces/${enc(namespace)}/services/${enc(service)}:${port}/proxy`;
 }
 
+/** The API server of a kubeconfig context (optionally a path below it), with that context's credentials. */
+export function kubeConnection(kubeconfig: string, context: string | undefined, basePath = "", readFile?: (p: string) => Buffer): Connection {
+  const creds = kubeCredentials(kubeconfig, context, readFile);
+  return {
+    baseUrl: creds.server + basePath,
+    headers: creds.token ? { authorization: `Bearer ${creds.token}` } : {},
+    tls: creds.tls,
+  };
+}
+
 export function connectionFor(access: KfpAccess, readFile?: (p: string) => Buffer): Connection {
   if (access.kind === "endpoint") {
     if (!/^https?:\/\//.test(access.baseUrl)) {
@@ -160,12 +170,7 @@ export function connectionFor(access: KfpAccess, readFile?: (p: string) => Buffe
     };
   }
   if (access.kind === "kubeProxy") {
-    const creds = kubeCredentials(access.kubeconfig, access.context, readFile);
-    return {
-      baseUrl: creds.server + kubeServiceProxyPath(access.namespace, access.service, access.port),
-      headers: creds.token ? { authorization: `Bearer ${creds.token}` } : {},
-      tls: creds.tls,
-    };
+    return kubeConnection(access.kubeconfig, access.context, kubeServiceProxyPath(access.namespace, access.service, access.port), readFile);
   }
   throw new Error(`KFP access kind "${(access as { kind: string }).kind}" is unknown; use "kubeProxy" or "endpoint"`);
 }
@@ -187,7 +192,8 @@ export function buildUrl(baseUrl: string, reqPath: string, query?: Record<string
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-export function requesterFor(conn: Connection): HttpRequester {
+/** Requests to one connection; with an agent (e.g. keep-alive, holding the TLS options), through it. */
+export function requesterFor(conn: Connection, agent?: http.Agent): HttpRequester {
   return (req) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const url = buildUrl(conn.baseUrl, req.path, req.query);
@@ -200,7 +206,7 @@ export function requesterFor(conn: Connection): HttpRequester {
           ...(req.headers ?? {}),
           ...(req.body ? { "content-length": String(req.body.length) } : {}),
         },
-        ...(isHttps ? { ...conn.tls, agent: false } : {}),
+        ...(agent ? { agent } : isHttps ? { ...conn.tls, agent: false } : {}),
       };
       const client = isHttps ? https : http;
       const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;

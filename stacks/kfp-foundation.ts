@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "./child-options";
 import { K8sObject } from "./k8s-object";
 import { KubeAccess } from "./kube-api";
-import { KFP_FIELD_MANAGER, KFP_NAMESPACE } from "./kfp-manifests";
+import { kfpManifestSet } from "./kfp";
+import { KFP_NAMESPACE } from "./kfp-manifests";
 import { ManifestSet } from "./manifest-set";
 
 export interface KfpFoundationArgs {
@@ -27,13 +28,8 @@ export class KfpFoundation extends pulumi.ComponentResource {
         const ns = args.objects.find((o) => o.kind === "Namespace" && o.metadata.name === KFP_NAMESPACE);
         if (!ns) throw new Error(`the KFP manifests have no Namespace "${KFP_NAMESPACE}": include cluster-scoped-resources (kfp.path)`);
         this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: ns.metadata }, childOptions(this, opts));
-        this.crds = new ManifestSet(`${name}-crds`, {
-            access: args.access,
-            objects: args.objects.filter((o) => o !== ns),
-            fieldManager: KFP_FIELD_MANAGER,
-            timeoutSeconds: args.readinessTimeoutSeconds,
-            timeoutSetting: "kfp.readinessTimeoutSeconds",
-        }, childOptions(this, opts, { dependsOn: [this.namespaceResource] }));
+        this.crds = kfpManifestSet(`${name}-crds`, args.objects.filter((o) => o !== ns), args,
+            childOptions(this, opts, { dependsOn: [this.namespaceResource] }));
         this.registerOutputs({ namespace: this.namespace });
     }
 }

@@ -32,6 +32,14 @@ export function parseManifests(text: string, origin: string): K8sObject[] {
     return objs;
 }
 
+/** Writes a cache file so that readers see the whole file or none (concurrent stacks share the cache). */
+function writeAtomically(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+}
+
 /**
  * parseManifests, remembered as JSON under the cache dir by the text's hash: YAML parsing of KFP's
  * ~1 MB of manifests costs every `pulumi up` ~0.4 s, reading the JSON a few ms.
@@ -41,9 +49,7 @@ export function parseManifestsCached(text: string, origin: string, cacheRoot = c
     if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as K8sObject[];
     const objs = parseManifests(text, origin);
     try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(objs));
-        fs.renameSync(`${file}.${process.pid}.tmp`, file);
+        writeAtomically(file, JSON.stringify(objs));
     } catch {
         // An unwritable cache only costs the next run the parse again.
     }
@@ -95,9 +101,7 @@ export function loadKfpManifests(source: KfpSource, render: Renderer = kubectlKu
         if (!fs.existsSync(file)) {
             const text = render(remoteKustomizeRef(target, source.version));
             parseManifests(text, remoteKustomizeRef(target, source.version));
-            fs.mkdirSync(dir, { recursive: true });
-            fs.writeFileSync(`${file}.tmp`, text);
-            fs.renameSync(`${file}.tmp`, file);
+            writeAtomically(file, text);
         }
         objs.push(...parseManifestsCached(fs.readFileSync(file, "utf8"), file, dir));
     });

@@ -14,6 +14,18 @@ export interface KubeflowPipelinesArgs {
     readinessTimeoutSeconds: number;
 }
 
+/** KFP's upstream objects as one ManifestSet: KFP's field manager, timeouts from kfp.readinessTimeoutSeconds. */
+export function kfpManifestSet(name: string, objects: K8sObject[],
+    args: { access: pulumi.Input<KubeAccess>; readinessTimeoutSeconds: number }, opts: pulumi.CustomResourceOptions): ManifestSet {
+    return new ManifestSet(name, {
+        access: args.access,
+        objects,
+        fieldManager: KFP_FIELD_MANAGER,
+        timeoutSeconds: args.readinessTimeoutSeconds,
+        timeoutSetting: "kfp.readinessTimeoutSeconds",
+    }, opts);
+}
+
 /** Kubeflow Pipelines' platform (API server, UI, MySQL, metadata, Argo): Available when this completes. */
 export class KubeflowPipelines extends pulumi.ComponentResource {
     readonly namespace: string = KFP_NAMESPACE;
@@ -25,13 +37,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
         super("kfp-protein:kfp:KubeflowPipelines", name, {}, opts);
         this.version = args.version;
         this.argoVersion = args.argoVersion;
-        this.resources = new ManifestSet(`${name}-platform`, {
-            access: args.access,
-            objects: args.objects,
-            fieldManager: KFP_FIELD_MANAGER,
-            timeoutSeconds: args.readinessTimeoutSeconds,
-            timeoutSetting: "kfp.readinessTimeoutSeconds",
-        }, childOptions(this, opts));
+        this.resources = kfpManifestSet(`${name}-platform`, args.objects, args, childOptions(this, opts));
         this.registerOutputs({ namespace: this.namespace, version: this.version, argoVersion: this.argoVersion });
     }
 }

@@ -4,7 +4,7 @@
  */
 import * as http from "http";
 import * as https from "https";
-import { kubeCredentials, networkError, isNetworkError } from "./kfp-access";
+import { isNetworkError, kubeConnection, requesterFor } from "./kfp-access";
 
 export interface KubeAccess {
   /** Kubeconfig file CONTENTS. */
@@ -54,49 +54,33 @@ function isRetried(e: unknown): boolean {
   return isNetworkError(e) || (isKubeApiError(e) && RETRIED_STATUSES.includes(e.status));
 }
 
+/** Requests over one keep-alive pool (TLS material in the agent), bodies parsed as JSON. */
 export function httpTransport(access: KubeAccess, timeoutMs = 30_000): KubeTransport {
-  const creds = kubeCredentials(access.kubeconfig, access.context);
-  const url = new URL(creds.server);
-  const isHttps = url.protocol === "https:";
-  const agent = isHttps
-    ? new https.Agent({ keepAlive: true, maxSockets: 16, ...creds.tls })
+  const conn = kubeConnection(access.kubeconfig, access.context);
+  const agent = conn.baseUrl.startsWith("https:")
+    ? new https.Agent({ keepAlive: true, maxSockets: 16, ...conn.tls })
     : new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const basePath = url.pathname.replace(/\/+$/, "");
+  const send = requesterFor(conn, agent);
   return {
-    request: (method, path, body, contentType) =>
-      new Promise<KubeResponse>((resolve, reject) => {
-        const headers: Record<string, string> = { accept: "application/json" };
-        if (creds.token) headers.authorization = `Bearer ${creds.token}`;
-        if (body !== undefined) {
-          headers["content-type"] = contentType ?? "application/json";
-          headers["content-length"] = String(Buffer.byteLength(body));
-        }
-        // URL keeps an IPv6 host's brackets; http.request wants the bare address.
-        const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
-        const options = { method, agent, headers, hostname, port: url.port, path: basePath + path };
-        const req = (isHttps ? https : http).request(options, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", (e) => reject(networkError(`${method} ${path}: ${e.message}`, "ECONNRESET")));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let parsed: KubeObject | undefined;
-            try {
-              parsed = text ? (JSON.parse(text) as KubeObject) : undefined;
-            } catch {
-              parsed = { message: text.slice(0, 300) };
-            }
-            resolve({ status: res.statusCode ?? 0, body: parsed });
-          });
-        });
-        req.setTimeout(timeoutMs, () => req.destroy(networkError(`${method} ${path}: no answer within ${timeoutMs} ms`, "ETIMEDOUT")));
-        req.on("error", (e: NodeJS.ErrnoException) =>
-          reject(isNetworkError(e) ? e : networkError(`${method} ${url.origin}${path}: ${e.message}`, e.code ?? "ENETWORK")),
-        );
-        req.end(body);
-      }),
+    request: async (method, path, body, contentType) => {
+      const res = await send({
+        method,
+        path,
+        timeoutMs,
+        ...(body === undefined ? {} : { body: Buffer.from(body), headers: { "content-type": contentType ?? "application/json" } }),
+      });
+      return { status: res.status, body: parseBody(res.body.toString("utf8")) };
+    },
     close: () => agent.destroy(),
   };
+}
+
+function parseBody(text: string): KubeObject | undefined {
+  try {
+    return text ? (JSON.parse(text) as KubeObject) : undefined;
+  } catch {
+    return { message: text.slice(0, 300) };
+  }
 }
 
 interface ApiResource {

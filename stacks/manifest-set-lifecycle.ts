@@ -98,24 +98,33 @@ class Lifecycle {
   }
 
   private async awaitReady(objects: KubeObject[], deadline: number): Promise<void> {
-    let pending = objects.filter((o) => AWAITED_KINDS.includes(o.kind)).map(refOf);
+    const awaited = objects.filter((o) => AWAITED_KINDS.includes(o.kind)).map(refOf);
+    await this.pollUntilSettled(awaited, deadline, "not ready", async (ref) => {
+      const live = await this.api.get(ref);
+      const r = live ? readinessOf(live) : { state: "waiting" as const, reason: "not found" };
+      if (r.state === "failed") throw new Error(`${describeRef(ref)} failed: ${r.reason}`);
+      return r.state === "waiting" ? `${describeRef(ref)}: ${r.reason}` : undefined;
+    });
+  }
+
+  /**
+   * Polls each ref with `check` (a line saying why it is still pending, or undefined once settled)
+   * until none is pending; past the deadline, fails listing those lines.
+   */
+  private async pollUntilSettled(refs: ObjectRef[], deadline: number, what: string, check: (ref: ObjectRef) => Promise<string | undefined>): Promise<void> {
+    let pending = refs;
     const reasons = new Map<ObjectRef, string>();
     for (let poll = 1; pending.length > 0; poll++) {
       const stillPending: ObjectRef[] = [];
       await forEachLimited(pending, this.concurrency, async (ref) => {
-        const live = await this.api.get(ref);
-        const r = live ? readinessOf(live) : { state: "waiting" as const, reason: "not found" };
-        if (r.state === "failed") throw new Error(`${describeRef(ref)} failed: ${r.reason}`);
-        if (r.state === "waiting") {
-          reasons.set(ref, r.reason);
-          stillPending.push(ref);
-        }
+        const reason = await check(ref);
+        if (reason === undefined) return;
+        reasons.set(ref, reason);
+        stillPending.push(ref);
       });
       pending = stillPending;
       if (pending.length === 0) return;
-      if (this.now() >= deadline) {
-        throw this.timeoutError("not ready", pending.map((ref) => `${describeRef(ref)}: ${reasons.get(ref)}`));
-      }
+      if (this.now() >= deadline) throw this.timeoutError(what, pending.map((ref) => reasons.get(ref)!));
       await this.pause(poll, deadline);
     }
   }
@@ -140,17 +149,9 @@ class Lifecycle {
   }
 
   private async awaitGone(refs: ObjectRef[], deadline: number): Promise<void> {
-    let pending = refs;
-    for (let poll = 1; pending.length > 0; poll++) {
-      const still: ObjectRef[] = [];
-      await forEachLimited(pending, this.concurrency, async (ref) => {
-        if (await this.api.get(ref)) still.push(ref);
-      });
-      pending = still;
-      if (pending.length === 0) return;
-      if (this.now() >= deadline) throw this.timeoutError("not deleted", pending.map((ref) => `${describeRef(ref)} still exists (finalizers?)`));
-      await this.pause(poll, deadline);
-    }
+    await this.pollUntilSettled(refs, deadline, "not deleted", async (ref) =>
+      (await this.api.get(ref)) ? `${describeRef(ref)} still exists (finalizers?)` : undefined,
+    );
   }
 
   /** The applied objects that still exist. */
@@ -166,7 +167,7 @@ class Lifecycle {
 }
 
 /** Parses a set's manifests (key → JSON), checking each sits under its own key. */
-export function parseManifests(manifests: Record<string, string>): { key: string; object: KubeObject; digest: string }[] {
+export function parseManifestMap(manifests: Record<string, string>): { key: string; object: KubeObject; digest: string }[] {
   return Object.entries(manifests).map(([key, text]) => {
     const object = JSON.parse(text) as KubeObject;
     const actual = objectKey(refOf(object));
@@ -190,7 +191,7 @@ export interface SetChange {
 
 /** What an update does: apply new and changed objects (all of them when `reapplyAll`), prune the ones that left. */
 export function planChange(before: AppliedObject[], manifests: Record<string, string>, reapplyAll: boolean): SetChange {
-  const parsed = parseManifests(manifests);
+  const parsed = parseManifestMap(manifests);
   const old = new Map(before.map((a) => [objectKey(a), a.digest]));
   const toApply = parsed.filter((p) => reapplyAll || old.get(p.key) !== p.digest).map((p) => p.object);
   // An object that moved to another version of its API is the same object: applying it under the

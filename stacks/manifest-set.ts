@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { httpTransport, KubeAccess, KubeApi } from "./kube-api";
 import { K8sObject } from "./k8s-object";
-import { AppliedObject, appliedOf, digestOf, lifecycle, LifecycleOptions, objectKey, parseManifests, planChange, refOfApplied } from "./manifest-set-lifecycle";
+import { AppliedObject, appliedOf, digestOf, lifecycle, LifecycleOptions, objectKey, parseManifestMap, planChange, refOfApplied } from "./manifest-set-lifecycle";
 import { providerVersionOf } from "./provider-version";
 
 export interface ManifestSetInputs {
@@ -68,7 +68,7 @@ export function makeManifestSetProvider(deps: ManifestSetProviderDeps = {}) {
     },
 
     async create(inputs: ManifestSetInputs): Promise<{ id: string; outs: ManifestSetOutputs }> {
-      const parsed = parseManifests(inputs.manifests);
+      const parsed = parseManifestMap(inputs.manifests);
       const id = digestOf(parsed.map((p) => p.key).sort().join("\n"));
       const outs = { ...settingsOf(inputs), applied: appliedOf(parsed) };
       try {
@@ -93,7 +93,7 @@ export function makeManifestSetProvider(deps: ManifestSetProviderDeps = {}) {
         await l.apply(plan.toApply);
         await l.delete(plan.toPrune);
       });
-      return { outs: { ...settingsOf(news), applied: appliedOf(parseManifests(news.manifests)) } };
+      return { outs: { ...settingsOf(news), applied: appliedOf(parseManifestMap(news.manifests)) } };
     },
 
     async delete(_id: string, props: ManifestSetOutputs): Promise<void> {

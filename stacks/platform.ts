@@ -113,9 +113,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
 
     const access: pulumi.Output<KfpAccess> = cfg.kfp.apiEndpoint
         ? pulumi.output<KfpAccess>({ kind: "endpoint", baseUrl: cfg.kfp.apiEndpoint })
-        : pulumi.all([cluster.kubeconfig, cluster.context]).apply(([kubeconfig, context]): KfpAccess => ({
-            kind: "kubeProxy", kubeconfig, context, namespace: kfp.namespace, ...KFP_API_SERVICE,
-        }));
+        : kubeAccess.apply((kube): KfpAccess => ({ kind: "kubeProxy", ...kube, namespace: kfp.namespace, ...KFP_API_SERVICE }));
     const ready = new KfpApiReady("kfp-api-ready", { access, timeoutSeconds: timeout }, { dependsOn: [foundation, kfp, portPatch] });
 
     const kubectl = pulumi.interpolate`kubectl --context ${cluster.context} -n ${kfp.namespace}`;

@@ -8,7 +8,7 @@ import { K8sObject } from "../../stacks/k8s-object";
 import { forEachLimited, KubeAccess, KubeApi, KubeObject, ObjectRef, refOf } from "../../stacks/kube-api";
 import { readinessOf } from "../../stacks/kube-readiness";
 import { makeManifestSetProvider, ManifestSetInputs, ManifestSetOutputs, manifestInputs } from "../../stacks/manifest-set";
-import { AppliedObject, appliedOf, digestOf, LifecycleOptions, objectKey, parseManifests, planChange } from "../../stacks/manifest-set-lifecycle";
+import { AppliedObject, appliedOf, digestOf, LifecycleOptions, objectKey, parseManifestMap, planChange } from "../../stacks/manifest-set-lifecycle";
 import { BUILTIN_KINDS, builtinStatus, FakeKube } from "./fake-kube";
 
 const NS = "kubeflow";
@@ -655,7 +655,7 @@ describe("read", () => {
   });
 });
 
-// ---- manifestInputs, parseManifests, planChange ----
+// ---- manifestInputs, parseManifestMap, planChange ----
 
 describe("manifestInputs", () => {
   test("keys objects by objectKey, with each object's JSON", () => {
@@ -692,7 +692,7 @@ describe("manifestInputs", () => {
   });
 });
 
-describe("parseManifests and planChange", () => {
+describe("parseManifestMap and planChange", () => {
   test("objectKey reads as apiVersion, kind and [namespace/]name", () => {
     expect(objectKey(refOf(deployment("ml-pipeline")))).toBe("apps/v1 Deployment kubeflow/ml-pipeline");
     expect(objectKey(refOf(crd))).toBe("apiextensions.k8s.io/v1 CustomResourceDefinition workflowtemplates.argoproj.io");
@@ -705,21 +705,21 @@ describe("parseManifests and planChange", () => {
     expect(digestOf(JSON.stringify(configMap("a", { a: "2" })))).not.toBe(digestOf(text));
   });
 
-  test("parseManifests returns each object with its key and the digest of its text", () => {
+  test("parseManifestMap returns each object with its key and the digest of its text", () => {
     const manifests = manifestsOf([namespace(), configMap("a")]);
-    expect(parseManifests(manifests)).toEqual([
+    expect(parseManifestMap(manifests)).toEqual([
       { key: "v1 Namespace kubeflow", object: namespace(), digest: digestOf(JSON.stringify(namespace())) },
       { key: "v1 ConfigMap kubeflow/a", object: configMap("a"), digest: digestOf(JSON.stringify(configMap("a"))) },
     ]);
   });
 
-  test("parseManifests rejects a manifest under another object's key", () => {
-    expect(() => parseManifests({ "v1 ConfigMap kubeflow/a": JSON.stringify(configMap("b")) })).toThrow('manifest under "v1 ConfigMap kubeflow/a" is v1 ConfigMap kubeflow/b');
-    expect(() => parseManifests({ "v1 ConfigMap a": JSON.stringify(configMap("a")) })).toThrow('manifest under "v1 ConfigMap a" is v1 ConfigMap kubeflow/a');
+  test("parseManifestMap rejects a manifest under another object's key", () => {
+    expect(() => parseManifestMap({ "v1 ConfigMap kubeflow/a": JSON.stringify(configMap("b")) })).toThrow('manifest under "v1 ConfigMap kubeflow/a" is v1 ConfigMap kubeflow/b');
+    expect(() => parseManifestMap({ "v1 ConfigMap a": JSON.stringify(configMap("a")) })).toThrow('manifest under "v1 ConfigMap a" is v1 ConfigMap kubeflow/a');
   });
 
   const old = [namespace(), configMap("same"), configMap("changed"), serviceAccount("removed")];
-  const applied = appliedOf(parseManifests(manifestsOf(old)));
+  const applied = appliedOf(parseManifestMap(manifestsOf(old)));
   const next = manifestsOf([namespace(), configMap("same"), configMap("changed", { a: "2" }), configMap("added")]);
 
   test("planChange applies added and changed objects and prunes removed ones (as refs without digests)", () => {
