@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./dynamic-resource";
 
 /**
  * An access key pair generated once, on create, and kept in state as secrets. A dynamic provider
@@ -18,7 +19,7 @@ const credentialsProvider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
-export class GeneratedCredentials extends pulumi.dynamic.Resource {
+export class GeneratedCredentials extends DynamicResource {
     declare readonly accessKey: pulumi.Output<string>;
     declare readonly secretKey: pulumi.Output<string>;
 

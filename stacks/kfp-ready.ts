@@ -3,6 +3,7 @@
  * depend on it. A dynamic resource; see pipeline-run.ts for the serialization caveats.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./dynamic-resource";
 import { HttpRequester, KfpAccess, requesterForAccess } from "./kfp-access";
 import { KfpClient } from "./kfp-client";
 import { providerVersionOf } from "./provider-version";
@@ -95,7 +96,7 @@ export interface KfpApiReadyArgs {
   timeoutSeconds: number;
 }
 
-export class KfpApiReady extends pulumi.dynamic.Resource {
+export class KfpApiReady extends DynamicResource {
   declare readonly healthz: pulumi.Output<string>;
 
   constructor(name: string, args: KfpApiReadyArgs, opts?: pulumi.CustomResourceOptions) {

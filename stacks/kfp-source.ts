@@ -1,9 +1,9 @@
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { cacheBase, writeAtomically } from "./cache-files";
 import { K8sObject } from "./k8s-object";
 import { KfpSource } from "./config";
 
@@ -30,14 +30,6 @@ export function parseManifests(text: string, origin: string): K8sObject[] {
         objs.push(value);
     }
     return objs;
-}
-
-/** Writes a cache file so that readers see the whole file or none (concurrent stacks share the cache). */
-function writeAtomically(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
 }
 
 /**
@@ -79,10 +71,6 @@ export const kubectlKustomize: Renderer = (ref) => {
         throw new Error(`could not render ${ref}: ${why}. Fix: install kubectl and git and check network access, or render KFP once and use kfp.source=path with kfp.path=<dir>`);
     }
 };
-
-function cacheBase(env: Record<string, string | undefined> = process.env): string {
-    return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache"), "kfp-protein-stack");
-}
 
 export function kfpCacheDir(version: string, env: Record<string, string | undefined> = process.env): string {
     return path.join(cacheBase(env), "kfp", version);

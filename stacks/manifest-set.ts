@@ -7,6 +7,7 @@
  * A dynamic provider: its methods are serialized into state and run in a separate process.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./dynamic-resource";
 import { httpTransport, KubeAccess, KubeApi } from "./kube-api";
 import { K8sObject } from "./k8s-object";
 import { AppliedObject, appliedOf, digestOf, lifecycle, LifecycleOptions, objectKey, parseManifestMap, planChange, refOfApplied } from "./manifest-set-lifecycle";
@@ -133,7 +134,7 @@ export function manifestInputs(objects: readonly K8sObject[]): Record<string, pu
   return out;
 }
 
-export class ManifestSet extends pulumi.dynamic.Resource {
+export class ManifestSet extends DynamicResource {
   declare readonly applied: pulumi.Output<AppliedObject[]>;
 
   constructor(name: string, args: ManifestSetArgs, opts?: pulumi.CustomResourceOptions) {

@@ -4,6 +4,7 @@
  * serialized into state and run in a separate process, so clients are built inside the methods.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./dynamic-resource";
 import { randomBytes } from "crypto";
 import { HttpRequester, KfpAccess, defaultUiBaseUrl, requesterForAccess } from "./kfp-access";
 import { KfpClient, KfpRun, isNotFound } from "./kfp-client";
@@ -264,7 +265,7 @@ export interface ProteinPipelineRunArgs {
   pipelineRoot?: pulumi.Input<string>;
 }
 
-export class ProteinPipelineRun extends pulumi.dynamic.Resource {
+export class ProteinPipelineRun extends DynamicResource {
   declare readonly pipelineId: pulumi.Output<string>;
   declare readonly versionId: pulumi.Output<string>;
   declare readonly experimentId: pulumi.Output<string>;

@@ -46,6 +46,15 @@ export interface StackObject {
 
 /** The type token of the stack's dynamic resource holding a set of KFP's objects (stacks/manifest-set.ts). */
 export const MANIFEST_SET_TYPE = "pulumi-nodejs:dynamic/kfp-protein:ManifestSet";
+export const PIPELINE_RUN_TYPE = "pulumi-nodejs:dynamic/kfp-protein:ProteinPipelineRun";
+
+/** The stack holds one pipeline-run resource, and its run SUCCEEDED. */
+export function pipelineRunProblems(d: Deployment): string[] {
+    const runs = (d.resources ?? []).filter((r) => r.type === PIPELINE_RUN_TYPE);
+    if (runs.length !== 1) return [`expected one ${PIPELINE_RUN_TYPE} in the state, found ${runs.length}`];
+    const state = runs[0].outputs?.state;
+    return state === "SUCCEEDED" ? [] : [`the pipeline run's state is ${JSON.stringify(state)}, not SUCCEEDED`];
+}
 
 /** The marker Pulumi puts on secret values in exported state. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";

@@ -6,7 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { cachedSerialization, serializeWithSdk } from "../../stacks/dynamic-resource";
 import { makeReadyProvider } from "../../stacks/kfp-ready";
 import { makeRunProvider } from "../../stacks/pipeline-run";
 import { FakeKfp, startFakeKfp } from "./fake-kfp";
@@ -40,8 +43,12 @@ function call<T>(method: string, req: unknown): Promise<T> {
 }
 const struct = (v: Props): unknown => structproto.Struct.fromJavaScript(v);
 
+// As the stack hands providers to the engine: serialized once, then read back from the cache.
+const providerCache = fs.mkdtempSync(path.join(os.tmpdir(), "dynamic-host-cache-"));
 async function serialized(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
-  return (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+  const options = { cacheDir: providerCache, fingerprint: () => "dynamic-host-test", serialize: serializeWithSdk };
+  await cachedSerialization(provider, options);
+  return (await cachedSerialization(provider, { ...options, serialize: () => Promise.reject(new Error("expected a cache hit")) })).text;
 }
 
 async function create(urn: string, props: Props): Promise<{ id: string; props: Props }> {
@@ -93,6 +100,7 @@ afterAll(async () => {
   client?.close();
   host?.kill();
   await fake.close();
+  fs.rmSync(providerCache, { recursive: true, force: true });
 });
 
 test("run: create waits for SUCCEEDED, diff is stable, update starts a new run, delete cleans up", async () => {

@@ -5,6 +5,8 @@ import {
     duplicateUrns,
     MANIFEST_SET_TYPE,
     objectsDestroyMustRemove,
+    pipelineRunProblems,
+    PIPELINE_RUN_TYPE,
     revealSecrets,
     stackObjects,
     StateResource,
@@ -214,5 +216,26 @@ describe("appeared and duplicateUrns", () => {
 
     it("finds URNs recorded twice", () => {
         expect(duplicateUrns({ resources: [{ urn: "a", type: "t" }, { urn: "a", type: "t" }, { urn: "b", type: "t" }] })).toEqual(["a"]);
+    });
+});
+
+describe("pipelineRunProblems", () => {
+    const run = (outputs: Record<string, unknown>): StateResource => ({
+        urn: `urn:pulumi:itest::kfp-protein-stack::${PIPELINE_RUN_TYPE}::protein-pipeline-run`, type: PIPELINE_RUN_TYPE, custom: true, outputs,
+    });
+
+    it("accepts one run that SUCCEEDED", () => {
+        expect(pipelineRunProblems({ resources: [run({ state: "SUCCEEDED", runId: "r1" })] })).toEqual([]);
+    });
+
+    it.each([
+        ["no run", [], /found 0/],
+        ["two runs", [run({ state: "SUCCEEDED" }), run({ state: "SUCCEEDED" })], /found 2/],
+        ["a FAILED run", [run({ state: "FAILED" })], /"FAILED", not SUCCEEDED/],
+        ["a run without outputs", [{ ...run({}), outputs: undefined }], /undefined, not SUCCEEDED/],
+    ])("reports %s", (_what, resources, message) => {
+        const problems = pipelineRunProblems({ resources: resources as StateResource[] });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(message);
     });
 });
