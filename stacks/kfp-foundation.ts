@@ -28,8 +28,8 @@ export class KfpFoundation extends pulumi.ComponentResource {
         const ns = args.objects.find((o) => o.kind === "Namespace" && o.metadata.name === KFP_NAMESPACE);
         if (!ns) throw new Error(`the KFP manifests have no Namespace "${KFP_NAMESPACE}": include cluster-scoped-resources (kfp.path)`);
         this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: ns.metadata }, childOptions(this, opts));
-        this.crds = kfpManifestSet(`${name}-crds`, args.objects.filter((o) => o !== ns), args,
-            childOptions(this, opts, { dependsOn: [this.namespaceResource] }));
+        // CRDs are cluster-scoped: they need not wait for the namespace.
+        this.crds = kfpManifestSet(`${name}-crds`, args.objects.filter((o) => o !== ns), args, childOptions(this, opts));
         this.registerOutputs({ namespace: this.namespace });
     }
 }

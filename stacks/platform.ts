@@ -64,8 +64,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
     }, k8sOpts);
     const minio = cfg.objectStore.kind === "minio"
         ? new MinioStore("minio", {
-            // Outside MinioStore, which waits for the namespace: generating needs no cluster, and as the
-            // first dynamic resource it starts the dynamic-provider host while the namespaces are made.
+            // Outside MinioStore, which waits for the namespace: generating needs no cluster.
             credentials: new GeneratedCredentials("minio-credentials"),
             namespace: foundation.namespace,
             image: cfg.objectStore.image,
@@ -81,8 +80,10 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         readinessTimeoutSeconds: timeout,
     }, {
         ...k8sOpts,
-        // Not after the CRDs: nothing in the platform needs them to be created, so both sets apply at once.
-        dependsOn: minio ? [foundation.namespaceResource, minio.artifactSecret] : [foundation.namespaceResource],
+        // Only after the namespace. Not after the CRDs: nothing in the platform needs them to be created.
+        // Not after MinIO's artifact Secret either: like KFP's own ConfigMaps and Secrets, it is created
+        // alongside the Deployments that read it (a pod that starts first is retried by the kubelet).
+        dependsOn: [foundation.namespaceResource],
     });
     const portPatch = new WorkflowControllerPortPatch("workflow-controller", {
         namespace: kfp.namespace,

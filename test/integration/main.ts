@@ -20,7 +20,7 @@ import { timed } from "./exec";
 import { Logger } from "./logger";
 import { Deployment, pipelineRunProblems } from "./state";
 import { createEphemeralStack, EphemeralStack } from "./stack";
-import { countChanges, failedCriteria, Measurements, ratioLine, summaryLine } from "./summary";
+import { countChanges, failedCriteria, Measurements, previewProblems, ratioLine, summaryLine } from "./summary";
 import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KINDS } from "./verify";
 import { killEngineMidUp } from "./faults";
 import { describePhases, phaseRecorder } from "./phases";
@@ -80,6 +80,10 @@ async function main(): Promise<number> {
         // against kubectl, so it runs without the pipeline-run resource (kubectl has no run to start);
         // the stack of step 3 keeps it, so the run still goes through the real engine.
         const main = await newStack("itest", { "pipeline.enabled": "false" });
+        // Previewed first, as `pulumi up` does unless told --skip-preview (the Automation API's up skips it).
+        const preview = await main.stack.preview({ color: "never", onOutput: log.engine("preview") });
+        const afterPreview = ((await main.stack.exportStack()).deployment as Deployment | undefined)?.resources?.length ?? 0;
+        record("preview plans the creates and creates nothing", previewProblems(preview.changeSummary as Record<string, number>, afterPreview));
         const upPhases = phaseRecorder();
         const up = await timed(() => main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: log.engine("up") }));
         m.upSeconds = up.seconds;

@@ -54,3 +54,14 @@ export function countChanges(resourceChanges: Record<string, number> | undefined
         .filter(([op]) => op !== "same")
         .reduce((sum, [, n]) => sum + n, 0);
 }
+
+/** A preview of a new stack plans creates only, and leaves the state as empty as it found it. */
+export function previewProblems(changeSummary: Record<string, number> | undefined, resourcesAfter: number): string[] {
+    const problems: string[] = [];
+    const creates = changeSummary?.create ?? 0;
+    if (creates === 0) problems.push(`preview of a new stack planned no creates: ${JSON.stringify(changeSummary)}`);
+    const others = Object.entries(changeSummary ?? {}).filter(([op, n]) => op !== "create" && op !== "same" && n > 0);
+    if (others.length > 0) problems.push(`preview of a new stack planned ${others.map(([op, n]) => `${n} ${op}`).join(", ")}`);
+    if (resourcesAfter > 0) problems.push(`preview left ${resourcesAfter} resource(s) in the state`);
+    return problems;
+}

@@ -77,7 +77,7 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
         expect(await outputValue(out.kubeContext)).toBe("kfp-protein-dev");
     });
 
-    it("creates the namespace first, then MinIO, the CRD set and the platform set beside each other", () => {
+    it("creates the CRD set and the namespace first, then MinIO and the platform set beside each other", () => {
         const foundation = manifestsOf("kfp-foundation-crds");
         expect(foundation.filter((o) => o.kind === "CustomResourceDefinition").length).toBeGreaterThan(0);
         // Cluster-scoped objects only: the namespace is its own resource, everything namespaced is the platform's.
@@ -85,12 +85,15 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
         expect(manifestsOf("kfp-platform").filter((o) => o.kind === "CustomResourceDefinition" || o.kind === "Namespace")).toEqual([]);
         expect(byName("kfp-foundation-namespace").type).toBe("kubernetes:core/v1:Namespace");
         expect(byName("kfp-foundation-namespace").inputs.metadata.name).toBe("kubeflow");
-        expect(dependsOnAll(byName("kfp-foundation-crds"), ["kfp-foundation-namespace"])).toBe(true);
+        // CRDs are cluster-scoped: their set starts with the namespace, not after it.
+        expect(byName("kfp-foundation-crds").dependencies).not.toContain(byName("kfp-foundation-namespace").urn);
         // MinIO needs only the namespace, so it starts while the CRDs are still being established.
         expect(dependsOnAll(byName("minio-server"), ["kfp-foundation-namespace"])).toBe(true);
         expect(byName("minio-server").dependencies).not.toContain(byName("kfp-foundation-crds").urn);
         const platform = byName("kfp-platform");
-        expect(dependsOnAll(platform, ["kfp-foundation-namespace", "minio-kfp-artifact-secret"])).toBe(true);
+        expect(dependsOnAll(platform, ["kfp-foundation-namespace"])).toBe(true);
+        // MinIO's artifact Secret is created alongside, as KFP's own Secrets are: pods reading it are retried.
+        expect(platform.dependencies).not.toContain(byName("minio-kfp-artifact-secret").urn);
         // Nothing in the platform needs the CRDs to be created, so both sets apply at once.
         expect(platform.dependencies).not.toContain(byName("kfp-foundation-crds").urn);
         // KFP starts beside MinIO rather than after it: its API server retries the store until it answers.

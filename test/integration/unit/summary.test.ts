@@ -1,4 +1,4 @@
-import { countChanges, failedCriteria, Measurements, ratioLine, summaryLine } from "../summary";
+import { countChanges, failedCriteria, Measurements, previewProblems, ratioLine, summaryLine } from "../summary";
 
 const passing: Measurements = {
     upSeconds: 12.34,
@@ -43,5 +43,22 @@ describe("countChanges", () => {
         expect(countChanges({ same: 40, update: 2, create: 1 })).toBe(3);
         expect(countChanges({ same: 40 })).toBe(0);
         expect(countChanges(undefined)).toBe(0);
+    });
+});
+
+describe("previewProblems", () => {
+    it("accepts creates only and an empty state", () => {
+        expect(previewProblems({ create: 25 }, 0)).toEqual([]);
+    });
+
+    it.each([
+        ["no creates", { same: 1 }, 0, /planned no creates/],
+        ["no summary at all", undefined, 0, /planned no creates/],
+        ["a replace on a new stack", { create: 3, replace: 1 }, 0, /planned 1 replace/],
+        ["resources left in the state", { create: 3 }, 2, /left 2 resource/],
+    ])("reports %s", (_what, summary, after, message) => {
+        const problems = previewProblems(summary as Record<string, number> | undefined, after as number);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(message as RegExp);
     });
 });
