@@ -30,7 +30,7 @@ export const serializeWithSdk: ProviderSerializer = async (provider) => {
 
 const PROJECT_ROOT = path.join(__dirname, "..");
 /** Everything a provider's closure can reach in the project, and what decides how it is transpiled. */
-const PROJECT_CODE = { dirs: ["stacks", "pipelines"], files: ["package-lock.json", "tsconfig.json"] };
+const PROJECT_CODE = { dirs: ["stacks", "pipelines"], files: ["package-lock.json", "tsconfig.json", "tools/ts-transpiler.js"] };
 
 /** Hash of the named files and of every file under the named dirs (relative path and contents). */
 export function codeFingerprint(root: string, code: { dirs: string[]; files: string[] }): string {
@@ -89,12 +89,16 @@ const defaultCacheOptions = (): ProviderCacheOptions => ({
     serialize: serializeWithSdk,
 });
 
-/** The serialized provider from the cache, or serialized now and remembered. */
+/**
+ * The serialized provider from the cache, or serialized now and remembered, unless its closure captured
+ * secrets: those are in the text in plaintext, and stay only in the (encrypted) state.
+ */
 export async function cachedSerialization(provider: pulumi.dynamic.ResourceProvider, o: ProviderCacheOptions): Promise<SerializedProvider> {
     const file = path.join(o.cacheDir, `${providerCacheKey(provider, o.fingerprint())}.json`);
     const cached = readCache(file);
     if (cached) return cached;
     const fresh = await o.serialize(provider);
+    if (fresh.containsSecrets) return fresh;
     try {
         writeAtomically(file, JSON.stringify(fresh));
     } catch {

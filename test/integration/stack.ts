@@ -56,10 +56,8 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
         PULUMI_CONFIG_PASSPHRASE: `itest-${randomBytes(8).toString("hex")}`,
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_SKIP_UPDATE_CHECK: "true",
-        // Type checking is `npm run lint`'s job; the engine only needs the program to run.
-        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-        // The program runs from the project copy, where no tsconfig.json is: use the project's compiler
-        // options, as `pulumi up` in the work tree does.
+        // The program runs from the project copy, where no tsconfig.json is: use the project's (compiler
+        // options and transpiler), as `pulumi up` in the work tree does.
         PULUMI_NODEJS_TSCONFIG_PATH: path.join(o.projectDir, "tsconfig.json"),
     };
     const pulumiCommand = await PulumiCommand.get({ root: o.toolsRoot });

@@ -105,6 +105,17 @@ describe("cachedSerialization", () => {
         }
     });
 
+    it("never writes a closure that captured secrets to disk", async () => {
+        const dir = freshDir();
+        let calls = 0;
+        const o: ProviderCacheOptions = {
+            cacheDir: dir, fingerprint: () => "f", serialize: async () => ({ text: `exports.handler = "s3cr3t-${++calls}";`, containsSecrets: true }),
+        };
+        expect((await cachedSerialization(provider, o)).text).toContain("s3cr3t-1");
+        expect((await cachedSerialization(provider, o)).text).toContain("s3cr3t-2");
+        expect(fs.existsSync(dir)).toBe(false);
+    });
+
     it("still serializes when the cache cannot be written", async () => {
         const blocker = path.join(tmp, "not-a-dir");
         fs.writeFileSync(blocker, "");
