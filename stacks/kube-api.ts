@@ -5,6 +5,7 @@
 import * as http from "http";
 import * as https from "https";
 import { isNetworkError, kubeConnection, requesterFor } from "./kfp-access";
+import { sleep } from "./retry";
 
 export interface KubeAccess {
   /** Kubeconfig file CONTENTS. */
@@ -95,8 +96,6 @@ export interface KubeApiOptions {
   wait?: (ms: number) => Promise<void>;
 }
 
-const defaultWait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Discovery, server-side apply, get and delete, with retries of transient failures. */
 export class KubeApi {
   // Assigned in the constructor: closure serialization drops class field initializers.
@@ -112,7 +111,7 @@ export class KubeApi {
     this.discovered = {};
     this.attempts = options.attempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? 500;
-    this.wait = options.wait ?? defaultWait;
+    this.wait = options.wait ?? sleep;
   }
 
   private async call(method: string, path: string, ok: number[], body?: string, contentType?: string): Promise<KubeResponse> {
@@ -141,8 +140,7 @@ export class KubeApi {
   }
 
   private async discover(apiVersion: string): Promise<ApiResource[]> {
-    const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const res = await this.call("GET", path, [404]);
+    const res = await this.call("GET", apiPath(apiVersion), [404]);
     if (res.status === 404) return [];
     return (res.body?.resources ?? []).filter((r: ApiResource) => !r.name.includes("/"));
   }
@@ -157,9 +155,8 @@ export class KubeApi {
     if (!resource) {
       throw new Error(`the API server serves no ${ref.kind} in ${ref.apiVersion} (for ${describeRef(ref)}); is its CRD installed?`);
     }
-    const prefix = ref.apiVersion.includes("/") ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
     const scope = resource.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? "default")}` : "";
-    return `${prefix}${scope}/${resource.name}/${encodeURIComponent(ref.name)}`;
+    return `${apiPath(ref.apiVersion)}${scope}/${resource.name}/${encodeURIComponent(ref.name)}`;
   }
 
   /** Server-side apply with a field manager, taking over conflicting fields (`kubectl apply --server-side --force-conflicts`). */
@@ -183,6 +180,11 @@ export class KubeApi {
     const res = await this.call("DELETE", await this.pathOf(ref), [404], body);
     return res.status !== 404;
   }
+}
+
+/** The core group's versions are served under /api, every other group's under /apis. */
+function apiPath(apiVersion: string): string {
+  return apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
 export function refOf(obj: KubeObject): ObjectRef {

@@ -7,6 +7,7 @@
 import { createHash } from "crypto";
 import { describeRef, forEachLimited, KubeApi, KubeObject, ObjectRef, refOf } from "./kube-api";
 import { AWAITED_KINDS, readinessOf } from "./kube-readiness";
+import { sleep } from "./retry";
 
 export interface AppliedObject extends ObjectRef {
   /** sha256 (16 hex) of the object's manifest as applied. */
@@ -54,7 +55,7 @@ class Lifecycle {
     private readonly o: LifecycleOptions,
   ) {
     this.now = o.now ?? Date.now;
-    this.wait = o.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.wait = o.wait ?? sleep;
     this.concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
   }
 

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "./dynamic-resource";
-import { httpTransport, KubeAccess, KubeApi } from "./kube-api";
+import { httpTransport, KubeAccess, KubeApi, refOf } from "./kube-api";
 import { K8sObject } from "./k8s-object";
 import { AppliedObject, appliedOf, digestOf, lifecycle, LifecycleOptions, objectKey, parseManifestMap, planChange, refOfApplied } from "./manifest-set-lifecycle";
 import { providerVersionOf } from "./provider-version";
@@ -109,7 +109,7 @@ export function makeManifestSetProvider(deps: ManifestSetProviderDeps = {}) {
   };
 }
 
-const PROVIDER_MODULES = ["manifest-set", "manifest-set-lifecycle", "kube-api", "kube-readiness", "kfp-access"];
+const PROVIDER_MODULES = ["manifest-set", "manifest-set-lifecycle", "kube-api", "kube-readiness", "kfp-access", "retry"];
 
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
 
@@ -126,7 +126,7 @@ export interface ManifestSetArgs {
 export function manifestInputs(objects: readonly K8sObject[]): Record<string, pulumi.Input<string>> {
   const out: Record<string, pulumi.Input<string>> = {};
   for (const o of objects) {
-    const key = objectKey({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
+    const key = objectKey(refOf(o));
     if (key in out) throw new Error(`two objects are ${key}; a manifest set holds each object once`);
     const json = JSON.stringify(o);
     out[key] = o.kind === "Secret" ? pulumi.secret(json) : json;

@@ -30,8 +30,6 @@ export class MinioStore extends pulumi.ComponentResource {
     readonly endpoint: ObjectStoreEndpoint;
     readonly accessKey: pulumi.Output<string>;
     readonly secretKey: pulumi.Output<string>;
-    /** KFP's artifact Secret: all KFP needs before it starts (MinIO itself may still be starting). */
-    readonly artifactSecret: k8s.core.v1.Secret;
 
     constructor(name: string, args: MinioStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kfp-protein:minio:MinioStore", name, {}, opts);
@@ -47,7 +45,7 @@ export class MinioStore extends pulumi.ComponentResource {
             stringData: { MINIO_ROOT_USER: credentials.accessKey, MINIO_ROOT_PASSWORD: credentials.secretKey },
         }, childOptions(this, opts));
 
-        this.artifactSecret = new k8s.core.v1.Secret(`${name}-kfp-artifact-secret`, {
+        new k8s.core.v1.Secret(`${name}-kfp-artifact-secret`, {
             metadata: { name: ARTIFACT_SECRET, namespace: ns, labels },
             stringData: { accesskey: credentials.accessKey, secretkey: credentials.secretKey },
         }, childOptions(this, opts));
