@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Usage: npm run test:integration
-# Builds or reuses the test tools (tools/build-test-tools.sh), unit-tests the harness's own logic,
+# Builds or reuses the test tools (test/integration/toolchain/build-test-tools.sh), unit-tests the harness's own logic,
 # then runs the live tier (test/integration/main.ts). Its last line is the `integration: …` summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for cmd in go node kubectl; do
   command -v "$cmd" >/dev/null || { echo "integration: $cmd is not installed (needs Go >= 1.26, Node 20, kubectl)" >&2; exit 1; }
 done
-ITEST_TOOLS_BIN=$(bash tools/build-test-tools.sh)
+ITEST_TOOLS_BIN=$(bash test/integration/toolchain/build-test-tools.sh)
 export ITEST_TOOLS_BIN
 npx jest -c test/integration/jest.config.js --silent
 exec npx ts-node --transpile-only test/integration/main.ts

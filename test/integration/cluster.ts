@@ -1,7 +1,7 @@
 /**
  * A throwaway Kubernetes cluster on loopback: etcd, kube-apiserver, kube-controller-manager and
  * kube-scheduler as local processes started by kwokctl, with kwok faking the nodes (pods scheduled
- * there turn Ready without running). Built by tools/build-test-tools.sh.
+ * there turn Ready without running). Built by test/integration/toolchain/build-test-tools.sh.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -24,7 +24,7 @@ export interface EphemeralStack {
 }
 
 export interface EphemeralStackOptions {
-    /** Directory holding bin/pulumi and the plugins (tools/build-test-tools.sh output, minus /bin). */
+    /** Directory holding bin/pulumi and the plugins (test/integration/toolchain/build-test-tools.sh output, minus /bin). */
     toolsRoot: string;
     projectDir: string;
     workDir: string;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: tools/build-test-tools.sh
+# Usage: test/integration/toolchain/build-test-tools.sh
 # Builds (once) the integration tier's tools from Go modules and prints the directory holding them:
 # the Pulumi CLI, a Node.js language host, the Kubernetes provider, kube-apiserver,
 # kube-controller-manager, kube-scheduler, etcd, kwok and kwokctl.
@@ -66,7 +66,14 @@ install -m 0755 "$here/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulu
 
 # Upstream's main embeds files written by its `go generate` step (schema with the version filled in);
 # write them beside our wrapper main instead.
-k8s_provider_dir=$(cd "$go_dir/pulumi-kubernetes" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
+# `go list -m -f {{.Dir}}` prints an empty directory for a module not yet in GOMODCACHE (a fresh machine),
+# so download it first and ask the download for its directory.
+k8s_provider_dir=$(cd "$go_dir/pulumi-kubernetes" && go mod download -json github.com/pulumi/pulumi-kubernetes/provider/v4 |
+  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).Dir || ""))')
+[ -d "$k8s_provider_dir/cmd/pulumi-resource-kubernetes" ] || {
+  echo "build-test-tools: could not download github.com/pulumi/pulumi-kubernetes/provider/v4 (got '$k8s_provider_dir')" >&2
+  exit 1
+}
 k8s_provider_version=$(module_version pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4)
 k8s_provider_version=${k8s_provider_version#v}
 node -e '
