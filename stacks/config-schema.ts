@@ -5,123 +5,204 @@
 export type KeyType = "string" | "integer" | "boolean";
 
 export interface KeySpec {
-    type: KeyType;
-    default: string | number | boolean;
-    description: string;
-    secret?: boolean;
+  type: KeyType;
+  default: string | number | boolean;
+  description: string;
+  secret?: boolean;
 }
 
 export const PROJECT = "kfp-protein-stack";
 
 export const MINIO_IMAGE =
-    "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e";
+  "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e";
 export const REGISTRY_IMAGE =
-    "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
+  "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
 export const REGISTRY_PROXY_IMAGE =
-    "docker.io/library/nginx:1.29.1-alpine@sha256:42a516af16b852e33b7682d5ef8acbd5d13fe08fecadc7ed98605ba5e3b26ab8";
+  "docker.io/library/nginx:1.29.1-alpine@sha256:42a516af16b852e33b7682d5ef8acbd5d13fe08fecadc7ed98605ba5e3b26ab8";
 
 export const CONFIG_KEYS: Record<string, KeySpec> = {
-    "cluster.mode": {
-        type: "string", default: "minikube",
-        description: "Target cluster: `minikube` (a minikube profile's context) or `existing` (any cluster by kubeconfig).",
-    },
-    "cluster.context": {
-        type: "string", default: "",
-        description: "Kube context to use. Empty: the minikube profile name (mode minikube) or the kubeconfig's current-context.",
-    },
-    "cluster.kubeconfig": {
-        type: "string", default: "",
-        description: "Path of the kubeconfig file. Empty: $KUBECONFIG or ~/.kube/config.",
-    },
-    "cluster.minikube.manage": {
-        type: "boolean", default: false,
-        description: "Let the stack own the minikube profile: started on up, deleted on destroy.",
-    },
-    "cluster.minikube.profile": {
-        type: "string", default: "",
-        description: "minikube profile name. Empty: `kfp-protein-<stack>`.",
-    },
-    "cluster.minikube.cpus": { type: "integer", default: 4, description: "CPUs of a managed minikube profile (at least 2)." },
-    "cluster.minikube.memory": { type: "string", default: "8g", description: "Memory of a managed minikube profile, e.g. `8g` or `8192m`." },
-    "cluster.minikube.disk": { type: "string", default: "40g", description: "Disk size of a managed minikube profile, e.g. `40g`." },
-    "cluster.minikube.kubernetesVersion": {
-        type: "string", default: "v1.34.0",
-        description: "Kubernetes version of a managed minikube profile (`vMAJOR.MINOR.PATCH`).",
-    },
-    "cluster.minikube.driver": {
-        type: "string", default: "docker",
-        description: "minikube driver: docker, podman, kvm2, qemu2, virtualbox, hyperkit, vfkit or none.",
-    },
-    "kfp.version": { type: "string", default: "2.17.0", description: "Kubeflow Pipelines release to install (2.15.0 or newer)." },
-    "kfp.source": {
-        type: "string", default: "remote",
-        description: "Where KFP's manifests come from: `remote` (the pinned upstream kustomize ref, rendered with kubectl) or `path`.",
-    },
-    "kfp.path": {
-        type: "string", default: "",
-        description: "With kfp.source=path: a directory of rendered KFP manifests (YAML files) or one YAML file.",
-    },
-    "kfp.apiEndpoint": {
-        type: "string", default: "",
-        description: "KFP API base URL to use instead of the Kubernetes API service proxy (e.g. a port-forward).",
-    },
-    "kfp.readinessTimeoutSeconds": {
-        type: "integer", default: 1200,
-        description: "How long up waits for KFP workloads to become ready and its API to answer healthz.",
-    },
-    "kfp.visualizationServer": { type: "boolean", default: false, description: "Deploy KFP's visualization server (off on minikube)." },
-    "kfp.viewerController": { type: "boolean", default: false, description: "Deploy KFP's TensorBoard viewer controller." },
-    "kfp.cache": { type: "boolean", default: true, description: "Deploy KFP's cache server and its webhook deployer." },
-    "kfp.mysqlStorage": { type: "string", default: "10Gi", description: "Size of KFP's MySQL PVC (upstream asks 20Gi)." },
-    "kfp.resourceProfile": {
-        type: "string", default: "minikube",
-        description: "Container requests: `minikube` (trimmed so KFP fits a laptop) or `upstream` (as released).",
-    },
-    "objectStore.kind": {
-        type: "string", default: "minio",
-        description: "KFP's artifact store: `minio` (deployed by the stack, KFP rewired to it) or `seaweedfs` (KFP's own default).",
-    },
-    "minio.image": {
-        type: "string", default: MINIO_IMAGE,
-        description: "MinIO server image, pinned by digest (MinIO community images are frozen: see README).",
-    },
-    "minio.storage": { type: "string", default: "20Gi", description: "Size of MinIO's PVC." },
-    "registry.enabled": { type: "boolean", default: true, description: "Deploy the in-cluster image registry (needed when amber.build is true)." },
-    "registry.image": { type: "string", default: REGISTRY_IMAGE, description: "Registry image, pinned by digest." },
-    "registry.proxyImage": { type: "string", default: REGISTRY_PROXY_IMAGE, description: "Node proxy image (nginx) of the registry, pinned by digest." },
-    "registry.storage": { type: "string", default: "20Gi", description: "Size of the registry's PVC." },
-    "registry.hostPort": { type: "integer", default: 5000, description: "Port on every node's localhost where the registry answers." },
-    "amber.build": {
-        type: "boolean", default: true,
-        description: "Build images/amber with minikube's Docker and push it to the in-cluster registry. false: use amber.image.",
-    },
-    "amber.image": {
-        type: "string", default: "",
-        description: "With amber.build=false: the AMBER image as a digest reference `repo@sha256:<64 hex>`.",
-    },
-    "workflowController.metricsPort": {
-        type: "integer", default: 9090,
-        description: "Argo workflow-controller metrics port (change it when 9090 clashes).",
-    },
-    "workflowController.telemetryPort": {
-        type: "integer", default: 8081,
-        description: "Argo telemetry port, set only for Argo <= 3.5 where it otherwise inherits the metrics port.",
-    },
-    "workflowController.disableLeaderElection": {
-        type: "boolean", default: true,
-        description: "Set LEADER_ELECTION_DISABLE on the single workflow-controller replica (skips the placeholder metrics server).",
-    },
-    "pipeline.enabled": { type: "boolean", default: true, description: "Upload the protein pipeline and trigger a run." },
-    "pipeline.name": { type: "string", default: "protein-md", description: "KFP pipeline name." },
-    "pipeline.experiment": { type: "string", default: "protein-md", description: "KFP experiment the run belongs to." },
-    "pipeline.preset": { type: "string", default: "tutorial", description: "Parameter preset: `tutorial` (the tutorial's step counts) or `tiny`." },
-    "pipeline.pdbCode": { type: "string", default: "1aki", description: "PDB entry to simulate (4 characters, e.g. 1aki)." },
-    "pipeline.parameters": {
-        type: "string", default: "",
-        description: "JSON object of pipeline parameter overrides, e.g. `{\"temperature\": 310}`.",
-    },
-    "pipeline.wait": { type: "boolean", default: true, description: "Wait for the run to finish; a FAILED run fails the update." },
-    "pipeline.timeoutMinutes": { type: "integer", default: 240, description: "How long up waits for the run." },
-    "pipeline.rerunToken": { type: "string", default: "", description: "Change it to trigger a new run of an unchanged pipeline." },
-    "pipeline.onDestroy": { type: "string", default: "archive", description: "What destroy does with the runs it made: `archive` or `delete`." },
+  "cluster.mode": {
+    type: "string",
+    default: "minikube",
+    description: "Target cluster: `minikube` (a minikube profile's context) or `existing` (any cluster by kubeconfig).",
+  },
+  "cluster.context": {
+    type: "string",
+    default: "",
+    description:
+      "Kube context to use. Empty: the minikube profile name (mode minikube) or the kubeconfig's current-context.",
+  },
+  "cluster.kubeconfig": {
+    type: "string",
+    default: "",
+    description: "Path of the kubeconfig file. Empty: $KUBECONFIG or ~/.kube/config.",
+  },
+  "cluster.minikube.manage": {
+    type: "boolean",
+    default: false,
+    description: "Let the stack own the minikube profile: started on up, deleted on destroy.",
+  },
+  "cluster.minikube.profile": {
+    type: "string",
+    default: "",
+    description: "minikube profile name. Empty: `kfp-protein-<stack>`.",
+  },
+  "cluster.minikube.cpus": {
+    type: "integer",
+    default: 4,
+    description: "CPUs of a managed minikube profile (at least 2).",
+  },
+  "cluster.minikube.memory": {
+    type: "string",
+    default: "8g",
+    description: "Memory of a managed minikube profile, e.g. `8g` or `8192m`.",
+  },
+  "cluster.minikube.disk": {
+    type: "string",
+    default: "40g",
+    description: "Disk size of a managed minikube profile, e.g. `40g`.",
+  },
+  "cluster.minikube.kubernetesVersion": {
+    type: "string",
+    default: "v1.34.0",
+    description: "Kubernetes version of a managed minikube profile (`vMAJOR.MINOR.PATCH`).",
+  },
+  "cluster.minikube.driver": {
+    type: "string",
+    default: "docker",
+    description: "minikube driver: docker, podman, kvm2, qemu2, virtualbox, hyperkit, vfkit or none.",
+  },
+  "kfp.version": {
+    type: "string",
+    default: "2.17.0",
+    description: "Kubeflow Pipelines release to install (2.15.0 or newer).",
+  },
+  "kfp.source": {
+    type: "string",
+    default: "remote",
+    description:
+      "Where KFP's manifests come from: `remote` (the pinned upstream kustomize ref, rendered with kubectl) or `path`.",
+  },
+  "kfp.path": {
+    type: "string",
+    default: "",
+    description: "With kfp.source=path: a directory of rendered KFP manifests (YAML files) or one YAML file.",
+  },
+  "kfp.apiEndpoint": {
+    type: "string",
+    default: "",
+    description: "KFP API base URL to use instead of the Kubernetes API service proxy (e.g. a port-forward).",
+  },
+  "kfp.readinessTimeoutSeconds": {
+    type: "integer",
+    default: 1200,
+    description: "How long up waits for KFP workloads to become ready and its API to answer healthz.",
+  },
+  "kfp.visualizationServer": {
+    type: "boolean",
+    default: false,
+    description: "Deploy KFP's visualization server (off on minikube).",
+  },
+  "kfp.viewerController": {
+    type: "boolean",
+    default: false,
+    description: "Deploy KFP's TensorBoard viewer controller.",
+  },
+  "kfp.cache": { type: "boolean", default: true, description: "Deploy KFP's cache server and its webhook deployer." },
+  "kfp.mysqlStorage": { type: "string", default: "10Gi", description: "Size of KFP's MySQL PVC (upstream asks 20Gi)." },
+  "kfp.resourceProfile": {
+    type: "string",
+    default: "minikube",
+    description: "Container requests: `minikube` (trimmed so KFP fits a laptop) or `upstream` (as released).",
+  },
+  "objectStore.kind": {
+    type: "string",
+    default: "minio",
+    description:
+      "KFP's artifact store: `minio` (deployed by the stack, KFP rewired to it) or `seaweedfs` (KFP's own default).",
+  },
+  "minio.image": {
+    type: "string",
+    default: MINIO_IMAGE,
+    description: "MinIO server image, pinned by digest (MinIO community images are frozen: see README).",
+  },
+  "minio.storage": { type: "string", default: "20Gi", description: "Size of MinIO's PVC." },
+  "registry.enabled": {
+    type: "boolean",
+    default: true,
+    description: "Deploy the in-cluster image registry (needed when amber.build is true).",
+  },
+  "registry.image": { type: "string", default: REGISTRY_IMAGE, description: "Registry image, pinned by digest." },
+  "registry.proxyImage": {
+    type: "string",
+    default: REGISTRY_PROXY_IMAGE,
+    description: "Node proxy image (nginx) of the registry, pinned by digest.",
+  },
+  "registry.storage": { type: "string", default: "20Gi", description: "Size of the registry's PVC." },
+  "registry.hostPort": {
+    type: "integer",
+    default: 5000,
+    description: "Port on every node's localhost where the registry answers.",
+  },
+  "amber.build": {
+    type: "boolean",
+    default: true,
+    description:
+      "Build images/amber with minikube's Docker and push it to the in-cluster registry. false: use amber.image.",
+  },
+  "amber.image": {
+    type: "string",
+    default: "",
+    description: "With amber.build=false: the AMBER image as a digest reference `repo@sha256:<64 hex>`.",
+  },
+  "workflowController.metricsPort": {
+    type: "integer",
+    default: 9090,
+    description: "Argo workflow-controller metrics port (change it when 9090 clashes).",
+  },
+  "workflowController.telemetryPort": {
+    type: "integer",
+    default: 8081,
+    description: "Argo telemetry port, set only for Argo <= 3.5 where it otherwise inherits the metrics port.",
+  },
+  "workflowController.disableLeaderElection": {
+    type: "boolean",
+    default: true,
+    description:
+      "Set LEADER_ELECTION_DISABLE on the single workflow-controller replica (skips the placeholder metrics server).",
+  },
+  "pipeline.enabled": { type: "boolean", default: true, description: "Upload the protein pipeline and trigger a run." },
+  "pipeline.name": { type: "string", default: "protein-md", description: "KFP pipeline name." },
+  "pipeline.experiment": { type: "string", default: "protein-md", description: "KFP experiment the run belongs to." },
+  "pipeline.preset": {
+    type: "string",
+    default: "tutorial",
+    description: "Parameter preset: `tutorial` (the tutorial's step counts) or `tiny`.",
+  },
+  "pipeline.pdbCode": {
+    type: "string",
+    default: "1aki",
+    description: "PDB entry to simulate (4 characters, e.g. 1aki).",
+  },
+  "pipeline.parameters": {
+    type: "string",
+    default: "",
+    description: 'JSON object of pipeline parameter overrides, e.g. `{"temperature": 310}`.',
+  },
+  "pipeline.wait": {
+    type: "boolean",
+    default: true,
+    description: "Wait for the run to finish; a FAILED run fails the update.",
+  },
+  "pipeline.timeoutMinutes": { type: "integer", default: 240, description: "How long up waits for the run." },
+  "pipeline.rerunToken": {
+    type: "string",
+    default: "",
+    description: "Change it to trigger a new run of an unchanged pipeline.",
+  },
+  "pipeline.onDestroy": {
+    type: "string",
+    default: "archive",
+    description: "What destroy does with the runs it made: `archive` or `delete`.",
+  },
 };

@@ -89,7 +89,12 @@ function namedEntry(list: unknown, name: string, what: string): YamlMap {
   return asMap(found[what]);
 }
 
-function fileOrData(map: YamlMap, fileKey: string, dataKey: string, readFile: (p: string) => Buffer): Buffer | undefined {
+function fileOrData(
+  map: YamlMap,
+  fileKey: string,
+  dataKey: string,
+  readFile: (p: string) => Buffer,
+): Buffer | undefined {
   const data = map[dataKey];
   if (typeof data === "string" && data.length > 0) return Buffer.from(data, "base64");
   const file = map[fileKey];
@@ -149,7 +154,12 @@ export function kubeServiceProxyPath(namespace: string, service: string, port: n
 }
 
 /** The API server of a kubeconfig context (optionally a path below it), with that context's credentials. */
-export function kubeConnection(kubeconfig: string, context: string | undefined, basePath = "", readFile?: (p: string) => Buffer): Connection {
+export function kubeConnection(
+  kubeconfig: string,
+  context: string | undefined,
+  basePath = "",
+  readFile?: (p: string) => Buffer,
+): Connection {
   const creds = kubeCredentials(kubeconfig, context, readFile);
   return {
     baseUrl: creds.server + basePath,
@@ -170,7 +180,12 @@ export function connectionFor(access: KfpAccess, readFile?: (p: string) => Buffe
     };
   }
   if (access.kind === "kubeProxy") {
-    return kubeConnection(access.kubeconfig, access.context, kubeServiceProxyPath(access.namespace, access.service, access.port), readFile);
+    return kubeConnection(
+      access.kubeconfig,
+      access.context,
+      kubeServiceProxyPath(access.namespace, access.service, access.port),
+      readFile,
+    );
   }
   throw new Error(`KFP access kind "${(access as { kind: string }).kind}" is unknown; use "kubeProxy" or "endpoint"`);
 }
@@ -213,7 +228,9 @@ export function requesterFor(conn: Connection, agent?: http.Agent): HttpRequeste
       const request = client.request(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on("error", (e) => reject(networkError(`${req.method} ${url.pathname}: ${e.message}`, "ECONNRESET")));
       });
       request.setTimeout(timeoutMs, () => {

@@ -137,7 +137,14 @@ export class KfpClient {
     return withRetry(
       `KFP ${method} ${path}`,
       async () => {
-        const res = await this.request({ method, path, query: init.query, headers, body, timeoutMs: this.options.requestTimeoutMs });
+        const res = await this.request({
+          method,
+          path,
+          query: init.query,
+          headers,
+          body,
+          timeoutMs: this.options.requestTimeoutMs,
+        });
         if (res.status < 200 || res.status >= 300) throw apiError(method, path, res.status, errorMessageOf(res));
         const text = res.body.toString("utf8");
         if (!text.trim()) return {} as T;
@@ -166,7 +173,12 @@ export class KfpClient {
 
   createPipeline(name: string, description: string): Promise<KfpPipeline> {
     return this.call("POST", `${API}/pipelines`, {
-      json: { name, display_name: name, description, ...(this.options.namespace ? { namespace: this.options.namespace } : {}) },
+      json: {
+        name,
+        display_name: name,
+        description,
+        ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+      },
     });
   }
 
@@ -183,7 +195,12 @@ export class KfpClient {
     return (res.pipeline_versions ?? []).find((v) => v.name === name || v.display_name === name);
   }
 
-  uploadPipelineVersion(pipelineId: string, name: string, pipelineIr: string, description: string): Promise<KfpPipelineVersion> {
+  uploadPipelineVersion(
+    pipelineId: string,
+    name: string,
+    pipelineIr: string,
+    description: string,
+  ): Promise<KfpPipelineVersion> {
     return this.call("POST", `${API}/pipelines/upload_version`, {
       query: { pipelineid: pipelineId, name, display_name: name, description },
       multipart: { field: "uploadfile", filename: `${name}.yaml`, content: pipelineIr },
@@ -203,7 +220,11 @@ export class KfpClient {
 
   createExperiment(name: string, description: string): Promise<KfpExperiment> {
     return this.call("POST", `${API}/experiments`, {
-      json: { display_name: name, description, ...(this.options.namespace ? { namespace: this.options.namespace } : {}) },
+      json: {
+        display_name: name,
+        description,
+        ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+      },
     });
   }
 

@@ -15,7 +15,11 @@ type Log = (message: string) => void;
  * Find by name, else create. If creating fails with an HTTP error, another writer may have won the
  * race (409; the upload endpoints report duplicates with other codes), so look again before failing.
  */
-async function findOrCreate(what: string, find: () => Promise<string | undefined>, create: () => Promise<string>): Promise<Ensured> {
+async function findOrCreate(
+  what: string,
+  find: () => Promise<string | undefined>,
+  create: () => Promise<string>,
+): Promise<Ensured> {
   const found = await find();
   if (found) return { id: found, created: false };
   try {
@@ -24,7 +28,10 @@ async function findOrCreate(what: string, find: () => Promise<string | undefined
     if (!isApiError(e)) throw e;
     const raced = await find();
     if (raced) return { id: raced, created: false };
-    if (e.status === 409) throw new Error(`KFP says ${what} exists (409) but it cannot be listed; check the namespace and permissions`, { cause: e });
+    if (e.status === 409)
+      throw new Error(`KFP says ${what} exists (409) but it cannot be listed; check the namespace and permissions`, {
+        cause: e,
+      });
     throw e;
   }
 }
@@ -33,19 +40,28 @@ export async function ensurePipeline(client: KfpClient, name: string, log: Log):
   const result = await findOrCreate(
     `pipeline "${name}"`,
     async () => (await client.findPipelineByName(name))?.pipeline_id,
-    async () => (await client.createPipeline(name, "Protein MD pipeline, managed by the kfp-protein-stack Pulumi stack")).pipeline_id,
+    async () =>
+      (await client.createPipeline(name, "Protein MD pipeline, managed by the kfp-protein-stack Pulumi stack"))
+        .pipeline_id,
   );
   log(`${result.created ? "created" : "using existing"} pipeline "${name}" (${result.id})`);
   return result;
 }
 
 /** The version named after the IR hash: reused when that exact IR was uploaded before. */
-export async function ensureVersion(client: KfpClient, pipelineId: string, pipelineIr: string, hash: string, log: Log): Promise<Ensured> {
+export async function ensureVersion(
+  client: KfpClient,
+  pipelineId: string,
+  pipelineIr: string,
+  hash: string,
+  log: Log,
+): Promise<Ensured> {
   const name = versionNameFor(hash);
   const result = await findOrCreate(
     `pipeline version ${name}`,
     async () => (await client.findPipelineVersionByName(pipelineId, name))?.pipeline_version_id,
-    async () => (await client.uploadPipelineVersion(pipelineId, name, pipelineIr, `IR sha256 ${hash}`)).pipeline_version_id,
+    async () =>
+      (await client.uploadPipelineVersion(pipelineId, name, pipelineIr, `IR sha256 ${hash}`)).pipeline_version_id,
   );
   log(`${result.created ? "uploaded" : "reusing"} pipeline version ${name} (${result.id})`);
   return result;
@@ -100,7 +116,9 @@ export async function createRunOnce(
         return existing;
       }
       const delay = backoffDelayMs(attempt, policy);
-      log(`run creation: ${(e as Error).message}; no run was made; retry ${attempt}/${policy.attempts - 1} in ${delay} ms`);
+      log(
+        `run creation: ${(e as Error).message}; no run was made; retry ${attempt}/${policy.attempts - 1} in ${delay} ms`,
+      );
       await wait(delay);
     }
   }

@@ -8,10 +8,10 @@ import { KFP_NAMESPACE } from "./kfp-manifests";
 import { ManifestSet } from "./manifest-set";
 
 export interface KfpFoundationArgs {
-    /** KFP's Namespace and CustomResourceDefinitions. */
-    objects: K8sObject[];
-    access: pulumi.Input<KubeAccess>;
-    readinessTimeoutSeconds: number;
+  /** KFP's Namespace and CustomResourceDefinitions. */
+  objects: K8sObject[];
+  access: pulumi.Input<KubeAccess>;
+  readinessTimeoutSeconds: number;
 }
 
 /**
@@ -19,17 +19,29 @@ export interface KfpFoundationArgs {
  * own resource so that what only needs the namespace (MinIO, KFP's platform) need not wait for the CRDs.
  */
 export class KfpFoundation extends pulumi.ComponentResource {
-    readonly namespace: string = KFP_NAMESPACE;
-    readonly namespaceResource: k8s.core.v1.Namespace;
-    readonly crds: ManifestSet;
+  readonly namespace: string = KFP_NAMESPACE;
+  readonly namespaceResource: k8s.core.v1.Namespace;
+  readonly crds: ManifestSet;
 
-    constructor(name: string, args: KfpFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kfp-protein:kfp:KfpFoundation", name, {}, opts);
-        const ns = args.objects.find((o) => o.kind === "Namespace" && o.metadata.name === KFP_NAMESPACE);
-        if (!ns) throw new Error(`the KFP manifests have no Namespace "${KFP_NAMESPACE}": include cluster-scoped-resources (kfp.path)`);
-        this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: ns.metadata }, childOptions(this, opts));
-        // CRDs are cluster-scoped: they need not wait for the namespace.
-        this.crds = kfpManifestSet(`${name}-crds`, args.objects.filter((o) => o !== ns), args, childOptions(this, opts));
-        this.registerOutputs({ namespace: this.namespace });
-    }
+  constructor(name: string, args: KfpFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-protein:kfp:KfpFoundation", name, {}, opts);
+    const ns = args.objects.find((o) => o.kind === "Namespace" && o.metadata.name === KFP_NAMESPACE);
+    if (!ns)
+      throw new Error(
+        `the KFP manifests have no Namespace "${KFP_NAMESPACE}": include cluster-scoped-resources (kfp.path)`,
+      );
+    this.namespaceResource = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: ns.metadata },
+      childOptions(this, opts),
+    );
+    // CRDs are cluster-scoped: they need not wait for the namespace.
+    this.crds = kfpManifestSet(
+      `${name}-crds`,
+      args.objects.filter((o) => o !== ns),
+      args,
+      childOptions(this, opts),
+    );
+    this.registerOutputs({ namespace: this.namespace });
+  }
 }

@@ -68,7 +68,9 @@ export function httpTransport(access: KubeAccess, timeoutMs = 30_000): KubeTrans
         method,
         path,
         timeoutMs,
-        ...(body === undefined ? {} : { body: Buffer.from(body), headers: { "content-type": contentType ?? "application/json" } }),
+        ...(body === undefined
+          ? {}
+          : { body: Buffer.from(body), headers: { "content-type": contentType ?? "application/json" } }),
       });
       return { status: res.status, body: parseBody(res.body.toString("utf8")) };
     },
@@ -114,11 +116,18 @@ export class KubeApi {
     this.wait = options.wait ?? sleep;
   }
 
-  private async call(method: string, path: string, ok: number[], body?: string, contentType?: string): Promise<KubeResponse> {
+  private async call(
+    method: string,
+    path: string,
+    ok: number[],
+    body?: string,
+    contentType?: string,
+  ): Promise<KubeResponse> {
     for (let attempt = 1; ; attempt++) {
       try {
         const res = await this.transport.request(method, path, body, contentType);
-        if (!ok.includes(res.status) && !(res.status >= 200 && res.status < 300)) throw kubeApiError(method, path, res.status, res.body);
+        if (!ok.includes(res.status) && !(res.status >= 200 && res.status < 300))
+          throw kubeApiError(method, path, res.status, res.body);
         return res;
       } catch (e) {
         if (!isRetried(e) || attempt >= this.attempts) throw e;
@@ -153,7 +162,9 @@ export class KubeApi {
   async pathOf(ref: ObjectRef): Promise<string> {
     const resource = await this.resourceFor(ref.apiVersion, ref.kind);
     if (!resource) {
-      throw new Error(`the API server serves no ${ref.kind} in ${ref.apiVersion} (for ${describeRef(ref)}); is its CRD installed?`);
+      throw new Error(
+        `the API server serves no ${ref.kind} in ${ref.apiVersion} (for ${describeRef(ref)}); is its CRD installed?`,
+      );
     }
     const scope = resource.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? "default")}` : "";
     return `${apiPath(ref.apiVersion)}${scope}/${resource.name}/${encodeURIComponent(ref.name)}`;
@@ -197,7 +208,11 @@ export function describeRef(ref: ObjectRef): string {
 }
 
 /** Runs fn over items with at most `limit` in flight; rejects with the first failure after all settle. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const errors: unknown[] = [];
   const worker = async () => {
@@ -213,6 +228,8 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, fn: 
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
-    throw new Error(`${errors.length} operations failed:\n${errors.map((e) => `- ${(e as Error).message}`).join("\n")}`);
+    throw new Error(
+      `${errors.length} operations failed:\n${errors.map((e) => `- ${(e as Error).message}`).join("\n")}`,
+    );
   }
 }

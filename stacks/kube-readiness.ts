@@ -7,10 +7,7 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Live = Record<string, any>;
 
-export type Readiness =
-  | { state: "ready" }
-  | { state: "waiting"; reason: string }
-  | { state: "failed"; reason: string };
+export type Readiness = { state: "ready" } | { state: "waiting"; reason: string } | { state: "failed"; reason: string };
 
 const ready: Readiness = { state: "ready" };
 const waiting = (reason: string): Readiness => ({ state: "waiting", reason });
@@ -30,7 +27,8 @@ function observed(live: Live): boolean {
 
 function crdReadiness(live: Live): Readiness {
   const names = condition(live, "NamesAccepted");
-  if (names?.status === "False") return { state: "failed", reason: `names not accepted: ${names.message ?? names.reason}` };
+  if (names?.status === "False")
+    return { state: "failed", reason: `names not accepted: ${names.message ?? names.reason}` };
   return condition(live, "Established")?.status === "True" ? ready : waiting("not Established yet");
 }
 
@@ -45,7 +43,8 @@ function deploymentReadiness(live: Live): Readiness {
   const updated = s.updatedReplicas ?? 0;
   if (updated < want) return waiting(`${updated} of ${want} replicas updated`);
   if ((s.replicas ?? 0) > updated) return waiting(`${(s.replicas ?? 0) - updated} old replicas pending termination`);
-  if ((s.availableReplicas ?? 0) < updated) return waiting(`${s.availableReplicas ?? 0} of ${updated} updated replicas available`);
+  if ((s.availableReplicas ?? 0) < updated)
+    return waiting(`${s.availableReplicas ?? 0} of ${updated} updated replicas available`);
   return ready;
 }
 
@@ -55,7 +54,8 @@ function statefulSetReadiness(live: Live): Readiness {
   const s = live.status ?? {};
   if ((s.readyReplicas ?? 0) < want) return waiting(`${s.readyReplicas ?? 0} of ${want} replicas ready`);
   const rolling = (live.spec?.updateStrategy?.type ?? "RollingUpdate") === "RollingUpdate";
-  if (rolling && s.updateRevision && s.currentRevision !== s.updateRevision) return waiting("rolling update in progress");
+  if (rolling && s.updateRevision && s.currentRevision !== s.updateRevision)
+    return waiting("rolling update in progress");
   return ready;
 }
 
@@ -63,7 +63,8 @@ function daemonSetReadiness(live: Live): Readiness {
   if (!observed(live)) return waiting("spec change not observed yet");
   const s = live.status ?? {};
   const desired = s.desiredNumberScheduled ?? 0;
-  if ((s.updatedNumberScheduled ?? 0) < desired) return waiting(`${s.updatedNumberScheduled ?? 0} of ${desired} pods updated`);
+  if ((s.updatedNumberScheduled ?? 0) < desired)
+    return waiting(`${s.updatedNumberScheduled ?? 0} of ${desired} pods updated`);
   if ((s.numberAvailable ?? 0) < desired) return waiting(`${s.numberAvailable ?? 0} of ${desired} pods available`);
   return ready;
 }

@@ -83,7 +83,10 @@ class Lifecycle {
       else deferred.push(o);
     });
     if (deferred.length > 0) {
-      await this.awaitReady(rest.filter((o) => o.kind === "CustomResourceDefinition"), deadline);
+      await this.awaitReady(
+        rest.filter((o) => o.kind === "CustomResourceDefinition"),
+        deadline,
+      );
       for (const o of deferred) this.api.forget(o.apiVersion);
       await forEachLimited(deferred, this.concurrency, (o) => this.applyOne(o));
     }
@@ -112,7 +115,12 @@ class Lifecycle {
    * Polls each ref with `check` (a line saying why it is still pending, or undefined once settled)
    * until none is pending; past the deadline, fails listing those lines.
    */
-  private async pollUntilSettled(refs: ObjectRef[], deadline: number, what: string, check: (ref: ObjectRef) => Promise<string | undefined>): Promise<void> {
+  private async pollUntilSettled(
+    refs: ObjectRef[],
+    deadline: number,
+    what: string,
+    check: (ref: ObjectRef) => Promise<string | undefined>,
+  ): Promise<void> {
     let pending = refs;
     const reasons = new Map<ObjectRef, string>();
     for (let poll = 1; pending.length > 0; poll++) {
@@ -125,7 +133,11 @@ class Lifecycle {
       });
       pending = stillPending;
       if (pending.length === 0) return;
-      if (this.now() >= deadline) throw this.timeoutError(what, pending.map((ref) => reasons.get(ref)!));
+      if (this.now() >= deadline)
+        throw this.timeoutError(
+          what,
+          pending.map((ref) => reasons.get(ref)!),
+        );
       await this.pause(poll, deadline);
     }
   }
@@ -168,7 +180,9 @@ class Lifecycle {
 }
 
 /** Parses a set's manifests (key → JSON), checking each sits under its own key. */
-export function parseManifestMap(manifests: Record<string, string>): { key: string; object: KubeObject; digest: string }[] {
+export function parseManifestMap(
+  manifests: Record<string, string>,
+): { key: string; object: KubeObject; digest: string }[] {
   return Object.entries(manifests).map(([key, text]) => {
     const object = JSON.parse(text) as KubeObject;
     const actual = objectKey(refOf(object));

@@ -10,7 +10,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "./dynamic-resource";
 import { httpTransport, KubeAccess, KubeApi, refOf } from "./kube-api";
 import { K8sObject } from "./k8s-object";
-import { AppliedObject, appliedOf, digestOf, lifecycle, LifecycleOptions, objectKey, parseManifestMap, planChange, refOfApplied } from "./manifest-set-lifecycle";
+import {
+  AppliedObject,
+  appliedOf,
+  digestOf,
+  lifecycle,
+  LifecycleOptions,
+  objectKey,
+  parseManifestMap,
+  planChange,
+  refOfApplied,
+} from "./manifest-set-lifecycle";
 import { providerVersionOf } from "./provider-version";
 
 export interface ManifestSetInputs {
@@ -70,7 +80,12 @@ export function makeManifestSetProvider(deps: ManifestSetProviderDeps = {}) {
 
     async create(inputs: ManifestSetInputs): Promise<{ id: string; outs: ManifestSetOutputs }> {
       const parsed = parseManifestMap(inputs.manifests);
-      const id = digestOf(parsed.map((p) => p.key).sort().join("\n"));
+      const id = digestOf(
+        parsed
+          .map((p) => p.key)
+          .sort()
+          .join("\n"),
+      );
       const outs = { ...settingsOf(inputs), applied: appliedOf(parsed) };
       try {
         await withLifecycle(inputs, (l) => l.apply(parsed.map((p) => p.object)));
@@ -86,9 +101,14 @@ export function makeManifestSetProvider(deps: ManifestSetProviderDeps = {}) {
       return { id, outs };
     },
 
-    async update(_id: string, olds: ManifestSetOutputs, news: ManifestSetInputs): Promise<{ outs: ManifestSetOutputs }> {
+    async update(
+      _id: string,
+      olds: ManifestSetOutputs,
+      news: ManifestSetInputs,
+    ): Promise<{ outs: ManifestSetOutputs }> {
       // New credentials or field manager: re-apply everything so the new manager owns every field.
-      const reapplyAll = olds.fieldManager !== news.fieldManager || JSON.stringify(olds.access) !== JSON.stringify(news.access);
+      const reapplyAll =
+        olds.fieldManager !== news.fieldManager || JSON.stringify(olds.access) !== JSON.stringify(news.access);
       const plan = planChange(olds.applied ?? [], news.manifests, reapplyAll);
       await withLifecycle(news, async (l) => {
         await l.apply(plan.toApply);
@@ -109,7 +129,14 @@ export function makeManifestSetProvider(deps: ManifestSetProviderDeps = {}) {
   };
 }
 
-const PROVIDER_MODULES = ["manifest-set", "manifest-set-lifecycle", "kube-api", "kube-readiness", "kfp-access", "retry"];
+const PROVIDER_MODULES = [
+  "manifest-set",
+  "manifest-set-lifecycle",
+  "kube-api",
+  "kube-readiness",
+  "kfp-access",
+  "retry",
+];
 
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
 

@@ -48,7 +48,12 @@ export type RunNotSucceededError = Error & { id: string; properties: RunOutputs;
 
 export function runNotSucceeded(message: string, id: string, properties: RunOutputs): RunNotSucceededError {
   // The engine shows `reasons`, not the message, for a resource recorded despite its error.
-  return Object.assign(new Error(message), { name: "RunNotSucceededError", id, properties: withoutUndefined(properties), reasons: [message] });
+  return Object.assign(new Error(message), {
+    name: "RunNotSucceededError",
+    id,
+    properties: withoutUndefined(properties),
+    reasons: [message],
+  });
 }
 
 /** The dynamic-provider host encodes outputs as a protobuf Struct, which rejects `undefined`. */
@@ -89,7 +94,13 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     return inputs.uiBaseUrl || defaultUiBaseUrl(inputs.access);
   }
 
-  function outputsFor(inputs: RunInputs, hash: string, ids: { pipelineId: string; versionId: string; experimentId: string }, run: KfpRun, owned: Owned): RunOutputs {
+  function outputsFor(
+    inputs: RunInputs,
+    hash: string,
+    ids: { pipelineId: string; versionId: string; experimentId: string },
+    run: KfpRun,
+    owned: Owned,
+  ): RunOutputs {
     const { pipelineIr, ...rest } = inputs;
     return {
       ...rest,
@@ -118,7 +129,10 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}`,
         experiment_id: experimentId,
         pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
-        runtime_config: { parameters: inputs.parameters, ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}) },
+        runtime_config: {
+          parameters: inputs.parameters,
+          ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}),
+        },
       };
       run = await createRunOnce(client, request, deps.retry ?? DEFAULT_RETRY, log, wait);
     } catch (e) {
@@ -127,7 +141,11 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     }
     log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
     const owned: Owned = {
-      createdPipelineId: pipeline.created ? pipeline.id : prior.createdPipelineId === pipeline.id ? pipeline.id : undefined,
+      createdPipelineId: pipeline.created
+        ? pipeline.id
+        : prior.createdPipelineId === pipeline.id
+          ? pipeline.id
+          : undefined,
       createdVersionIds: unique([...(prior.createdVersionIds ?? []), ...(version.created ? [version.id] : [])]),
       runIds: unique([...(prior.runIds ?? []), run.run_id]),
     };
@@ -168,9 +186,13 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       for (const key of required) {
         if (!news[key]) failures.push({ property: key, reason: `${key} must be a non-empty string` });
       }
-      if (!(news.timeoutSeconds > 0)) failures.push({ property: "timeoutSeconds", reason: "timeoutSeconds must be > 0" });
+      if (!(news.timeoutSeconds > 0))
+        failures.push({ property: "timeoutSeconds", reason: "timeoutSeconds must be > 0" });
       if (news.onDestroy !== "archive" && news.onDestroy !== "delete") {
-        failures.push({ property: "onDestroy", reason: `onDestroy must be "archive" or "delete", got "${String(news.onDestroy)}"` });
+        failures.push({
+          property: "onDestroy",
+          reason: `onDestroy must be "archive" or "delete", got "${String(news.onDestroy)}"`,
+        });
       }
       if (typeof news.pipelineIr === "string" && news.pipelineIr !== UNKNOWN) {
         try {
@@ -231,7 +253,9 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         else await ignoreMissing(`archived run ${runId}`, () => client.archiveRun(runId));
       }
       for (const versionId of props.createdVersionIds ?? []) {
-        await ignoreMissing(`deleted version ${versionId}`, () => client.deletePipelineVersion(props.pipelineId, versionId));
+        await ignoreMissing(`deleted version ${versionId}`, () =>
+          client.deletePipelineVersion(props.pipelineId, versionId),
+        );
       }
       if (props.createdPipelineId) {
         const pid = props.createdPipelineId;
@@ -245,7 +269,16 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
-const PROVIDER_MODULES = ["pipeline-run", "kfp-access", "kfp-client", "kfp-ensure", "retry", "multipart", "ir-hash", "run-lifecycle"];
+const PROVIDER_MODULES = [
+  "pipeline-run",
+  "kfp-access",
+  "kfp-client",
+  "kfp-ensure",
+  "retry",
+  "multipart",
+  "ir-hash",
+  "run-lifecycle",
+];
 
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
 

@@ -23,27 +23,27 @@ const KFP_API_SERVICE = { service: "ml-pipeline", port: 8888 };
 const REGISTRY_NAMESPACE = "kfp-registry";
 
 export interface PlatformOptions {
-    /** Renders KFP's remote kustomization (tests inject one; default runs kubectl). */
-    renderKfp?: Renderer;
-    /** Directory of the AMBER image build context. */
-    amberContextDir?: string;
+  /** Renders KFP's remote kustomization (tests inject one; default runs kubectl). */
+  renderKfp?: Renderer;
+  /** Directory of the AMBER image build context. */
+  amberContextDir?: string;
 }
 
 export interface PlatformOutputs {
-    kubeContext: pulumi.Output<string>;
-    kfpVersion: string;
-    kfpUiPortForward: pulumi.Output<string>;
-    kfpUiUrl: string;
-    kfpApiEndpoint: pulumi.Output<string>;
-    minioEndpoint?: string;
-    minioConsolePortForward?: pulumi.Output<string>;
-    minioCredentials?: pulumi.Output<{ accessKey: string; secretKey: string }>;
-    registryAddress?: string;
-    amberImage: pulumi.Output<string>;
-    workflowControllerMetricsPort: number;
-    pipelineRunUrl?: pulumi.Output<string>;
-    pipelineRunState?: pulumi.Output<string>;
-    pipelineRunId?: pulumi.Output<string>;
+  kubeContext: pulumi.Output<string>;
+  kfpVersion: string;
+  kfpUiPortForward: pulumi.Output<string>;
+  kfpUiUrl: string;
+  kfpApiEndpoint: pulumi.Output<string>;
+  minioEndpoint?: string;
+  minioConsolePortForward?: pulumi.Output<string>;
+  minioCredentials?: pulumi.Output<{ accessKey: string; secretKey: string }>;
+  registryAddress?: string;
+  amberImage: pulumi.Output<string>;
+  workflowControllerMetricsPort: number;
+  pipelineRunUrl?: pulumi.Output<string>;
+  pipelineRunState?: pulumi.Output<string>;
+  pipelineRunId?: pulumi.Output<string>;
 }
 
 /**
@@ -51,110 +51,153 @@ export interface PlatformOutputs {
  * resource is registered, so a bad manifest source fails the program with nothing created.
  */
 export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions = {}): PlatformOutputs {
-    const objectStore = cfg.objectStore.kind === "minio" ? minioEndpoint(KFP_NAMESPACE) : undefined;
-    const release: KfpRelease = prepareKfpRelease(cfg.kfp, objectStore, options.renderKfp);
-    const timeout = cfg.kfp.readinessTimeoutSeconds;
+  const objectStore = cfg.objectStore.kind === "minio" ? minioEndpoint(KFP_NAMESPACE) : undefined;
+  const release: KfpRelease = prepareKfpRelease(cfg.kfp, objectStore, options.renderKfp);
+  const timeout = cfg.kfp.readinessTimeoutSeconds;
 
-    const cluster = new TargetCluster("cluster", { cluster: cfg.cluster });
-    const k8sOpts = { providers: { kubernetes: cluster.provider } };
+  const cluster = new TargetCluster("cluster", { cluster: cfg.cluster });
+  const k8sOpts = { providers: { kubernetes: cluster.provider } };
 
-    const kubeAccess = pulumi.all([cluster.kubeconfig, cluster.context]).apply(([kubeconfig, context]) => ({ kubeconfig, context }));
-    const foundation = new KfpFoundation("kfp-foundation", {
-        objects: release.foundation, access: kubeAccess, readinessTimeoutSeconds: timeout,
-    }, k8sOpts);
-    const minio = cfg.objectStore.kind === "minio"
-        ? new MinioStore("minio", {
+  const kubeAccess = pulumi
+    .all([cluster.kubeconfig, cluster.context])
+    .apply(([kubeconfig, context]) => ({ kubeconfig, context }));
+  const foundation = new KfpFoundation(
+    "kfp-foundation",
+    {
+      objects: release.foundation,
+      access: kubeAccess,
+      readinessTimeoutSeconds: timeout,
+    },
+    k8sOpts,
+  );
+  const minio =
+    cfg.objectStore.kind === "minio"
+      ? new MinioStore(
+          "minio",
+          {
             // Outside MinioStore, which waits for the namespace: generating needs no cluster.
             credentials: new GeneratedCredentials("minio-credentials"),
             namespace: foundation.namespace,
             image: cfg.objectStore.image,
             storage: cfg.objectStore.storage,
             readinessTimeoutSeconds: timeout,
-        }, { ...k8sOpts, dependsOn: [foundation.namespaceResource] })
-        : undefined;
-    const kfp = new KubeflowPipelines("kfp", {
-        objects: release.platform,
-        version: cfg.kfp.version,
-        argoVersion: release.argoVersion,
-        access: kubeAccess,
-        readinessTimeoutSeconds: timeout,
-    }, {
-        ...k8sOpts,
-        // Only after the namespace. Not after the CRDs: nothing in the platform needs them to be created.
-        // Not after MinIO's artifact Secret either: like KFP's own ConfigMaps and Secrets, it is created
-        // alongside the Deployments that read it (a pod that starts first is retried by the kubelet).
-        dependsOn: [foundation.namespaceResource],
-    });
-    const portPatch = new WorkflowControllerPortPatch("workflow-controller", {
-        namespace: kfp.namespace,
-        argoVersion: kfp.argoVersion,
-        upstream: release.workflowController,
-        ...cfg.workflowController,
-    }, { ...k8sOpts, dependsOn: [kfp] });
+          },
+          { ...k8sOpts, dependsOn: [foundation.namespaceResource] },
+        )
+      : undefined;
+  const kfp = new KubeflowPipelines(
+    "kfp",
+    {
+      objects: release.platform,
+      version: cfg.kfp.version,
+      argoVersion: release.argoVersion,
+      access: kubeAccess,
+      readinessTimeoutSeconds: timeout,
+    },
+    {
+      ...k8sOpts,
+      // Only after the namespace. Not after the CRDs: nothing in the platform needs them to be created.
+      // Not after MinIO's artifact Secret either: like KFP's own ConfigMaps and Secrets, it is created
+      // alongside the Deployments that read it (a pod that starts first is retried by the kubelet).
+      dependsOn: [foundation.namespaceResource],
+    },
+  );
+  const portPatch = new WorkflowControllerPortPatch(
+    "workflow-controller",
+    {
+      namespace: kfp.namespace,
+      argoVersion: kfp.argoVersion,
+      upstream: release.workflowController,
+      ...cfg.workflowController,
+    },
+    { ...k8sOpts, dependsOn: [kfp] },
+  );
 
-    const registry = cfg.registry.enabled
-        ? new InClusterRegistry("registry", {
-            namespace: REGISTRY_NAMESPACE,
-            image: cfg.registry.image,
-            proxyImage: cfg.registry.proxyImage,
-            storage: cfg.registry.storage,
-            hostPort: cfg.registry.hostPort,
-            readinessTimeoutSeconds: timeout,
-        }, { ...k8sOpts, dependsOn: [cluster] })
-        : undefined;
-    const amber = new AmberImage("amber", cfg.amber.build
-        ? {
-            build: {
-                minikubeProfile: cfg.cluster.minikube!.profile,
-                registryAddress: registry!.address,
-                contextDir: options.amberContextDir ?? path.join(__dirname, "..", "images", "amber"),
-            },
+  const registry = cfg.registry.enabled
+    ? new InClusterRegistry(
+        "registry",
+        {
+          namespace: REGISTRY_NAMESPACE,
+          image: cfg.registry.image,
+          proxyImage: cfg.registry.proxyImage,
+          storage: cfg.registry.storage,
+          hostPort: cfg.registry.hostPort,
+          readinessTimeoutSeconds: timeout,
+        },
+        { ...k8sOpts, dependsOn: [cluster] },
+      )
+    : undefined;
+  const amber = new AmberImage(
+    "amber",
+    cfg.amber.build
+      ? {
+          build: {
+            minikubeProfile: cfg.cluster.minikube!.profile,
+            registryAddress: registry!.address,
+            contextDir: options.amberContextDir ?? path.join(__dirname, "..", "images", "amber"),
+          },
         }
-        : { prebuiltImage: cfg.amber.image }, { dependsOn: registry ? [registry] : [cluster] });
+      : { prebuiltImage: cfg.amber.image },
+    { dependsOn: registry ? [registry] : [cluster] },
+  );
 
-    const access: pulumi.Output<KfpAccess> = cfg.kfp.apiEndpoint
-        ? pulumi.output<KfpAccess>({ kind: "endpoint", baseUrl: cfg.kfp.apiEndpoint })
-        : kubeAccess.apply((kube): KfpAccess => ({ kind: "kubeProxy", ...kube, namespace: kfp.namespace, ...KFP_API_SERVICE }));
-    const ready = new KfpApiReady("kfp-api-ready", { access, timeoutSeconds: timeout }, { dependsOn: [foundation, kfp, portPatch] });
+  const access: pulumi.Output<KfpAccess> = cfg.kfp.apiEndpoint
+    ? pulumi.output<KfpAccess>({ kind: "endpoint", baseUrl: cfg.kfp.apiEndpoint })
+    : kubeAccess.apply((kube): KfpAccess => ({
+        kind: "kubeProxy",
+        ...kube,
+        namespace: kfp.namespace,
+        ...KFP_API_SERVICE,
+      }));
+  const ready = new KfpApiReady(
+    "kfp-api-ready",
+    { access, timeoutSeconds: timeout },
+    { dependsOn: [foundation, kfp, portPatch] },
+  );
 
-    const kubectl = pulumi.interpolate`kubectl --context ${cluster.context} -n ${kfp.namespace}`;
-    const outputs: PlatformOutputs = {
-        kubeContext: cluster.context,
-        kfpVersion: kfp.version,
-        kfpUiPortForward: pulumi.interpolate`${kubectl} port-forward svc/ml-pipeline-ui ${KFP_UI_LOCAL_PORT}:80`,
-        kfpUiUrl: `http://localhost:${KFP_UI_LOCAL_PORT}`,
-        kfpApiEndpoint: cfg.kfp.apiEndpoint
-            ? pulumi.output(`${cfg.kfp.apiEndpoint}/apis/v2beta1`)
-            : pulumi.interpolate`${cluster.apiServer}/api/v1/namespaces/${kfp.namespace}/services/${KFP_API_SERVICE.service}:${KFP_API_SERVICE.port}/proxy/apis/v2beta1`,
-        amberImage: amber.imageRef,
-        workflowControllerMetricsPort: portPatch.metricsPort,
-    };
-    if (minio) {
-        outputs.minioEndpoint = `${minio.endpoint.host}:${minio.endpoint.port}`;
-        // MinIO lives in KFP's namespace, so the same kubectl prefix reaches it.
-        outputs.minioConsolePortForward = pulumi.interpolate`${kubectl} port-forward svc/${MINIO_SERVICE} ${MINIO_CONSOLE_PORT}:${MINIO_CONSOLE_PORT}`;
-        outputs.minioCredentials = pulumi.secret(pulumi.all([minio.accessKey, minio.secretKey])
-            .apply(([accessKey, secretKey]) => ({ accessKey, secretKey })));
-    }
-    if (registry) outputs.registryAddress = registry.address;
+  const kubectl = pulumi.interpolate`kubectl --context ${cluster.context} -n ${kfp.namespace}`;
+  const outputs: PlatformOutputs = {
+    kubeContext: cluster.context,
+    kfpVersion: kfp.version,
+    kfpUiPortForward: pulumi.interpolate`${kubectl} port-forward svc/ml-pipeline-ui ${KFP_UI_LOCAL_PORT}:80`,
+    kfpUiUrl: `http://localhost:${KFP_UI_LOCAL_PORT}`,
+    kfpApiEndpoint: cfg.kfp.apiEndpoint
+      ? pulumi.output(`${cfg.kfp.apiEndpoint}/apis/v2beta1`)
+      : pulumi.interpolate`${cluster.apiServer}/api/v1/namespaces/${kfp.namespace}/services/${KFP_API_SERVICE.service}:${KFP_API_SERVICE.port}/proxy/apis/v2beta1`,
+    amberImage: amber.imageRef,
+    workflowControllerMetricsPort: portPatch.metricsPort,
+  };
+  if (minio) {
+    outputs.minioEndpoint = `${minio.endpoint.host}:${minio.endpoint.port}`;
+    // MinIO lives in KFP's namespace, so the same kubectl prefix reaches it.
+    outputs.minioConsolePortForward = pulumi.interpolate`${kubectl} port-forward svc/${MINIO_SERVICE} ${MINIO_CONSOLE_PORT}:${MINIO_CONSOLE_PORT}`;
+    outputs.minioCredentials = pulumi.secret(
+      pulumi.all([minio.accessKey, minio.secretKey]).apply(([accessKey, secretKey]) => ({ accessKey, secretKey })),
+    );
+  }
+  if (registry) outputs.registryAddress = registry.address;
 
-    if (cfg.pipeline.enabled) {
-        const run = new ProteinPipelineRun("protein-pipeline-run", {
-            access,
-            pipelineIr: amber.imageRef.apply((image) => compileProteinPipeline({ image })),
-            pipelineName: cfg.pipeline.name,
-            experimentName: cfg.pipeline.experiment,
-            parameters: pipelineParameters(cfg.pipeline),
-            wait: cfg.pipeline.wait,
-            timeoutSeconds: cfg.pipeline.timeoutSeconds,
-            rerunToken: cfg.pipeline.rerunToken || undefined,
-            onDestroy: cfg.pipeline.onDestroy,
-            uiBaseUrl: outputs.kfpUiUrl,
-            kfpNamespace: kfp.namespace,
-        }, { dependsOn: [ready, amber] });
-        outputs.pipelineRunUrl = run.runUrl;
-        outputs.pipelineRunState = run.state;
-        outputs.pipelineRunId = run.runId;
-    }
-    return outputs;
+  if (cfg.pipeline.enabled) {
+    const run = new ProteinPipelineRun(
+      "protein-pipeline-run",
+      {
+        access,
+        pipelineIr: amber.imageRef.apply((image) => compileProteinPipeline({ image })),
+        pipelineName: cfg.pipeline.name,
+        experimentName: cfg.pipeline.experiment,
+        parameters: pipelineParameters(cfg.pipeline),
+        wait: cfg.pipeline.wait,
+        timeoutSeconds: cfg.pipeline.timeoutSeconds,
+        rerunToken: cfg.pipeline.rerunToken || undefined,
+        onDestroy: cfg.pipeline.onDestroy,
+        uiBaseUrl: outputs.kfpUiUrl,
+        kfpNamespace: kfp.namespace,
+      },
+      { dependsOn: [ready, amber] },
+    );
+    outputs.pipelineRunUrl = run.runUrl;
+    outputs.pipelineRunState = run.state;
+    outputs.pipelineRunId = run.runId;
+  }
+  return outputs;
 }

@@ -10,7 +10,8 @@ export function sourceVersion(dir: string, moduleNames: string[], ext: string): 
   const hash = createHash("sha256");
   for (const name of moduleNames) {
     const file = path.join(dir, name + ext);
-    if (!fs.existsSync(file)) throw new Error(`provider source ${file} not found; update the module list in the provider`);
+    if (!fs.existsSync(file))
+      throw new Error(`provider source ${file} not found; update the module list in the provider`);
     hash.update(name).update("\0").update(fs.readFileSync(file)).update("\0");
   }
   return hash.digest("hex").slice(0, 16);

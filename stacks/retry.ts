@@ -19,7 +19,8 @@ export function isApiError(e: unknown): e is KfpApiError {
 function hintFor(status: number): string {
   if (status === 401 || status === 403) return " (check the kubeconfig user's or bearer token's permissions)";
   if (status === 409) return " (an object with this name already exists)";
-  if (status === 502 || status === 503 || status === 504) return " (KFP API server not ready or unreachable behind the proxy)";
+  if (status === 502 || status === 503 || status === 504)
+    return " (KFP API server not ready or unreachable behind the proxy)";
   return "";
 }
 

@@ -68,7 +68,15 @@ const NEW_RUN_FIELDS = ["irHash", "parameters", "rerunToken", "pipelineRoot"] as
  * new one would reuse what the old one created, and the old one's destroy would then remove it.
  */
 const REPLACE_FIELDS = ["pipelineName", "experimentName"] as const;
-const UPDATE_FIELDS = ["wait", "timeoutSeconds", "onDestroy", "uiBaseUrl", "kfpNamespace", "providerVersion", "access"] as const;
+const UPDATE_FIELDS = [
+  "wait",
+  "timeoutSeconds",
+  "onDestroy",
+  "uiBaseUrl",
+  "kfpNamespace",
+  "providerVersion",
+  "access",
+] as const;
 
 /** `newsIrHash` is the hash of the new IR, or UNKNOWN when the IR is not known yet (preview). */
 export function diffRun(olds: RunOutputs, news: RunInputs, newsIrHash: string): RunDiff {

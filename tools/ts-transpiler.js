@@ -9,13 +9,13 @@
 const { transform } = require("sucrase");
 
 exports.create = () => ({
-    transpile(input, { fileName }) {
-        const out = transform(input, {
-            transforms: ["typescript", "imports"],
-            enableLegacyTypeScriptModuleInterop: true,
-            filePath: fileName,
-            sourceMapOptions: { compiledFilename: fileName },
-        });
-        return { outputText: out.code, sourceMapText: JSON.stringify(out.sourceMap) };
-    },
+  transpile(input, { fileName }) {
+    const out = transform(input, {
+      transforms: ["typescript", "imports"],
+      enableLegacyTypeScriptModuleInterop: true,
+      filePath: fileName,
+      sourceMapOptions: { compiledFilename: fileName },
+    });
+    return { outputText: out.code, sourceMapText: JSON.stringify(out.sourceMap) };
+  },
 });

@@ -188,7 +188,8 @@ export class Dag {
       Object.entries(component.outputs).map(([key, spec]) => {
         const source = { kind: "taskOutput", taskId: id, output: key } as const;
         const label = `output "${key}" of task "${name}"`;
-        const ref = spec.kind === "artifact" ? new ArtifactRef(spec.type, source, label) : new ParamRef(spec.type, source, label);
+        const ref =
+          spec.kind === "artifact" ? new ArtifactRef(spec.type, source, label) : new ParamRef(spec.type, source, label);
         return [key, state.register(ref)];
       }),
     );
@@ -231,7 +232,12 @@ export class Dag {
     if (typeof condition.right === "object") {
       throw new Error(`${where}: the right-hand side must be a constant string, number or boolean`);
     }
-    checkArgument(where, "right-hand side", { kind: "parameter", type: condition.left.type, optional: false }, condition.right);
+    checkArgument(
+      where,
+      "right-hand side",
+      { kind: "parameter", type: condition.left.type, optional: false },
+      condition.right,
+    );
     if (typeof condition.right === "string" && /['\\]/.test(condition.right)) {
       throw new Error(`${where}: compared string must not contain quotes or backslashes`);
     }
@@ -244,7 +250,11 @@ type Comparable = "STRING" | "NUMBER_INTEGER" | "NUMBER_DOUBLE" | "BOOLEAN";
 type ConstantOf<T extends Comparable> = T extends "STRING" ? string : T extends "BOOLEAN" ? boolean : number;
 
 /** Builds a condition comparing a parameter with a constant of the same type. */
-export function compare<T extends Comparable>(left: ParamRef<T>, operator: ComparisonOperator, right: ConstantOf<T>): Condition {
+export function compare<T extends Comparable>(
+  left: ParamRef<T>,
+  operator: ComparisonOperator,
+  right: ConstantOf<T>,
+): Condition {
   return { left, operator, right };
 }
 

@@ -2,12 +2,7 @@
 
 export type ParameterType = "STRING" | "NUMBER_INTEGER" | "NUMBER_DOUBLE" | "BOOLEAN" | "LIST" | "STRUCT";
 
-export type ArtifactType =
-  | "system.Artifact"
-  | "system.Dataset"
-  | "system.HTML"
-  | "system.Markdown"
-  | "system.Metrics";
+export type ArtifactType = "system.Artifact" | "system.Dataset" | "system.HTML" | "system.Markdown" | "system.Metrics";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -16,7 +16,9 @@ export function checkTaskArguments(where: string, component: ContainerComponent,
     const value = args[name];
     if (value === undefined) {
       if (spec.kind === "artifact" || !spec.optional) {
-        throw new Error(`${where}: required input "${name}" of component "${component.name}" is not wired: pass a value`);
+        throw new Error(
+          `${where}: required input "${name}" of component "${component.name}" is not wired: pass a value`,
+        );
       }
       continue;
     }
@@ -28,7 +30,9 @@ export function checkTaskArguments(where: string, component: ContainerComponent,
 export function checkArgument(where: string, what: string, spec: InputSpec, value: unknown): void {
   if (spec.kind === "artifact") {
     if (!isArtifactRef(value)) {
-      throw new Error(`${where}: ${what} expects a ${spec.type} artifact from another task's outputs, got ${describe(value)}`);
+      throw new Error(
+        `${where}: ${what} expects a ${spec.type} artifact from another task's outputs, got ${describe(value)}`,
+      );
     }
     if (spec.type !== "system.Artifact" && value.type !== spec.type) {
       throw new Error(`${where}: ${what} expects ${spec.type} but ${value.label} is ${value.type}`);

@@ -48,7 +48,8 @@ export function treeDigest(root: string, extensions: string[]): string {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (extensions.some((ext) => entry.name.endsWith(ext))) hash.update(relative(root, path)).update(readFileSync(path));
+      else if (extensions.some((ext) => entry.name.endsWith(ext)))
+        hash.update(relative(root, path)).update(readFileSync(path));
     }
   };
   walk(root);

@@ -32,11 +32,15 @@ export function taskIo(task: LocalTask, options: ExecuteOptions, upstream: Map<s
   for (const [name, source] of Object.entries(task.parameters)) {
     if (source.kind === "constant") parameters[name] = source.value;
     else if (source.kind === "pipeline") {
-      if (!(source.name in options.pipelineParameters)) throw new Error(`task ${task.name}: no value for pipeline parameter ${source.name}`);
+      if (!(source.name in options.pipelineParameters))
+        throw new Error(`task ${task.name}: no value for pipeline parameter ${source.name}`);
       parameters[name] = options.pipelineParameters[source.name];
     } else {
       const file = join(taskDir(options.outDir, source.producerTask), "parameters", source.outputParameterKey);
-      if (!existsSync(file)) throw new Error(`task ${task.name}: ${source.producerTask} wrote no output parameter ${source.outputParameterKey}`);
+      if (!existsSync(file))
+        throw new Error(
+          `task ${task.name}: ${source.producerTask} wrote no output parameter ${source.outputParameterKey}`,
+        );
       parameters[name] = readFileSync(file, "utf8");
     }
   }
@@ -45,26 +49,45 @@ export function taskIo(task: LocalTask, options: ExecuteOptions, upstream: Map<s
     const producer = upstream.get(source.producerTask);
     if (!producer) throw new Error(`task ${task.name}: unknown producer task ${source.producerTask}`);
     const schemaTitle = producer.outputArtifacts[source.outputArtifactKey];
-    if (schemaTitle === undefined) throw new Error(`task ${task.name}: ${source.producerTask} has no output ${source.outputArtifactKey}`);
-    inputArtifacts[name] = { path: join(taskDir(options.outDir, source.producerTask), source.outputArtifactKey), schemaTitle };
+    if (schemaTitle === undefined)
+      throw new Error(`task ${task.name}: ${source.producerTask} has no output ${source.outputArtifactKey}`);
+    inputArtifacts[name] = {
+      path: join(taskDir(options.outDir, source.producerTask), source.outputArtifactKey),
+      schemaTitle,
+    };
   }
   const outputArtifacts: TaskIo["outputArtifacts"] = {};
   for (const [name, schemaTitle] of Object.entries(task.outputArtifacts)) {
     outputArtifacts[name] = { path: join(dir, name), schemaTitle };
   }
-  const outputParameterFiles = Object.fromEntries(task.outputParameters.map((name) => [name, join(dir, "parameters", name)]));
-  return { parameters, inputArtifacts, outputArtifacts, outputParameterFiles, executorOutputFile: join(dir, EXECUTOR_OUTPUT_FILE) };
+  const outputParameterFiles = Object.fromEntries(
+    task.outputParameters.map((name) => [name, join(dir, "parameters", name)]),
+  );
+  return {
+    parameters,
+    inputArtifacts,
+    outputArtifacts,
+    outputParameterFiles,
+    executorOutputFile: join(dir, EXECUTOR_OUTPUT_FILE),
+  };
 }
 
 /** The one line that says why a task failed: the runner's own message, else the last output line. */
 export function failureReason(logText: string, exitCode: number | null, signal: string | null): string {
-  const lines = logText.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = logText
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   const own = lines.find((line) => line.startsWith("protein-step "));
   const detail = own ?? lines[lines.length - 1] ?? "no output";
   return `${signal ? `killed by ${signal}` : `exit code ${exitCode}`}: ${detail}`;
 }
 
-export async function executeTask(task: LocalTask, options: ExecuteOptions, upstream: Map<string, LocalTask>): Promise<RunResult> {
+export async function executeTask(
+  task: LocalTask,
+  options: ExecuteOptions,
+  upstream: Map<string, LocalTask>,
+): Promise<RunResult> {
   if (task.command.length === 0) throw new Error(`task ${task.name}: its executor has no command`);
   const dir = taskDir(options.outDir, task.name);
   const io = taskIo(task, options, upstream);
@@ -84,7 +107,11 @@ export async function executeTask(task: LocalTask, options: ExecuteOptions, upst
   mkdirSync(join(dir, "parameters"), { recursive: true });
   const log = createWriteStream(join(dir, LOG_FILE));
   const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((done, fail) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: dir, env: { ...options.env, ...task.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: dir,
+      env: { ...options.env, ...task.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     child.on("error", (error) => fail(new Error(`cannot start ${argv[0]}: ${error.message} (is it on PATH?)`)));
@@ -94,7 +121,10 @@ export async function executeTask(task: LocalTask, options: ExecuteOptions, upst
   if (code !== 0) return { state: "FAILED", error: failureReason(logText, code, signal) };
   const missing = outputs.filter((path) => !existsSync(path) || !statSync(path).isFile());
   if (missing.length > 0) {
-    return { state: "FAILED", error: `exit code 0 but no output file ${missing.map((p) => p.slice(dir.length + 1)).join(", ")}` };
+    return {
+      state: "FAILED",
+      error: `exit code 0 but no output file ${missing.map((p) => p.slice(dir.length + 1)).join(", ")}`,
+    };
   }
   recordSuccess(dir, hash);
   return { state: "SUCCEEDED" };

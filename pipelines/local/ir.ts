@@ -71,7 +71,11 @@ function parameterSource(spec: Obj, where: string): ParameterSource {
   }
   if (spec.taskOutputParameter !== undefined) {
     const ref = obj(spec.taskOutputParameter, where);
-    return { kind: "taskOutput", producerTask: String(ref.producerTask), outputParameterKey: String(ref.outputParameterKey) };
+    return {
+      kind: "taskOutput",
+      producerTask: String(ref.producerTask),
+      outputParameterKey: String(ref.outputParameterKey),
+    };
   }
   throw new Error(`IR: ${where} has no runtimeValue, componentInputParameter or taskOutputParameter`);
 }
@@ -79,7 +83,9 @@ function parameterSource(spec: Obj, where: string): ParameterSource {
 function readTask(name: string, raw: Obj, components: Obj, executors: Obj): LocalTask {
   const where = `root.dag.tasks.${name}`;
   if (raw.parameterIterator !== undefined || raw.artifactIterator !== undefined) {
-    throw new Error(`IR: task ${name} is a ParallelFor loop; the local runner runs single-level DAGs only (use protein.yaml, not the batch pipeline)`);
+    throw new Error(
+      `IR: task ${name} is a ParallelFor loop; the local runner runs single-level DAGs only (use protein.yaml, not the batch pipeline)`,
+    );
   }
   if (raw.triggerPolicy !== undefined && obj(raw.triggerPolicy, where).condition !== undefined) {
     throw new Error(`IR: task ${name} has a condition (triggerPolicy); the local runner does not support conditions`);
@@ -87,18 +93,26 @@ function readTask(name: string, raw: Obj, components: Obj, executors: Obj): Loca
   const componentName = String(obj(raw.componentRef, `${where}.componentRef`).name);
   const component = obj(components[componentName], `components.${componentName}`);
   if (component.dag !== undefined || typeof component.executorLabel !== "string") {
-    throw new Error(`IR: component ${componentName} of task ${name} is a nested DAG; the local runner runs container tasks only`);
+    throw new Error(
+      `IR: component ${componentName} of task ${name} is a nested DAG; the local runner runs container tasks only`,
+    );
   }
   const executor = obj(executors[component.executorLabel], `deploymentSpec.executors.${component.executorLabel}`);
   const container = obj(executor.container, `executor ${component.executorLabel}.container`);
   const inputs = optionalObj(raw.inputs, `${where}.inputs`);
   const parameters: Record<string, ParameterSource> = {};
   for (const [key, spec] of Object.entries(optionalObj(inputs.parameters, `${where}.inputs.parameters`))) {
-    parameters[key] = parameterSource(obj(spec, `${where}.inputs.parameters.${key}`), `${where}.inputs.parameters.${key}`);
+    parameters[key] = parameterSource(
+      obj(spec, `${where}.inputs.parameters.${key}`),
+      `${where}.inputs.parameters.${key}`,
+    );
   }
   const artifacts: Record<string, ArtifactSource> = {};
   for (const [key, spec] of Object.entries(optionalObj(inputs.artifacts, `${where}.inputs.artifacts`))) {
-    const ref = obj(obj(spec, `${where}.inputs.artifacts.${key}`).taskOutputArtifact, `${where}.inputs.artifacts.${key}.taskOutputArtifact`);
+    const ref = obj(
+      obj(spec, `${where}.inputs.artifacts.${key}`).taskOutputArtifact,
+      `${where}.inputs.artifacts.${key}.taskOutputArtifact`,
+    );
     artifacts[key] = { producerTask: String(ref.producerTask), outputArtifactKey: String(ref.outputArtifactKey) };
   }
   const outputs = optionalObj(component.outputDefinitions, `components.${componentName}.outputDefinitions`);

@@ -8,7 +8,9 @@ export function coerceParameter(name: string, text: string, type: string): JsonV
     case "NUMBER_DOUBLE": {
       const value = Number(text);
       if (text.trim() === "" || !Number.isFinite(value) || (type === "NUMBER_INTEGER" && !Number.isInteger(value))) {
-        throw new Error(`--param ${name}=${text}: ${type === "NUMBER_INTEGER" ? "an integer" : "a number"} is required`);
+        throw new Error(
+          `--param ${name}=${text}: ${type === "NUMBER_INTEGER" ? "an integer" : "a number"} is required`,
+        );
       }
       return value;
     }
@@ -54,11 +56,14 @@ export function resolveParameters(
   for (const [name, text] of overrides) {
     const definition = definitions[name];
     if (!definition) {
-      throw new Error(`--param ${name}: the pipeline has no such parameter (it has: ${Object.keys(definitions).sort().join(", ")})`);
+      throw new Error(
+        `--param ${name}: the pipeline has no such parameter (it has: ${Object.keys(definitions).sort().join(", ")})`,
+      );
     }
     values[name] = coerceParameter(name, text, definition.type);
   }
   const missing = Object.keys(definitions).filter((name) => !(name in values));
-  if (missing.length > 0) throw new Error(`no value for pipeline parameter(s) ${missing.join(", ")}: pass --param NAME=VALUE`);
+  if (missing.length > 0)
+    throw new Error(`no value for pipeline parameter(s) ${missing.join(", ")}: pass --param NAME=VALUE`);
   return values;
 }

@@ -53,12 +53,18 @@ export function resolvePlaceholders(text: string, io: TaskIo): string {
   if (opened !== (text.match(PLACEHOLDER) ?? []).length) throw new Error(`unsupported placeholder in '${text}'`);
   return text.replace(PLACEHOLDER, (_match, side, kind, name, field) => {
     if (side === undefined) return JSON.stringify(executorInput(io));
-    if (side === "inputs" && kind === "parameters") return renderParameter(lookup(io.parameters, name, "input parameter"));
+    if (side === "inputs" && kind === "parameters")
+      return renderParameter(lookup(io.parameters, name, "input parameter"));
     if (side === "outputs" && kind === "parameters") {
-      if (field !== "output_file") throw new Error(`unsupported placeholder field '${field}' of output parameter '${name}'`);
+      if (field !== "output_file")
+        throw new Error(`unsupported placeholder field '${field}' of output parameter '${name}'`);
       return lookup(io.outputParameterFiles, name, "output parameter");
     }
-    const ref = lookup(side === "inputs" ? io.inputArtifacts : io.outputArtifacts, name, `${side.slice(0, -1)} artifact`);
+    const ref = lookup(
+      side === "inputs" ? io.inputArtifacts : io.outputArtifacts,
+      name,
+      `${side.slice(0, -1)} artifact`,
+    );
     if (field === "path") return ref.path;
     if (field === "uri") return `file://${ref.path}`;
     throw new Error(`unsupported placeholder field '${field}' of artifact '${name}'`);

@@ -40,7 +40,12 @@ export interface CliArgs {
 }
 
 export function parseArgs(argv: string[], cores: number): CliArgs {
-  const args: Partial<CliArgs> & { params: [string, string][] } = { params: [], irPath: DEFAULT_IR, jobs: cores, useCache: true };
+  const args: Partial<CliArgs> & { params: [string, string][] } = {
+    params: [],
+    irPath: DEFAULT_IR,
+    jobs: cores,
+    useCache: true,
+  };
   walkFlags(argv, (flag, value) => {
     if (flag === "--preset") args.preset = value();
     else if (flag === "--out") args.outDir = value();
@@ -53,7 +58,9 @@ export function parseArgs(argv: string[], cores: number): CliArgs {
       if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs needs a positive integer`);
       args.jobs = jobs;
     } else {
-      throw new Error(`unknown option ${flag}; use --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--venv DIR] [--no-cache]`);
+      throw new Error(
+        `unknown option ${flag}; use --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--venv DIR] [--no-cache]`,
+      );
     }
   });
   if (!args.outDir) throw new Error("--out DIR is required (where task outputs and summary.json go)");
@@ -140,10 +147,14 @@ function findVenv(explicit: string | undefined, log: (line: string) => void): st
   const chosen = explicit ?? process.env.PROTEIN_STEPS_VENV;
   if (chosen) return resolve(chosen);
   log("preparing the AmberTools Python env (tools/python-env.sh; first time installs from PyPI)…");
-  const result = spawnSync("bash", [join(REPO, "tools/python-env.sh"), "amber", join(REPO, "images/amber/requirements-test.txt")], {
-    stdio: ["ignore", "pipe", "inherit"],
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "bash",
+    [join(REPO, "tools/python-env.sh"), "amber", join(REPO, "images/amber/requirements-test.txt")],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      encoding: "utf8",
+    },
+  );
   if (result.status !== 0) throw new Error("tools/python-env.sh failed to create the AmberTools venv (see above)");
   return result.stdout.trim().split("\n").pop()!;
 }
@@ -171,7 +182,11 @@ async function main(): Promise<number> {
     layers.push(preset);
   }
   layers.push(OFFLINE_DEFAULTS);
-  log(`offline defaults: ${Object.entries(OFFLINE_DEFAULTS).map(([k, v]) => `${k}=${v}`).join(" ")} (override with --param)`);
+  log(
+    `offline defaults: ${Object.entries(OFFLINE_DEFAULTS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")} (override with --param)`,
+  );
   const venv = findVenv(args.venv, log);
   const summary = await runPipeline({
     irPath: resolve(args.irPath),
@@ -186,7 +201,9 @@ async function main(): Promise<number> {
   });
   const counts = new Map<string, number>();
   for (const task of summary.tasks) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
-  log(`${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}; summary: ${join(resolve(args.outDir), "summary.json")}`);
+  log(
+    `${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}; summary: ${join(resolve(args.outDir), "summary.json")}`,
+  );
   return summary.tasks.every((t) => t.state === "SUCCEEDED" || t.state === "CACHED") ? 0 : 1;
 }
 

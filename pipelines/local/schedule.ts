@@ -53,7 +53,8 @@ export async function runGraph(
   run: (name: string) => Promise<RunResult>,
   concurrency: number,
 ): Promise<Map<string, Outcome>> {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
   const order = topologicalOrder(nodes);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const outcomes = new Map<string, Outcome>();

@@ -64,7 +64,13 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
   const sander = (
     name: string,
     input: Structure,
-    stage: { type: string; steps: ParamRef<"NUMBER_INTEGER">; mask: ParamRef<"STRING"> | string; weight: ParamRef<"NUMBER_DOUBLE"> | number; trajInterval?: ParamRef<"NUMBER_INTEGER"> },
+    stage: {
+      type: string;
+      steps: ParamRef<"NUMBER_INTEGER">;
+      mask: ParamRef<"STRING"> | string;
+      weight: ParamRef<"NUMBER_DOUBLE"> | number;
+      trajInterval?: ParamRef<"NUMBER_INTEGER">;
+    },
   ) =>
     dag.task(
       steps.sanderMdrun,
@@ -81,32 +87,66 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       { name },
     ).outputs;
 
-  const energyPlot = (name: string, log: ArtifactRef<"system.Dataset">, kind: "minout" | "mdout", terms: string, title: string) =>
-    dag.task(steps.energyPlot, { input_log: log, log_kind: kind, terms, title }, { name });
+  const energyPlot = (
+    name: string,
+    log: ArtifactRef<"system.Dataset">,
+    kind: "minout" | "mdout",
+    terms: string,
+    title: string,
+  ) => dag.task(steps.energyPlot, { input_log: log, log_kind: kind, terms, title }, { name });
 
-  const minH = sander("min-vacuum-h", { top: vacuum.output_top, crd: vacuum.output_crd }, {
-    type: "minimization",
-    steps: p.min_vacuum_h_steps,
-    mask: p.min_vacuum_h_restraint_mask,
-    weight: p.min_vacuum_h_restraint_weight,
-  });
-  energyPlot("plot-min-vacuum-h", minH.output_log, "minout", "ENERGY", "Vacuum minimisation (hydrogens): potential energy");
+  const minH = sander(
+    "min-vacuum-h",
+    { top: vacuum.output_top, crd: vacuum.output_crd },
+    {
+      type: "minimization",
+      steps: p.min_vacuum_h_steps,
+      mask: p.min_vacuum_h_restraint_mask,
+      weight: p.min_vacuum_h_restraint_weight,
+    },
+  );
+  energyPlot(
+    "plot-min-vacuum-h",
+    minH.output_log,
+    "minout",
+    "ENERGY",
+    "Vacuum minimisation (hydrogens): potential energy",
+  );
 
-  const minSystem = sander("min-vacuum-system", { top: vacuum.output_top, crd: minH.output_rst }, {
-    type: "minimization",
-    steps: p.min_vacuum_system_steps,
-    mask: p.min_vacuum_system_restraint_mask,
-    weight: p.min_vacuum_system_restraint_weight,
-  });
-  energyPlot("plot-min-vacuum-system", minSystem.output_log, "minout", "ENERGY", "Vacuum minimisation (system): potential energy");
+  const minSystem = sander(
+    "min-vacuum-system",
+    { top: vacuum.output_top, crd: minH.output_rst },
+    {
+      type: "minimization",
+      steps: p.min_vacuum_system_steps,
+      mask: p.min_vacuum_system_restraint_mask,
+      weight: p.min_vacuum_system_restraint_weight,
+    },
+  );
+  energyPlot(
+    "plot-min-vacuum-system",
+    minSystem.output_log,
+    "minout",
+    "ENERGY",
+    "Vacuum minimisation (system): potential energy",
+  );
 
   const minimised = dag.task(
     steps.amberToPdb,
     { input_top: vacuum.output_top, input_crd: minSystem.output_rst },
     { name: "amber-to-pdb" },
   );
-  const box = { forcefield: p.forcefield, water_model: p.water_model, box_type: p.box_type, box_distance: p.box_distance };
-  const solvated = dag.task(steps.leapSolvate, { input_pdb: minimised.outputs.output_pdb, ...box }, { name: "leap-solvate" });
+  const box = {
+    forcefield: p.forcefield,
+    water_model: p.water_model,
+    box_type: p.box_type,
+    box_distance: p.box_distance,
+  };
+  const solvated = dag.task(
+    steps.leapSolvate,
+    { input_pdb: minimised.outputs.output_pdb, ...box },
+    { name: "leap-solvate" },
+  );
   const system = dag.task(
     steps.leapAddIons,
     {
@@ -120,46 +160,72 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
   ).outputs;
   const top = system.output_top;
 
-  const minSolvated = sander("min-solvated", { top, crd: system.output_crd }, {
-    type: "minimization",
-    steps: p.min_solvated_steps,
-    mask: p.solute_restraint_mask,
-    weight: p.min_solvated_restraint_weight,
-  });
-  energyPlot("plot-min-solvated", minSolvated.output_log, "minout", "ENERGY", "Solvated minimisation: potential energy");
+  const minSolvated = sander(
+    "min-solvated",
+    { top, crd: system.output_crd },
+    {
+      type: "minimization",
+      steps: p.min_solvated_steps,
+      mask: p.solute_restraint_mask,
+      weight: p.min_solvated_restraint_weight,
+    },
+  );
+  energyPlot(
+    "plot-min-solvated",
+    minSolvated.output_log,
+    "minout",
+    "ENERGY",
+    "Solvated minimisation: potential energy",
+  );
 
-  const heat = sander("heat", { top, crd: minSolvated.output_rst }, {
-    type: "heat",
-    steps: p.heat_steps,
-    mask: p.solute_restraint_mask,
-    weight: p.heat_restraint_weight,
-  });
+  const heat = sander(
+    "heat",
+    { top, crd: minSolvated.output_rst },
+    {
+      type: "heat",
+      steps: p.heat_steps,
+      mask: p.solute_restraint_mask,
+      weight: p.heat_restraint_weight,
+    },
+  );
   energyPlot("plot-heat", heat.output_log, "mdout", "TEMP", "Heating: temperature");
 
-  const nvt = sander("nvt", { top, crd: heat.output_rst }, {
-    type: "nvt",
-    steps: p.nvt_steps,
-    mask: p.solute_restraint_mask,
-    weight: p.nvt_restraint_weight,
-  });
+  const nvt = sander(
+    "nvt",
+    { top, crd: heat.output_rst },
+    {
+      type: "nvt",
+      steps: p.nvt_steps,
+      mask: p.solute_restraint_mask,
+      weight: p.nvt_restraint_weight,
+    },
+  );
   energyPlot("plot-nvt", nvt.output_log, "mdout", "TEMP", "NVT equilibration: temperature");
 
-  const npt = sander("npt", { top, crd: nvt.output_rst }, {
-    type: "npt",
-    steps: p.npt_steps,
-    mask: p.solute_restraint_mask,
-    weight: p.npt_restraint_weight,
-  });
+  const npt = sander(
+    "npt",
+    { top, crd: nvt.output_rst },
+    {
+      type: "npt",
+      steps: p.npt_steps,
+      mask: p.solute_restraint_mask,
+      weight: p.npt_restraint_weight,
+    },
+  );
   energyPlot("plot-npt", npt.output_log, "mdout", "PRES,DENSITY", "NPT equilibration: pressure and density");
 
   // Free MD: no restraints (the step runner reads an empty mask as "none").
-  const free = sander("free-md", { top, crd: npt.output_rst }, {
-    type: "free",
-    steps: p.free_steps,
-    mask: "",
-    weight: 0.0,
-    trajInterval: p.traj_interval,
-  });
+  const free = sander(
+    "free-md",
+    { top, crd: npt.output_rst },
+    {
+      type: "free",
+      steps: p.free_steps,
+      mask: "",
+      weight: 0.0,
+      trajInterval: p.traj_interval,
+    },
+  );
   const trajectory = { input_top: top, input_traj: free.output_traj };
   const rms = (name: string, reference: "first" | "experimental", title: string) =>
     dag.task(
@@ -179,7 +245,10 @@ export function proteinPipeline(image: string) {
     {
       name: PROTEIN_PIPELINE_NAME,
       description: PROTEIN_PIPELINE_DESCRIPTION,
-      parameters: { pdb_code: param.string({ default: t.pdb_code, description: "4-character PDB id" }), ...scienceParameters },
+      parameters: {
+        pdb_code: param.string({ default: t.pdb_code, description: "4-character PDB id" }),
+        ...scienceParameters,
+      },
     },
     (p, dag) => addProteinMd(dag, steps, p, p.pdb_code),
   );

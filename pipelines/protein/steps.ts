@@ -14,14 +14,21 @@ const ANALYSIS: Resources = { cpuRequest: "500m", cpuLimit: "1", memoryRequest: 
 function cliArgs(io: Placeholders<InputSpecs, OutputSpecs>, opts: { executorInput?: boolean } = {}): string[] {
   const flag = (name: string) => `--${name.replace(/_/g, "-")}`;
   const pairs = [...Object.entries(io.inputs), ...Object.entries(io.outputs)];
-  return [...pairs.flatMap(([name, placeholder]) => [flag(name), placeholder]), ...(opts.executorInput ? ["--executor-input", io.executorInput] : [])];
+  return [
+    ...pairs.flatMap(([name, placeholder]) => [flag(name), placeholder]),
+    ...(opts.executorInput ? ["--executor-input", io.executorInput] : []),
+  ];
 }
 
 const structure = () => artifact.artifact();
 const topologyOutputs = () => ({ output_top: structure(), output_crd: structure(), output_pdb: structure() });
 
 export function defineSteps(image: string) {
-  const step = (subcommand: string) => ({ image, command: ["protein-step", subcommand], imagePullPolicy: "IfNotPresent" as const });
+  const step = (subcommand: string) => ({
+    image,
+    command: ["protein-step", subcommand],
+    imagePullPolicy: "IfNotPresent" as const,
+  });
 
   const fetchPdb = containerComponent({
     ...step("fetch-pdb"),
@@ -115,7 +122,11 @@ export function defineSteps(image: string) {
     resources: LIGHT,
   });
 
-  const plotOutputs = () => ({ output_dat: artifact.dataset(), output_html: artifact.html(), output_metrics: artifact.metrics() });
+  const plotOutputs = () => ({
+    output_dat: artifact.dataset(),
+    output_html: artifact.html(),
+    output_metrics: artifact.metrics(),
+  });
 
   const energyPlot = containerComponent({
     ...step("energy-plot"),

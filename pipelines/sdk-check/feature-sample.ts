@@ -15,8 +15,18 @@ const make = containerComponent({
   inputs: { label: param.string(), count: param.int({ default: 1 }), scale: param.double({ default: 0.5 }) },
   outputs: { table: artifact.dataset(), note: artifact.markdown(), verdict: param.string() },
   args: (io) => [
-    "--label", io.inputs.label, "--count", io.inputs.count, "--scale", io.inputs.scale,
-    "--table", io.outputs.table, "--note", io.outputs.note, "--verdict", io.outputs.verdict,
+    "--label",
+    io.inputs.label,
+    "--count",
+    io.inputs.count,
+    "--scale",
+    io.inputs.scale,
+    "--table",
+    io.outputs.table,
+    "--note",
+    io.outputs.note,
+    "--verdict",
+    io.outputs.verdict,
   ],
   resources: { cpuRequest: "100m", memoryLimit: "256Mi" },
   imagePullPolicy: "Always",
@@ -28,7 +38,16 @@ const use = containerComponent({
   command: ["sample", "use"],
   inputs: { table: artifact.artifact(), label: param.string() },
   outputs: { metrics: artifact.metrics() },
-  args: (io) => ["--table", io.inputs.table, "--label", io.inputs.label, "--metrics", io.outputs.metrics, "--meta", io.executorInput],
+  args: (io) => [
+    "--table",
+    io.inputs.table,
+    "--label",
+    io.inputs.label,
+    "--metrics",
+    io.outputs.metrics,
+    "--meta",
+    io.executorInput,
+  ],
 });
 
 export const featureSample = definePipeline(

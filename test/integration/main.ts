@@ -28,160 +28,196 @@ import { describePhases, phaseRecorder } from "./phases";
 const METRICS_PORT = 9191;
 
 interface Outcome {
-    name: string;
-    problems: string[];
+  name: string;
+  problems: string[];
 }
 
 async function main(): Promise<number> {
-    const toolsBin = process.env.ITEST_TOOLS_BIN;
-    if (!toolsBin || !fs.existsSync(path.join(toolsBin, "pulumi"))) {
-        throw new Error("ITEST_TOOLS_BIN does not point at the built tools: run `npm run test:integration` (it builds them first)");
-    }
-    const repoRoot = path.resolve(__dirname, "..", "..");
-    const projectDir = process.env.ITEST_PROJECT_DIR ?? repoRoot;
-    const kfpPath = path.resolve(repoRoot, "..", "shared", "kfp", "2.17.0");
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-itest-"));
-    const log = new Logger(path.join(process.env.ITEST_LOG_DIR ?? path.join(os.tmpdir(), "kfp-itest-logs"), path.basename(workDir)));
-    const outcomes: Outcome[] = [];
-    const m: Measurements = {
-        upSeconds: NaN, noopSeconds: NaN, destroySeconds: NaN, kubectlApplySeconds: NaN, kubectlDeleteSeconds: NaN,
-        changesOnNoop: NaN, leftover: NaN,
+  const toolsBin = process.env.ITEST_TOOLS_BIN;
+  if (!toolsBin || !fs.existsSync(path.join(toolsBin, "pulumi"))) {
+    throw new Error(
+      "ITEST_TOOLS_BIN does not point at the built tools: run `npm run test:integration` (it builds them first)",
+    );
+  }
+  const repoRoot = path.resolve(__dirname, "..", "..");
+  const projectDir = process.env.ITEST_PROJECT_DIR ?? repoRoot;
+  const kfpPath = path.resolve(repoRoot, "..", "shared", "kfp", "2.17.0");
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-itest-"));
+  const log = new Logger(
+    path.join(process.env.ITEST_LOG_DIR ?? path.join(os.tmpdir(), "kfp-itest-logs"), path.basename(workDir)),
+  );
+  const outcomes: Outcome[] = [];
+  const m: Measurements = {
+    upSeconds: NaN,
+    noopSeconds: NaN,
+    destroySeconds: NaN,
+    kubectlApplySeconds: NaN,
+    kubectlDeleteSeconds: NaN,
+    changesOnNoop: NaN,
+    leftover: NaN,
+  };
+  const stacks: EphemeralStack[] = [];
+  let cluster: LocalCluster | undefined;
+  let fakeKfp: { url: string; close(): Promise<void> | void } | undefined;
+  const record = (name: string, problems: string[]) => {
+    outcomes.push({ name, problems });
+    log.say(`${problems.length === 0 ? "PASS" : "FAIL"} ${name}${problems.map((p) => `\n    ${p}`).join("")}`);
+  };
+
+  try {
+    log.say(`work dir ${workDir}; engine logs in ${log.dir}`);
+    cluster = await startLocalCluster({ toolsBin, workDir, name: `itest-${randomBytes(3).toString("hex")}` });
+    log.say(`cluster ${cluster.context} up (kubeconfig ${cluster.kubeconfig})`);
+    fakeKfp = await startFakeKfpIfPresent(repoRoot);
+    log.say(fakeKfp ? `fake KFP API at ${fakeKfp.url}` : "test/provider/fake-kfp.ts absent: pipeline.enabled=false");
+    // Only the test's own keys: every other key takes Pulumi.yaml's declared default, as for users.
+    const config = integrationConfig({
+      kubeconfig: cluster.kubeconfig,
+      context: cluster.context,
+      kfpPath,
+      kfpApiEndpoint: fakeKfp?.url,
+      metricsPort: METRICS_PORT,
+    });
+    const newStack = async (prefix: string, overrides: Record<string, string> = {}) => {
+      const s = await createEphemeralStack({
+        toolsRoot: path.dirname(toolsBin),
+        projectDir,
+        workDir: path.join(workDir, prefix),
+        namePrefix: prefix,
+        config: { ...config, ...overrides },
+      });
+      stacks.push(s);
+      return s;
     };
-    const stacks: EphemeralStack[] = [];
-    let cluster: LocalCluster | undefined;
-    let fakeKfp: { url: string; close(): Promise<void> | void } | undefined;
-    const record = (name: string, problems: string[]) => {
-        outcomes.push({ name, problems });
-        log.say(`${problems.length === 0 ? "PASS" : "FAIL"} ${name}${problems.map((p) => `\n    ${p}`).join("")}`);
-    };
+    const kubectl = cluster.kubectl;
+    const clusterScopedBefore = await kubectl.names(CLUSTER_SCOPED_KINDS);
 
-    try {
-        log.say(`work dir ${workDir}; engine logs in ${log.dir}`);
-        cluster = await startLocalCluster({ toolsBin, workDir, name: `itest-${randomBytes(3).toString("hex")}` });
-        log.say(`cluster ${cluster.context} up (kubeconfig ${cluster.kubeconfig})`);
-        fakeKfp = await startFakeKfpIfPresent(repoRoot);
-        log.say(fakeKfp ? `fake KFP API at ${fakeKfp.url}` : "test/provider/fake-kfp.ts absent: pipeline.enabled=false");
-        // Only the test's own keys: every other key takes Pulumi.yaml's declared default, as for users.
-        const config = integrationConfig({
-            kubeconfig: cluster.kubeconfig, context: cluster.context, kfpPath, kfpApiEndpoint: fakeKfp?.url, metricsPort: METRICS_PORT,
-        });
-        const newStack = async (prefix: string, overrides: Record<string, string> = {}) => {
-            const s = await createEphemeralStack({
-                toolsRoot: path.dirname(toolsBin), projectDir, workDir: path.join(workDir, prefix), namePrefix: prefix,
-                config: { ...config, ...overrides },
-            });
-            stacks.push(s);
-            return s;
-        };
-        const kubectl = cluster.kubectl;
-        const clusterScopedBefore = await kubectl.names(CLUSTER_SCOPED_KINDS);
+    // 1. up → checks → up again → destroy → nothing left → remove. This stack is the one timed
+    // against kubectl, so it runs without the pipeline-run resource (kubectl has no run to start);
+    // the stack of step 3 keeps it, so the run still goes through the real engine.
+    const main = await newStack("itest", { "pipeline.enabled": "false" });
+    // Previewed first, as `pulumi up` does unless told --skip-preview (the Automation API's up skips it).
+    const preview = await main.stack.preview({ color: "never", onOutput: log.engine("preview") });
+    const afterPreview =
+      ((await main.stack.exportStack()).deployment as Deployment | undefined)?.resources?.length ?? 0;
+    record(
+      "preview plans the creates and creates nothing",
+      previewProblems(preview.changeSummary as Record<string, number>, afterPreview),
+    );
+    const upPhases = phaseRecorder();
+    const up = await timed(() =>
+      main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: log.engine("up") }),
+    );
+    m.upSeconds = up.seconds;
+    log.say(
+      `up ${up.seconds.toFixed(1)}s: ${describePhases(upPhases.finish())} (timeline in ${log.dir}/up-timeline.tsv)`,
+    );
+    log.write("up-timeline.tsv", upPhases.timeline());
+    record("up succeeds", up.result.summary.result === "succeeded" ? [] : [`up ended ${up.result.summary.result}`]);
+    const state: Deployment = await main.exportWithSecrets();
+    record("objects exist and are wired in the API server", await apiServerProblems(kubectl, state, METRICS_PORT));
 
-        // 1. up → checks → up again → destroy → nothing left → remove. This stack is the one timed
-        // against kubectl, so it runs without the pipeline-run resource (kubectl has no run to start);
-        // the stack of step 3 keeps it, so the run still goes through the real engine.
-        const main = await newStack("itest", { "pipeline.enabled": "false" });
-        // Previewed first, as `pulumi up` does unless told --skip-preview (the Automation API's up skips it).
-        const preview = await main.stack.preview({ color: "never", onOutput: log.engine("preview") });
-        const afterPreview = ((await main.stack.exportStack()).deployment as Deployment | undefined)?.resources?.length ?? 0;
-        record("preview plans the creates and creates nothing", previewProblems(preview.changeSummary as Record<string, number>, afterPreview));
-        const upPhases = phaseRecorder();
-        const up = await timed(() => main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: log.engine("up") }));
-        m.upSeconds = up.seconds;
-        log.say(`up ${up.seconds.toFixed(1)}s: ${describePhases(upPhases.finish())} (timeline in ${log.dir}/up-timeline.tsv)`);
-        log.write("up-timeline.tsv", upPhases.timeline());
-        record("up succeeds", up.result.summary.result === "succeeded" ? [] : [`up ended ${up.result.summary.result}`]);
-        const state: Deployment = await main.exportWithSecrets();
-        record("objects exist and are wired in the API server", await apiServerProblems(kubectl, state, METRICS_PORT));
+    const noopPhases = phaseRecorder();
+    const noop = await timed(() =>
+      main.stack.up({ color: "never", diff: true, onEvent: noopPhases.onEvent, onOutput: log.engine("noop") }),
+    );
+    m.noopSeconds = noop.seconds;
+    log.say(`noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())}`);
+    m.changesOnNoop = countChanges(noop.result.summary.resourceChanges as Record<string, number> | undefined);
+    record(
+      "second up changes nothing",
+      m.changesOnNoop === 0
+        ? []
+        : [`${JSON.stringify(noop.result.summary.resourceChanges)}; the diff is in ${log.dir}/noop.log`],
+    );
 
-        const noopPhases = phaseRecorder();
-        const noop = await timed(() => main.stack.up({ color: "never", diff: true, onEvent: noopPhases.onEvent, onOutput: log.engine("noop") }));
-        m.noopSeconds = noop.seconds;
-        log.say(`noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())}`);
-        m.changesOnNoop = countChanges(noop.result.summary.resourceChanges as Record<string, number> | undefined);
-        record("second up changes nothing", m.changesOnNoop === 0 ? [] : [
-            `${JSON.stringify(noop.result.summary.resourceChanges)}; the diff is in ${log.dir}/noop.log`,
-        ]);
+    const destroy = await timed(() => main.stack.destroy({ color: "never", onOutput: log.engine("destroy") }));
+    m.destroySeconds = destroy.seconds;
+    const left = await leftoverObjects(kubectl, state, clusterScopedBefore);
+    m.leftover = left.length;
+    record("destroy leaves nothing the stack created", left);
+    await main.workspace.removeStack(main.name);
+    stacks.splice(stacks.indexOf(main), 1);
+    record("stack removed", []);
 
-        const destroy = await timed(() => main.stack.destroy({ color: "never", onOutput: log.engine("destroy") }));
-        m.destroySeconds = destroy.seconds;
-        const left = await leftoverObjects(kubectl, state, clusterScopedBefore);
-        m.leftover = left.length;
-        record("destroy leaves nothing the stack created", left);
-        await main.workspace.removeStack(main.name);
-        stacks.splice(stacks.indexOf(main), 1);
-        record("stack removed", []);
+    // 2. Baseline: the same objects through kubectl.
+    const baseline = await runBaseline(kubectl, state);
+    m.kubectlApplySeconds = baseline.applySeconds;
+    m.kubectlDeleteSeconds = baseline.deleteSeconds;
+    record("kubectl baseline applies, becomes ready and deletes", []);
 
-        // 2. Baseline: the same objects through kubectl.
-        const baseline = await runBaseline(kubectl, state);
-        m.kubectlApplySeconds = baseline.applySeconds;
-        m.kubectlDeleteSeconds = baseline.deleteSeconds;
-        record("kubectl baseline applies, becomes ready and deletes", []);
+    // 3. Fault: the engine killed mid-update, then up converges.
+    const crashed = await newStack("itest-kill");
+    const kill = await killEngineMidUp(crashed, log);
+    record("engine killed mid-up, then up converges", kill.problems);
+    const crashedState = await crashed.exportWithSecrets();
+    record("no duplicates after the recovered up", await orphanedObjects(kubectl, crashedState));
+    if (fakeKfp) record("the pipeline run resource ran against the fake KFP API", pipelineRunProblems(crashedState));
+    await crashed.stack.destroy({ color: "never", onOutput: log.engine("kill-destroy") });
+    const crashLeft = await leftoverObjects(kubectl, crashedState, clusterScopedBefore);
+    m.leftover += crashLeft.length;
+    record("destroy after recovery leaves nothing", crashLeft);
 
-        // 3. Fault: the engine killed mid-update, then up converges.
-        const crashed = await newStack("itest-kill");
-        const kill = await killEngineMidUp(crashed, log);
-        record("engine killed mid-up, then up converges", kill.problems);
-        const crashedState = await crashed.exportWithSecrets();
-        record("no duplicates after the recovered up", await orphanedObjects(kubectl, crashedState));
-        if (fakeKfp) record("the pipeline run resource ran against the fake KFP API", pipelineRunProblems(crashedState));
-        await crashed.stack.destroy({ color: "never", onOutput: log.engine("kill-destroy") });
-        const crashLeft = await leftoverObjects(kubectl, crashedState, clusterScopedBefore);
-        m.leftover += crashLeft.length;
-        record("destroy after recovery leaves nothing", crashLeft);
-
-        // 4. Fault: a bad kubeconfig fails with a message naming it, and creates nothing.
-        const badPath = path.join(workDir, "bad-kubeconfig.yaml");
-        fs.writeFileSync(badPath, "this: is not\n  a kubeconfig: [\n");
-        const bad = await newStack("itest-badkc", { "cluster.kubeconfig": badPath });
-        const badUp = await bad.stack.up({ color: "never", onOutput: log.engine("bad-kubeconfig") }).then(
-            () => undefined,
-            (e: Error) => e.message,
-        );
-        const badState = (await bad.stack.exportStack()).deployment as Deployment;
-        const created = (badState.resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
-        record("bad kubeconfig fails clearly and creates nothing", [
-            ...(badUp === undefined ? ["up with a bad kubeconfig succeeded"] : []),
-            ...(badUp !== undefined && !badUp.includes(badPath) ? [`error does not name ${badPath}: ${lastLines(badUp, 8)}`] : []),
-            ...created.map((r) => `created ${r.urn}`),
-        ]);
-
-    } catch (e) {
-        record("integration run completes", [(e as Error).stack ?? String(e)]);
-    } finally {
-        for (const s of stacks) {
-            for (const problem of await s.dispose()) record(`teardown of ${s.name}`, [problem]);
-        }
-        await fakeKfp?.close();
-        await cluster?.stop();
-        fs.rmSync(workDir, { recursive: true, force: true });
+    // 4. Fault: a bad kubeconfig fails with a message naming it, and creates nothing.
+    const badPath = path.join(workDir, "bad-kubeconfig.yaml");
+    fs.writeFileSync(badPath, "this: is not\n  a kubeconfig: [\n");
+    const bad = await newStack("itest-badkc", { "cluster.kubeconfig": badPath });
+    const badUp = await bad.stack.up({ color: "never", onOutput: log.engine("bad-kubeconfig") }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    const badState = (await bad.stack.exportStack()).deployment as Deployment;
+    const created = (badState.resources ?? []).filter(
+      (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
+    );
+    record("bad kubeconfig fails clearly and creates nothing", [
+      ...(badUp === undefined ? ["up with a bad kubeconfig succeeded"] : []),
+      ...(badUp !== undefined && !badUp.includes(badPath)
+        ? [`error does not name ${badPath}: ${lastLines(badUp, 8)}`]
+        : []),
+      ...created.map((r) => `created ${r.urn}`),
+    ]);
+  } catch (e) {
+    record("integration run completes", [(e as Error).stack ?? String(e)]);
+  } finally {
+    for (const s of stacks) {
+      for (const problem of await s.dispose()) record(`teardown of ${s.name}`, [problem]);
     }
+    await fakeKfp?.close();
+    await cluster?.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
 
-    const criteria = Number.isNaN(m.upSeconds) ? [] : failedCriteria(m);
-    if (criteria.length > 0) record("pass criteria", criteria);
-    const failed = outcomes.filter((o) => o.problems.length > 0).length;
-    console.log(`integration: ${outcomes.length - failed} passed, ${failed} failed`);
-    if (!Number.isNaN(m.upSeconds) && !Number.isNaN(m.kubectlApplySeconds)) console.log(ratioLine(m));
-    console.log(summaryLine(m));
-    return failed === 0 ? 0 : 1;
+  const criteria = Number.isNaN(m.upSeconds) ? [] : failedCriteria(m);
+  if (criteria.length > 0) record("pass criteria", criteria);
+  const failed = outcomes.filter((o) => o.problems.length > 0).length;
+  console.log(`integration: ${outcomes.length - failed} passed, ${failed} failed`);
+  if (!Number.isNaN(m.upSeconds) && !Number.isNaN(m.kubectlApplySeconds)) console.log(ratioLine(m));
+  console.log(summaryLine(m));
+  return failed === 0 ? 0 : 1;
 }
 
 function lastLines(text: string, n: number): string {
-    return text.trim().split("\n").slice(-n).join("\n");
+  return text.trim().split("\n").slice(-n).join("\n");
 }
 
-async function startFakeKfpIfPresent(repoRoot: string): Promise<{ url: string; close(): Promise<void> | void } | undefined> {
-    const modulePath = path.join(repoRoot, "test", "provider", "fake-kfp.ts");
-    if (!fs.existsSync(modulePath)) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startFakeKfp } = require(modulePath) as { startFakeKfp: (o?: object) => Promise<{ url: string; close(): Promise<void> | void }> };
-    // The run finishes on its first poll: the kubectl baseline has no pipeline run to wait for.
-    return startFakeKfp({ host: "127.0.0.1", pollsToFinish: 0 });
+async function startFakeKfpIfPresent(
+  repoRoot: string,
+): Promise<{ url: string; close(): Promise<void> | void } | undefined> {
+  const modulePath = path.join(repoRoot, "test", "provider", "fake-kfp.ts");
+  if (!fs.existsSync(modulePath)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startFakeKfp } = require(modulePath) as {
+    startFakeKfp: (o?: object) => Promise<{ url: string; close(): Promise<void> | void }>;
+  };
+  // The run finishes on its first poll: the kubectl baseline has no pipeline run to wait for.
+  return startFakeKfp({ host: "127.0.0.1", pollsToFinish: 0 });
 }
 
 main().then(
-    (code) => process.exit(code),
-    (e: Error) => {
-        console.error(e.message);
-        process.exit(1);
-    },
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(e.message);
+    process.exit(1);
+  },
 );

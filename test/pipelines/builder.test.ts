@@ -1,14 +1,29 @@
-import { artifact, compare, compilePipeline, containerComponent, definePipeline, eq, ne, param, toYaml } from "../../pipelines/kfp";
+import {
+  artifact,
+  compare,
+  compilePipeline,
+  containerComponent,
+  definePipeline,
+  eq,
+  ne,
+  param,
+  toYaml,
+} from "../../pipelines/kfp";
 import { IMAGE, anything, consume, ir, produce } from "./fixtures";
 
 describe("container components", () => {
   it("renders KFP placeholders for inputs, outputs and the executor input", () => {
     expect(produce.args).toEqual([
-      "--code", "{{$.inputs.parameters['code']}}",
-      "--count", "{{$.inputs.parameters['count']}}",
-      "--data", "{{$.outputs.artifacts['data'].path}}",
-      "--report", "{{$.outputs.artifacts['report'].path}}",
-      "--summary", "{{$.outputs.parameters['summary'].output_file}}",
+      "--code",
+      "{{$.inputs.parameters['code']}}",
+      "--count",
+      "{{$.inputs.parameters['count']}}",
+      "--data",
+      "{{$.outputs.artifacts['data'].path}}",
+      "--report",
+      "{{$.outputs.artifacts['report'].path}}",
+      "--summary",
+      "{{$.outputs.parameters['summary'].output_file}}",
     ]);
     expect(consume.args).toContain("{{$}}");
     expect(consume.args).toContain("{{$.inputs.artifacts['data'].path}}");
@@ -122,7 +137,9 @@ describe("task wiring", () => {
       const made = dag.task(produce, { code: "a" });
       dag.task(anything, { thing: made.outputs.report });
     });
-    expect(ir(graph).spec.root.dag.tasks.anything.inputs.artifacts.thing.taskOutputArtifact.outputArtifactKey).toBe("report");
+    expect(ir(graph).spec.root.dag.tasks.anything.inputs.artifacts.thing.taskOutputArtifact.outputArtifactKey).toBe(
+      "report",
+    );
   });
 
   it("emits the Kubernetes platform section for the image pull policy", () => {
@@ -130,7 +147,9 @@ describe("task wiring", () => {
       dag.task(produce, { code: "a" });
     });
     expect(ir(graph).platform).toEqual({
-      platforms: { kubernetes: { deploymentSpec: { executors: { "exec-produce": { imagePullPolicy: "IfNotPresent" } } } } },
+      platforms: {
+        kubernetes: { deploymentSpec: { executors: { "exec-produce": { imagePullPolicy: "IfNotPresent" } } } },
+      },
     });
     const without = definePipeline({ name: "p", parameters: {} }, (_p, dag) => {
       dag.task(produce, { code: "a" });
@@ -170,7 +189,9 @@ describe("wiring mistakes", () => {
         // @ts-expect-error an HTML artifact is not a Dataset
         dag.task(consume, { data: made.outputs.report, label: "x" });
       }),
-    ).toThrow('task "consume": input "data" expects system.Dataset but output "report" of task "produce" is system.HTML');
+    ).toThrow(
+      'task "consume": input "data" expects system.Dataset but output "report" of task "produce" is system.HTML',
+    );
   });
 
   it("reports wrong parameter types for references and constants (compile errors too)", () => {
@@ -246,11 +267,16 @@ describe("ParallelFor and conditions", () => {
         parameters: {
           "pipelinechannel--codes": { componentInputParameter: "codes" },
           "pipelinechannel--n": { componentInputParameter: "n" },
-          "pipelinechannel--produce-summary": { taskOutputParameter: { outputParameterKey: "summary", producerTask: "produce" } },
+          "pipelinechannel--produce-summary": {
+            taskOutputParameter: { outputParameterKey: "summary", producerTask: "produce" },
+          },
         },
       },
       iteratorPolicy: { parallelismLimit: 2 },
-      parameterIterator: { itemInput: "pipelinechannel--codes-loop-item", items: { inputParameter: "pipelinechannel--codes" } },
+      parameterIterator: {
+        itemInput: "pipelinechannel--codes-loop-item",
+        items: { inputParameter: "pipelinechannel--codes" },
+      },
       taskInfo: { name: "for-loop-1" },
     });
     const loop = spec.components["comp-for-loop-1"];
@@ -264,7 +290,9 @@ describe("ParallelFor and conditions", () => {
       code: { componentInputParameter: "pipelinechannel--codes-loop-item" },
       count: { componentInputParameter: "pipelinechannel--n" },
     });
-    expect(loop.dag.tasks.consume.inputs.parameters.label).toEqual({ componentInputParameter: "pipelinechannel--produce-summary" });
+    expect(loop.dag.tasks.consume.inputs.parameters.label).toEqual({
+      componentInputParameter: "pipelinechannel--produce-summary",
+    });
     expect(loop.dag.tasks.consume.dependentTasks).toEqual(["produce-2"]);
   });
 
@@ -273,7 +301,10 @@ describe("ParallelFor and conditions", () => {
       dag.parallelFor(["a", "b"], {}, (item, body) => body.task(produce, { code: item }));
     });
     const loopTask = ir(graph).spec.root.dag.tasks["for-loop-1"];
-    expect(loopTask.parameterIterator).toEqual({ itemInput: "pipelinechannel--loop-item-param-1", items: { raw: '["a","b"]' } });
+    expect(loopTask.parameterIterator).toEqual({
+      itemInput: "pipelinechannel--loop-item-param-1",
+      items: { raw: '["a","b"]' },
+    });
     expect(loopTask.iteratorPolicy).toBeUndefined();
   });
 
@@ -313,7 +344,9 @@ describe("ParallelFor and conditions", () => {
       dag.condition(compare(p.n, ">=", 3), (inner) => inner.task(produce, { code: "a", count: p.n }));
     });
     const { spec } = ir(graph);
-    expect(spec.root.dag.tasks["condition-1"].triggerPolicy.condition).toBe("inputs.parameter_values['pipelinechannel--n'] >= 3");
+    expect(spec.root.dag.tasks["condition-1"].triggerPolicy.condition).toBe(
+      "inputs.parameter_values['pipelinechannel--n'] >= 3",
+    );
     expect(spec.components["comp-condition-1"].dag.tasks.produce.inputs.parameters.count).toEqual({
       componentInputParameter: "pipelinechannel--n",
     });
@@ -338,7 +371,11 @@ describe("ParallelFor and conditions", () => {
 describe("serialisation", () => {
   const build = () =>
     definePipeline(
-      { name: "p", description: "demo", parameters: { z: param.string({ default: "z" }), a: param.double({ default: 1.5 }) } },
+      {
+        name: "p",
+        description: "demo",
+        parameters: { z: param.string({ default: "z" }), a: param.double({ default: 1.5 }) },
+      },
       (p, dag) => {
         const made = dag.task(produce, { code: p.z });
         dag.task(consume, { data: made.outputs.data, label: "x" });
@@ -376,6 +413,8 @@ describe("serialisation", () => {
     const graph = definePipeline({ name: "p", parameters: {} }, (_p, dag) => {
       dag.task(c, {});
     });
-    expect(ir(graph).spec.components["comp-md"].outputDefinitions.artifacts.note.artifactType.schemaTitle).toBe("system.Markdown");
+    expect(ir(graph).spec.components["comp-md"].outputDefinitions.artifacts.note.artifactType.schemaTitle).toBe(
+      "system.Markdown",
+    );
   });
 });

@@ -10,11 +10,16 @@ export const produce = containerComponent({
   inputs: { code: param.string(), count: param.int({ default: 3 }) },
   outputs: { data: artifact.dataset(), report: artifact.html(), summary: param.string() },
   args: (io) => [
-    "--code", io.inputs.code,
-    "--count", io.inputs.count,
-    "--data", io.outputs.data,
-    "--report", io.outputs.report,
-    "--summary", io.outputs.summary,
+    "--code",
+    io.inputs.code,
+    "--count",
+    io.inputs.count,
+    "--data",
+    io.outputs.data,
+    "--report",
+    io.outputs.report,
+    "--summary",
+    io.outputs.summary,
   ],
   resources: { cpuRequest: "500m", memoryLimit: "1Gi" },
 });
@@ -25,7 +30,16 @@ export const consume = containerComponent({
   command: ["tool", "consume"],
   inputs: { data: artifact.dataset(), label: param.string() },
   outputs: { metrics: artifact.metrics() },
-  args: (io) => ["--data", io.inputs.data, "--label", io.inputs.label, "--metrics", io.outputs.metrics, "--meta", io.executorInput],
+  args: (io) => [
+    "--data",
+    io.inputs.data,
+    "--label",
+    io.inputs.label,
+    "--metrics",
+    io.outputs.metrics,
+    "--meta",
+    io.executorInput,
+  ],
 });
 
 export const anything = containerComponent({

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "fs";
 import { GOLDEN_PATH, PLACEHOLDER_IMAGE, goldenText, parseArgs } from "../../pipelines/compile";
 
-const HINT = "the protein IR changed: review the diff, then run `npm run compile -- --update-golden` (or UPDATE_GOLDEN=1 npm run compile)";
+const HINT =
+  "the protein IR changed: review the diff, then run `npm run compile -- --update-golden` (or UPDATE_GOLDEN=1 npm run compile)";
 
 describe("golden protein IR", () => {
   it("matches test/pipelines/golden/protein.yaml byte for byte", () => {

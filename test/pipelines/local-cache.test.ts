@@ -9,7 +9,14 @@ describe("local runner: input-hash cache", () => {
   const input = join(dir, "input");
   const output = join(dir, "output");
   writeFileSync(input, "coordinates v1");
-  const base: CacheInputs = { codeVersion: "v1", image: "img", command: ["protein-step", "x"], args: ["--a", "{{p}}"], parameters: { a: "1", b: "2" }, inputFiles: { i: input } };
+  const base: CacheInputs = {
+    codeVersion: "v1",
+    image: "img",
+    command: ["protein-step", "x"],
+    args: ["--a", "{{p}}"],
+    parameters: { a: "1", b: "2" },
+    inputFiles: { i: input },
+  };
 
   it("is stable for equal inputs regardless of key order", () => {
     expect(inputHash(base)).toBe(inputHash({ ...base, parameters: { b: "2", a: "1" } }));

@@ -15,14 +15,18 @@ export interface FakeTask {
  * Each task runs `sh -c SCRIPT` with positional args: $1.. = `--name value` pairs of its inputs,
  * parameters and outputs, resolved by the runner.
  */
-export function fakeIr(tasks: Record<string, FakeTask>, pipelineParams: Record<string, { type: string; default?: unknown }> = {}) {
+export function fakeIr(
+  tasks: Record<string, FakeTask>,
+  pipelineParams: Record<string, { type: string; default?: unknown }> = {},
+) {
   const components: Record<string, unknown> = {};
   const executors: Record<string, unknown> = {};
   const dagTasks: Record<string, unknown> = {};
   for (const [name, task] of Object.entries(tasks)) {
     const outputs = task.outputs ?? [];
     const args: string[] = [];
-    for (const input of Object.keys(task.inputs ?? {})) args.push(`--${input}`, `{{$.inputs.artifacts['${input}'].path}}`);
+    for (const input of Object.keys(task.inputs ?? {}))
+      args.push(`--${input}`, `{{$.inputs.artifacts['${input}'].path}}`);
     for (const param of Object.keys(task.params ?? {})) args.push(`--${param}`, `{{$.inputs.parameters['${param}']}}`);
     for (const output of outputs) args.push(`--${output}`, `{{$.outputs.artifacts['${output}'].path}}`);
     if (task.metrics) args.push("--executor-input", "{{$}}");
@@ -31,7 +35,9 @@ export function fakeIr(tasks: Record<string, FakeTask>, pipelineParams: Record<s
       outputDefinitions: {
         artifacts: Object.fromEntries([
           ...outputs.map((o) => [o, { artifactType: { schemaTitle: "system.Dataset", schemaVersion: "0.0.1" } }]),
-          ...(task.metrics ? [["metrics", { artifactType: { schemaTitle: "system.Metrics", schemaVersion: "0.0.1" } }]] : []),
+          ...(task.metrics
+            ? [["metrics", { artifactType: { schemaTitle: "system.Metrics", schemaVersion: "0.0.1" } }]]
+            : []),
         ]),
       },
     };
@@ -52,7 +58,9 @@ export function fakeIr(tasks: Record<string, FakeTask>, pipelineParams: Record<s
         parameters: Object.fromEntries(
           Object.entries(task.params ?? {}).map(([param, source]) => [
             param,
-            "constant" in source ? { runtimeValue: { constant: source.constant } } : { componentInputParameter: source.pipeline },
+            "constant" in source
+              ? { runtimeValue: { constant: source.constant } }
+              : { componentInputParameter: source.pipeline },
           ]),
         ),
       },
@@ -70,7 +78,10 @@ export function fakeIr(tasks: Record<string, FakeTask>, pipelineParams: Record<s
         parameters: Object.fromEntries(
           Object.entries(pipelineParams).map(([name, p]) => [
             name,
-            { parameterType: p.type, ...(p.default !== undefined ? { defaultValue: p.default, isOptional: true } : {}) },
+            {
+              parameterType: p.type,
+              ...(p.default !== undefined ? { defaultValue: p.default, isOptional: true } : {}),
+            },
           ]),
         ),
       },

@@ -17,7 +17,10 @@ describe("local runner: reading the IR", () => {
     const make = pipeline.tasks.find((t) => t.name === "make")!;
     expect(make.command).toEqual(["sh", "-c", "true", "make"]);
     expect(make.args).toContain("{{$.outputs.artifacts['out'].path}}");
-    expect(make.parameters).toEqual({ n: { kind: "constant", value: 3 }, code: { kind: "pipeline", name: "pdb_code" } });
+    expect(make.parameters).toEqual({
+      n: { kind: "constant", value: 3 },
+      code: { kind: "pipeline", name: "pdb_code" },
+    });
     expect(make.outputArtifacts).toEqual({ out: "system.Dataset" });
     expect(make.image).toBe("test:1");
   });
@@ -44,8 +47,12 @@ describe("local runner: reading the IR", () => {
       Object.assign(spec.root.dag.tasks.later, extra);
       return stringify(spec);
     };
-    expect(() => parsePipeline(withLater({ parameterIterator: { itemInput: "x" } }))).toThrow(/task later is a ParallelFor loop/);
-    expect(() => parsePipeline(withLater({ triggerPolicy: { condition: "a == b" } }))).toThrow(/task later has a condition/);
+    expect(() => parsePipeline(withLater({ parameterIterator: { itemInput: "x" } }))).toThrow(
+      /task later is a ParallelFor loop/,
+    );
+    expect(() => parsePipeline(withLater({ triggerPolicy: { condition: "a == b" } }))).toThrow(
+      /task later has a condition/,
+    );
   });
 
   it("names what is missing in a malformed IR", () => {

@@ -8,7 +8,11 @@ const definitions = {
 
 describe("local runner: pipeline parameters", () => {
   it("layers IR defaults, presets and --param overrides, in that order", () => {
-    const values = resolveParameters(definitions, [{ steps: 500, unrelated: 1 }, { pdb_code: "4e43" }], [["weight", "2.5"]]);
+    const values = resolveParameters(
+      definitions,
+      [{ steps: 500, unrelated: 1 }, { pdb_code: "4e43" }],
+      [["weight", "2.5"]],
+    );
     expect(values).toEqual({ pdb_code: "4e43", steps: 500, weight: 2.5 });
   });
 

@@ -34,6 +34,8 @@ describe("local runner: placeholders", () => {
     expect(() => resolvePlaceholders("{{$.inputs.parameters['nope']}}", io)).toThrow(/unknown input parameter 'nope'/);
     expect(() => resolvePlaceholders("{{$.outputs.artifacts['x'].path}}", io)).toThrow(/unknown output artifact 'x'/);
     expect(() => resolvePlaceholders("{{$.pipeline_job_name}}", io)).toThrow(/unsupported placeholder/);
-    expect(() => resolvePlaceholders("{{$.inputs.artifacts['input_top'].metadata}}", io)).toThrow(/unsupported placeholder field/);
+    expect(() => resolvePlaceholders("{{$.inputs.artifacts['input_top'].metadata}}", io)).toThrow(
+      /unsupported placeholder field/,
+    );
   });
 });

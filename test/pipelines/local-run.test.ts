@@ -45,8 +45,13 @@ describe("local runner: running an IR", () => {
     const { options, lines } = setup();
     const summary = await runPipeline(options);
     expect(states(summary)).toEqual({
-      make: "SUCCEEDED", upper: "SUCCEEDED", count: "SUCCEEDED", join: "SUCCEEDED",
-      broken: "FAILED", "after-broken": "SKIPPED", lazy: "FAILED",
+      make: "SUCCEEDED",
+      upper: "SUCCEEDED",
+      count: "SUCCEEDED",
+      join: "SUCCEEDED",
+      broken: "FAILED",
+      "after-broken": "SKIPPED",
+      lazy: "FAILED",
     });
     expect(readFileSync(join(options.outDir, "join", "out"), "utf8")).toBe("HELLO5\n");
     const written = JSON.parse(readFileSync(join(options.outDir, "summary.json"), "utf8"));
@@ -69,7 +74,13 @@ describe("local runner: running an IR", () => {
     const { options } = setup();
     await runPipeline(options);
     const again = await runPipeline(options);
-    expect(states(again)).toMatchObject({ make: "CACHED", upper: "CACHED", count: "CACHED", join: "CACHED", broken: "FAILED" });
+    expect(states(again)).toMatchObject({
+      make: "CACHED",
+      upper: "CACHED",
+      count: "CACHED",
+      join: "CACHED",
+      broken: "FAILED",
+    });
     const changed = await runPipeline({ ...options, params: [["word", "bye"]] });
     expect(states(changed)).toMatchObject({ make: "SUCCEEDED", upper: "SUCCEEDED", join: "SUCCEEDED" });
     expect(readFileSync(join(options.outDir, "join", "out"), "utf8")).toBe("BYE3\n");
@@ -81,14 +92,22 @@ describe("local runner: running an IR", () => {
 
   it("reports a missing IR with the command that builds it", async () => {
     const { options } = setup();
-    await expect(runPipeline({ ...options, irPath: "/nonexistent/protein.yaml" })).rejects.toThrow(/run `npm run compile` first/);
+    await expect(runPipeline({ ...options, irPath: "/nonexistent/protein.yaml" })).rejects.toThrow(
+      /run `npm run compile` first/,
+    );
   });
 });
 
 describe("local runner: command line", () => {
   it("parses the documented flags and defaults --jobs to the core count", () => {
     const args = parseArgs(["--preset", "tiny", "--out", "d", "--param", "pdb_code=4e43", "--no-cache"], 2);
-    expect(args).toMatchObject({ preset: "tiny", outDir: "d", params: [["pdb_code", "4e43"]], jobs: 2, useCache: false });
+    expect(args).toMatchObject({
+      preset: "tiny",
+      outDir: "d",
+      params: [["pdb_code", "4e43"]],
+      jobs: 2,
+      useCache: false,
+    });
     expect(args.irPath).toMatch(/dist\/pipelines\/protein\.yaml$/);
   });
 

@@ -30,7 +30,12 @@ describe("local runner: scheduling", () => {
   });
 
   it("rejects cycles and unknown dependencies", () => {
-    expect(() => topologicalOrder([{ name: "x", dependsOn: ["y"] }, { name: "y", dependsOn: ["x"] }])).toThrow(/cycle among x, y/);
+    expect(() =>
+      topologicalOrder([
+        { name: "x", dependsOn: ["y"] },
+        { name: "y", dependsOn: ["x"] },
+      ]),
+    ).toThrow(/cycle among x, y/);
     expect(() => topologicalOrder([{ name: "x", dependsOn: ["ghost"] }])).toThrow(/unknown task ghost/);
   });
 
@@ -62,9 +67,13 @@ describe("local runner: scheduling", () => {
   });
 
   it("a task body that throws counts as FAILED with its message", async () => {
-    const outcomes = await runGraph([{ name: "a", dependsOn: [] }], async () => {
-      throw new Error("cannot start x");
-    }, 1);
+    const outcomes = await runGraph(
+      [{ name: "a", dependsOn: [] }],
+      async () => {
+        throw new Error("cannot start x");
+      },
+      1,
+    );
     expect(outcomes.get("a")).toEqual({ state: "FAILED", error: "cannot start x" });
   });
 });

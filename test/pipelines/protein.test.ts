@@ -62,12 +62,31 @@ describe("protein pipeline: step runner contract", () => {
 
 describe("protein pipeline: graph", () => {
   const chain = [
-    "fetch-pdb", "pdb4amber", "leap-gen-top", "min-vacuum-h", "min-vacuum-system", "amber-to-pdb", "leap-solvate",
-    "leap-add-ions", "min-solvated", "heat", "nvt", "npt", "free-md",
+    "fetch-pdb",
+    "pdb4amber",
+    "leap-gen-top",
+    "min-vacuum-h",
+    "min-vacuum-system",
+    "amber-to-pdb",
+    "leap-solvate",
+    "leap-add-ions",
+    "min-solvated",
+    "heat",
+    "nvt",
+    "npt",
+    "free-md",
   ];
   const analyses = [
-    "plot-min-vacuum-h", "plot-min-vacuum-system", "plot-min-solvated", "plot-heat", "plot-nvt", "plot-npt",
-    "rmsd-first", "rmsd-experimental", "rgyr", "image-trajectory",
+    "plot-min-vacuum-h",
+    "plot-min-vacuum-system",
+    "plot-min-solvated",
+    "plot-heat",
+    "plot-nvt",
+    "plot-npt",
+    "rmsd-first",
+    "rmsd-experimental",
+    "rgyr",
+    "image-trajectory",
   ];
 
   it("has every tutorial step and nothing else", () => {
@@ -92,8 +111,14 @@ describe("protein pipeline: graph", () => {
   it("wires every input of every task", () => {
     for (const [name, task] of Object.entries<Ir>(tasks)) {
       const definitions = spec.components[task.componentRef.name].inputDefinitions;
-      expect([name, Object.keys(task.inputs.parameters ?? {}).sort()]).toEqual([name, Object.keys(definitions.parameters ?? {}).sort()]);
-      expect([name, Object.keys(task.inputs.artifacts ?? {}).sort()]).toEqual([name, Object.keys(definitions.artifacts ?? {}).sort()]);
+      expect([name, Object.keys(task.inputs.parameters ?? {}).sort()]).toEqual([
+        name,
+        Object.keys(definitions.parameters ?? {}).sort(),
+      ]);
+      expect([name, Object.keys(task.inputs.artifacts ?? {}).sort()]).toEqual([
+        name,
+        Object.keys(definitions.artifacts ?? {}).sort(),
+      ]);
     }
   });
 
@@ -108,9 +133,11 @@ describe("protein pipeline: graph", () => {
 
   it("sets the stage types and energy terms of the tutorial", () => {
     const constant = (task: string, input: string) => tasks[task].inputs.parameters[input].runtimeValue?.constant;
-    expect(chain.filter((t) => tasks[t].componentRef.name === "comp-sander-mdrun").map((t) => constant(t, "simulation_type"))).toEqual([
-      "minimization", "minimization", "minimization", "heat", "nvt", "npt", "free",
-    ]);
+    expect(
+      chain
+        .filter((t) => tasks[t].componentRef.name === "comp-sander-mdrun")
+        .map((t) => constant(t, "simulation_type")),
+    ).toEqual(["minimization", "minimization", "minimization", "heat", "nvt", "npt", "free"]);
     expect(constant("plot-heat", "terms")).toBe("TEMP");
     expect(constant("plot-npt", "terms")).toBe("PRES,DENSITY");
     expect(constant("plot-min-solvated", "terms")).toBe("ENERGY");
@@ -120,12 +147,24 @@ describe("protein pipeline: graph", () => {
 
 describe("protein pipeline: outputs, parameters, deployment", () => {
   it("shows HTML plots and Metrics for energies, temperatures, pressure/density, RMSD and Rgyr", () => {
-    const withPlots = ["plot-min-vacuum-h", "plot-min-vacuum-system", "plot-min-solvated", "plot-heat", "plot-nvt", "plot-npt", "rmsd-first", "rmsd-experimental", "rgyr"];
+    const withPlots = [
+      "plot-min-vacuum-h",
+      "plot-min-vacuum-system",
+      "plot-min-solvated",
+      "plot-heat",
+      "plot-nvt",
+      "plot-npt",
+      "rmsd-first",
+      "rmsd-experimental",
+      "rgyr",
+    ];
     for (const name of withPlots) {
       const outputs = spec.components[tasks[name].componentRef.name].outputDefinitions.artifacts;
-      expect([name, outputs.output_html.artifactType.schemaTitle, outputs.output_metrics.artifactType.schemaTitle]).toEqual([
-        name, "system.HTML", "system.Metrics",
-      ]);
+      expect([
+        name,
+        outputs.output_html.artifactType.schemaTitle,
+        outputs.output_metrics.artifactType.schemaTitle,
+      ]).toEqual([name, "system.HTML", "system.Metrics"]);
     }
   });
 
@@ -135,16 +174,31 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
     expect(defaults).toEqual(tutorial);
     expect(parameters.box_distance.parameterType).toBe("NUMBER_DOUBLE");
     expect(parameters.heat_steps.parameterType).toBe("NUMBER_INTEGER");
-    expect(tutorial).toMatchObject({ pdb_code: "1aki", forcefield: "protein.ff14SB", water_model: "TIP3PBOX", box_distance: 9, ionic_concentration: 150, heat_steps: 2500 });
+    expect(tutorial).toMatchObject({
+      pdb_code: "1aki",
+      forcefield: "protein.ff14SB",
+      water_model: "TIP3PBOX",
+      box_distance: 9,
+      ionic_concentration: 150,
+      heat_steps: 2500,
+    });
   });
 
   it("pins every image, pulls IfNotPresent, caches, and bounds resources", () => {
     for (const [label, executor] of Object.entries<Ir>(spec.deploymentSpec.executors)) {
       expect(executor.container.image).toBe(IMAGE);
-      expect(platform.platforms.kubernetes.deploymentSpec.executors[label]).toEqual({ imagePullPolicy: "IfNotPresent" });
+      expect(platform.platforms.kubernetes.deploymentSpec.executors[label]).toEqual({
+        imagePullPolicy: "IfNotPresent",
+      });
       expect(Object.keys(executor.container.resources).sort()).toEqual([
-        "cpuLimit", "cpuRequest", "memoryLimit", "memoryRequest",
-        "resourceCpuLimit", "resourceCpuRequest", "resourceMemoryLimit", "resourceMemoryRequest",
+        "cpuLimit",
+        "cpuRequest",
+        "memoryLimit",
+        "memoryRequest",
+        "resourceCpuLimit",
+        "resourceCpuRequest",
+        "resourceMemoryLimit",
+        "resourceMemoryRequest",
       ]);
     }
     for (const task of Object.values<Ir>(tasks)) expect(task.cachingOptions).toEqual({ enableCache: true });
@@ -164,7 +218,12 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
   // The API server rejects runs with parameters the pipeline lacks, or values of the wrong JSON kind.
   it("gives presets exactly the pipeline's parameters, each of the declared kind", () => {
     const parameters: Ir = spec.root.inputDefinitions.parameters;
-    const kind: Record<string, string> = { STRING: "string", NUMBER_INTEGER: "number", NUMBER_DOUBLE: "number", BOOLEAN: "boolean" };
+    const kind: Record<string, string> = {
+      STRING: "string",
+      NUMBER_INTEGER: "number",
+      NUMBER_DOUBLE: "number",
+      BOOLEAN: "boolean",
+    };
     for (const [name, preset] of Object.entries(presets)) {
       expect([name, Object.keys(preset).sort()]).toEqual([name, Object.keys(parameters).sort()]);
       for (const [key, value] of Object.entries(preset)) {
@@ -184,9 +243,14 @@ describe("batch pipeline", () => {
     expect(loop.parameterIterator.items).toEqual({ inputParameter: "pipelinechannel--pdb_codes" });
     const body = batch.components["comp-for-loop-1"].dag.tasks;
     expect(Object.keys(body).sort()).toEqual(Object.keys(tasks).sort());
-    expect(body["fetch-pdb"].inputs.parameters.pdb_code).toEqual({ componentInputParameter: "pipelinechannel--pdb_codes-loop-item" });
+    expect(body["fetch-pdb"].inputs.parameters.pdb_code).toEqual({
+      componentInputParameter: "pipelinechannel--pdb_codes-loop-item",
+    });
     expect(batch.root.inputDefinitions.parameters.pdb_codes).toEqual({
-      defaultValue: ["1aki"], description: "list of 4-character PDB ids", isOptional: true, parameterType: "LIST",
+      defaultValue: ["1aki"],
+      description: "list of 4-character PDB ids",
+      isOptional: true,
+      parameterType: "LIST",
     });
   });
 

@@ -16,7 +16,8 @@ import { FakeKfp, startFakeKfp } from "./fake-kfp";
 import { runInputs } from "./helpers";
 
 // The host's own transport libraries, resolved through @pulumi/pulumi (they are its dependencies).
-const fromPulumi = (m: string): string => require.resolve(m, { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] });
+const fromPulumi = (m: string): string =>
+  require.resolve(m, { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] });
 /* eslint-disable @typescript-eslint/no-require-imports */
 const grpc = require(fromPulumi("@grpc/grpc-js"));
 const structproto = require(fromPulumi("google-protobuf/google/protobuf/struct_pb"));
@@ -36,7 +37,10 @@ interface GrpcError extends Error {
 
 let fake: FakeKfp;
 let host: ChildProcess;
-let client: { [method: string]: (req: unknown, cb: (err: GrpcError | null, res: unknown) => void) => void; close(): void };
+let client: {
+  [method: string]: (req: unknown, cb: (err: GrpcError | null, res: unknown) => void) => void;
+  close(): void;
+};
 
 function call<T>(method: string, req: unknown): Promise<T> {
   return new Promise((resolve, reject) => client[method](req, (err, res) => (err ? reject(err) : resolve(res as T))));
@@ -48,7 +52,12 @@ const providerCache = fs.mkdtempSync(path.join(os.tmpdir(), "dynamic-host-cache-
 async function serialized(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
   const options = { cacheDir: providerCache, fingerprint: () => "dynamic-host-test", serialize: serializeWithSdk };
   await cachedSerialization(provider, options);
-  return (await cachedSerialization(provider, { ...options, serialize: () => Promise.reject(new Error("expected a cache hit")) })).text;
+  return (
+    await cachedSerialization(provider, {
+      ...options,
+      serialize: () => Promise.reject(new Error("expected a cache hit")),
+    })
+  ).text;
 }
 
 async function create(urn: string, props: Props): Promise<{ id: string; props: Props }> {
@@ -136,7 +145,9 @@ test("run: a FAILED run reaches the engine as an error naming the task and the l
     // The Go engine reads the status from this trailer: its message, and the partial state.
     const [bin] = err.metadata!.get("grpc-status-details-bin") as Buffer[];
     const status = statusproto.Status.deserializeBinary(new Uint8Array(bin));
-    expect(status.getMessage()).toMatch(/task "leap-gen-top" failed .*kubectl logs -n kubeflow \S+-system-container-impl-1001 -c main/);
+    expect(status.getMessage()).toMatch(
+      /task "leap-gen-top" failed .*kubectl logs -n kubeflow \S+-system-container-impl-1001 -c main/,
+    );
     const initFailed = provproto.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue());
     const partial = initFailed.getProperties().toJavaScript();
     expect(partial).toMatchObject({ state: "FAILED", runIds: [initFailed.getId()] });

@@ -40,7 +40,17 @@ export class HttpError extends Error {
   }
 }
 
-export const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 409: 6, 500: 13, 502: 14, 503: 14, 504: 4 };
+export const GRPC_CODE: Record<number, number> = {
+  400: 3,
+  401: 16,
+  403: 7,
+  404: 5,
+  409: 6,
+  500: 13,
+  502: 14,
+  503: 14,
+  504: 4,
+};
 
 function now(): string {
   return new Date().toISOString();
@@ -112,7 +122,10 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
     case "POST /pipelines":
       return createPipeline(body as Rec);
     case "POST /pipelines/upload": {
-      const pipeline = createPipeline({ name: query.get("name") ?? query.get("display_name") ?? "", display_name: query.get("display_name") ?? undefined });
+      const pipeline = createPipeline({
+        name: query.get("name") ?? query.get("display_name") ?? "",
+        display_name: query.get("display_name") ?? undefined,
+      });
       addVersion(String(pipeline.pipeline_id), String(pipeline.name), form.uploadfile.content);
       return pipeline;
     }
@@ -124,7 +137,10 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       if (!state.pipelines.has(p.pipeline_id)) notFound(`pipeline ${p.pipeline_id}`);
       const versions = [...state.versions.values()].filter((v) => v.pipeline_id === p.pipeline_id);
       if (versions.length > 0 && query.get("cascade") !== "true") {
-        throw new HttpError(400, `Failed to delete pipeline ${p.pipeline_id}: it has ${versions.length} versions; delete them first or set cascade`);
+        throw new HttpError(
+          400,
+          `Failed to delete pipeline ${p.pipeline_id}: it has ${versions.length} versions; delete them first or set cascade`,
+        );
       }
       versions.forEach((v) => state.versions.delete(String(v.pipeline_version_id)));
       state.pipelines.delete(p.pipeline_id);
@@ -140,12 +156,17 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
     }
     case "POST /pipelines/upload_version": {
       const pid = query.get("pipelineid") ?? "";
-      if (!state.pipelines.has(pid)) throw new HttpError(404, `Failed to upload a pipeline version: pipeline ${pid} not found`);
-      return versionView(addVersion(pid, query.get("name") ?? query.get("display_name") ?? "", form.uploadfile.content));
+      if (!state.pipelines.has(pid))
+        throw new HttpError(404, `Failed to upload a pipeline version: pipeline ${pid} not found`);
+      return versionView(
+        addVersion(pid, query.get("name") ?? query.get("display_name") ?? "", form.uploadfile.content),
+      );
     }
     case "GET /pipelines/{pipeline_id}/versions/{pipeline_version_id}": {
       const v = state.versions.get(p.pipeline_version_id);
-      return v && v.pipeline_id === p.pipeline_id ? versionView(v) : notFound(`pipeline version ${p.pipeline_version_id}`);
+      return v && v.pipeline_id === p.pipeline_id
+        ? versionView(v)
+        : notFound(`pipeline version ${p.pipeline_version_id}`);
     }
     case "DELETE /pipelines/{pipeline_id}/versions/{pipeline_version_id}": {
       const v = state.versions.get(p.pipeline_version_id);
@@ -162,7 +183,10 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       const e = body as Rec;
       if (!e.display_name) throw new HttpError(400, "Invalid input error: Experiment display_name is empty");
       if ([...state.experiments.values()].some((x) => x.display_name === e.display_name)) {
-        throw new HttpError(409, `Failed to create an experiment: experiment with name ${String(e.display_name)} already exists`);
+        throw new HttpError(
+          409,
+          `Failed to create an experiment: experiment with name ${String(e.display_name)} already exists`,
+        );
       }
       const exp = { ...e, experiment_id: randomUUID(), created_at: now(), storage_state: "AVAILABLE" };
       state.experiments.set(exp.experiment_id, exp);
@@ -173,11 +197,17 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
     case "POST /runs":
       return createRun(body as Rec);
     case "GET /runs": {
-      const filter = JSON.parse(query.get("filter") ?? "{}") as { predicates?: { key?: string; string_value?: string }[] };
+      const filter = JSON.parse(query.get("filter") ?? "{}") as {
+        predicates?: { key?: string; string_value?: string }[];
+      };
       const byName = (filter.predicates ?? []).find((x) => x.key === "display_name" || x.key === "name")?.string_value;
       const experimentId = query.get("experiment_id");
       const list = [...state.runs.values()]
-        .filter((r) => (byName === undefined || r.run.display_name === byName) && (!experimentId || r.run.experiment_id === experimentId))
+        .filter(
+          (r) =>
+            (byName === undefined || r.run.display_name === byName) &&
+            (!experimentId || r.run.experiment_id === experimentId),
+        )
         .map(runView);
       return { runs: list, total_size: list.length };
     }
@@ -197,7 +227,6 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       throw new HttpError(501, `fake KFP does not implement ${method} ${path}`);
   }
 
-
   function notFound(what: string): never {
     throw new HttpError(404, `${what} not found`);
   }
@@ -207,8 +236,15 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
   function createPipeline(body: Rec): Rec {
     const name = String(body.name || body.display_name || "");
     if (!name) throw new HttpError(400, "Invalid input error: pipeline name is empty");
-    if (findPipelineByName(name)) throw new HttpError(409, `Failed to create a pipeline: pipeline with name ${name} already exists`);
-    const pipeline = { ...body, name, display_name: body.display_name ?? name, pipeline_id: randomUUID(), created_at: now() };
+    if (findPipelineByName(name))
+      throw new HttpError(409, `Failed to create a pipeline: pipeline with name ${name} already exists`);
+    const pipeline = {
+      ...body,
+      name,
+      display_name: body.display_name ?? name,
+      pipeline_id: randomUUID(),
+      created_at: now(),
+    };
     state.pipelines.set(pipeline.pipeline_id, pipeline);
     return pipeline;
   }
@@ -220,11 +256,19 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
     } catch (e) {
       throw new HttpError(400, `Failed to upload a pipeline version: invalid YAML: ${(e as Error).message}`);
     }
-    if (!doc?.pipelineInfo) throw new HttpError(400, "Failed to upload a pipeline version: not a pipeline spec (no pipelineInfo)");
+    if (!doc?.pipelineInfo)
+      throw new HttpError(400, "Failed to upload a pipeline version: not a pipeline spec (no pipelineInfo)");
     if ([...state.versions.values()].some((v) => v.pipeline_id === pipelineId && v.name === name)) {
       throw new HttpError(409, `Failed to create a pipeline version: version with name ${name} already exists`);
     }
-    const v = { pipeline_id: pipelineId, pipeline_version_id: randomUUID(), name, display_name: name, created_at: now(), ir };
+    const v = {
+      pipeline_id: pipelineId,
+      pipeline_version_id: randomUUID(),
+      name,
+      display_name: name,
+      created_at: now(),
+      ir,
+    };
     state.versions.set(v.pipeline_version_id, v);
     return v;
   }
@@ -236,14 +280,21 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
     if (!body.display_name) throw new HttpError(400, "Invalid input error: run display_name is empty");
     const ref = body.pipeline_version_reference as { pipeline_id?: string; pipeline_version_id?: string } | undefined;
     const version = ref?.pipeline_version_id ? state.versions.get(ref.pipeline_version_id) : undefined;
-    if (!version || version.pipeline_id !== ref?.pipeline_id) throw new HttpError(404, `pipeline version ${ref?.pipeline_version_id} not found`);
+    if (!version || version.pipeline_id !== ref?.pipeline_id)
+      throw new HttpError(404, `pipeline version ${ref?.pipeline_version_id} not found`);
     if (body.experiment_id && !state.experiments.has(String(body.experiment_id))) {
       throw new HttpError(404, `experiment ${String(body.experiment_id)} not found`);
     }
     const tasks = irTasks(version.ir);
     const runId = randomUUID();
     const run: FakeRun = {
-      run: { ...body, run_id: runId, created_at: now(), storage_state: "AVAILABLE", pollsToFinish: state.options.pollsToFinish },
+      run: {
+        ...body,
+        run_id: runId,
+        created_at: now(),
+        storage_state: "AVAILABLE",
+        pollsToFinish: state.options.pollsToFinish,
+      },
       polls: 0,
       outcome: state.options.runOutcome,
       tasks,

@@ -112,7 +112,16 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
     req.on("end", () => void serve(req, res, Buffer.concat(chunks)));
   };
   const server = opts.tls
-    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: !!opts.tls.ca, rejectUnauthorized: !!opts.tls.ca }, onRequest)
+    ? https.createServer(
+        {
+          cert: opts.tls.cert,
+          key: opts.tls.key,
+          ca: opts.tls.ca,
+          requestCert: !!opts.tls.ca,
+          rejectUnauthorized: !!opts.tls.ca,
+        },
+        onRequest,
+      )
     : http.createServer(onRequest);
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): Promise<void> {
@@ -141,7 +150,14 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
 
     if (opts.bearerToken && req.headers.authorization !== `Bearer ${opts.bearerToken}`) {
       record.status = 401;
-      return send(401, { kind: "Status", apiVersion: "v1", status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
+      return send(401, {
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        message: "Unauthorized",
+        reason: "Unauthorized",
+        code: 401,
+      });
     }
     const fault = takeFault(method, path);
     fault?.before?.(state);
@@ -166,15 +182,38 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
       return reply(400, { code: 3, message: `malformed request body: ${(e as Error).message}`, details: [] });
     }
     record.body = json ?? (form ? Object.keys(form) : undefined);
-    const { errors, match } = validateRequest(swagger, { method, pathname: path, query: url.searchParams, contentType, json, formFields: form });
+    const { errors, match } = validateRequest(swagger, {
+      method,
+      pathname: path,
+      query: url.searchParams,
+      contentType,
+      json,
+      formFields: form,
+    });
     if (errors.length > 0 || !match) {
       state.requestViolations.push(...errors.map((e) => `${method} ${path}: ${e}`));
       const status = match ? 400 : 404;
-      return reply(status, { code: GRPC_CODE[status], message: `invalid request: ${errors.join("; ")}`, details: [] }, match);
+      return reply(
+        status,
+        { code: GRPC_CODE[status], message: `invalid request: ${errors.join("; ")}`, details: [] },
+        match,
+      );
     }
     try {
-      const answer = handleRequest(state, { method, path, query: url.searchParams, body: json, form: form ?? {}, match });
-      if (fault?.status) return reply(fault.status, { code: GRPC_CODE[fault.status] ?? 2, message: fault.message ?? `injected HTTP ${fault.status}`, details: [] });
+      const answer = handleRequest(state, {
+        method,
+        path,
+        query: url.searchParams,
+        body: json,
+        form: form ?? {},
+        match,
+      });
+      if (fault?.status)
+        return reply(fault.status, {
+          code: GRPC_CODE[fault.status] ?? 2,
+          message: fault.message ?? `injected HTTP ${fault.status}`,
+          details: [],
+        });
       reply(200, answer, match);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;

@@ -25,9 +25,19 @@ export const BUILTIN_KINDS: ResourceKind[] = [
   { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", namespaced: true },
   { apiVersion: "apps/v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true },
   { apiVersion: "apps/v1", kind: "DaemonSet", plural: "daemonsets", namespaced: true },
-  { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false },
+  {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    plural: "customresourcedefinitions",
+    namespaced: false,
+  },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    plural: "clusterrolebindings",
+    namespaced: false,
+  },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles", namespaced: true },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true },
 ];
@@ -106,7 +116,10 @@ export function builtinStatus(o: KubeObject, ready: boolean): KubeObject | undef
             updatedReplicas: r,
             readyReplicas: r,
             availableReplicas: r,
-            conditions: [condition("Available", "True", "MinimumReplicasAvailable"), condition("Progressing", "True", "NewReplicaSetAvailable")],
+            conditions: [
+              condition("Available", "True", "MinimumReplicasAvailable"),
+              condition("Progressing", "True", "NewReplicaSetAvailable"),
+            ],
           }
         : {
             observedGeneration: generation,
@@ -114,22 +127,38 @@ export function builtinStatus(o: KubeObject, ready: boolean): KubeObject | undef
             updatedReplicas: r,
             readyReplicas: 0,
             availableReplicas: 0,
-            conditions: [condition("Available", "False", "MinimumReplicasUnavailable"), condition("Progressing", "True", "ReplicaSetUpdated")],
+            conditions: [
+              condition("Available", "False", "MinimumReplicasUnavailable"),
+              condition("Progressing", "True", "ReplicaSetUpdated"),
+            ],
           };
     }
     case "StatefulSet": {
       const r = o.spec?.replicas ?? 1;
       const revision = `${o.metadata.name}-${generation}`;
-      return { observedGeneration: generation, replicas: r, readyReplicas: ready ? r : 0, currentRevision: revision, updateRevision: revision };
+      return {
+        observedGeneration: generation,
+        replicas: r,
+        readyReplicas: ready ? r : 0,
+        currentRevision: revision,
+        updateRevision: revision,
+      };
     }
     case "DaemonSet":
-      return { observedGeneration: generation, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: ready ? 2 : 0 };
+      return {
+        observedGeneration: generation,
+        desiredNumberScheduled: 2,
+        updatedNumberScheduled: 2,
+        numberAvailable: ready ? 2 : 0,
+      };
     case "CustomResourceDefinition":
       return {
         acceptedNames: o.spec?.names,
         conditions: [
           condition("NamesAccepted", "True", "NoConflicts"),
-          ready ? condition("Established", "True", "InitialNamesAccepted") : condition("Established", "False", "Installing"),
+          ready
+            ? condition("Established", "True", "InitialNamesAccepted")
+            : condition("Established", "False", "Installing"),
         ],
       };
     default:
@@ -196,7 +225,9 @@ export class FakeKube implements KubeTransport {
   }
 
   count(method: string, path?: string | RegExp): number {
-    return this.requests.filter((r) => r.method === method && (!path || (typeof path === "string" ? r.path === path : path.test(r.path)))).length;
+    return this.requests.filter(
+      (r) => r.method === method && (!path || (typeof path === "string" ? r.path === path : path.test(r.path))),
+    ).length;
   }
 
   // ---- KubeTransport ----
@@ -224,7 +255,10 @@ export class FakeKube implements KubeTransport {
         throw networkError(`${method} ${url.pathname}: socket hang up`, "ECONNRESET");
       }
       const res = fault
-        ? { status: fault.status ?? 500, body: statusBody(fault.status ?? 500, "InternalError", fault.message ?? "injected failure") }
+        ? {
+            status: fault.status ?? 500,
+            body: statusBody(fault.status ?? 500, "InternalError", fault.message ?? "injected failure"),
+          }
         : this.serve(method, url.pathname, record.query, parsedBody, contentType);
       record.status = res.status;
       return { status: res.status, body: res.body === undefined ? undefined : clone(res.body) };
@@ -241,7 +275,9 @@ export class FakeKube implements KubeTransport {
 
   private takeFault(method: string, path: string): Fault | undefined {
     const i = this.faults.findIndex(
-      (f) => (!f.method || f.method === method) && (!f.path || (typeof f.path === "string" ? path.includes(f.path) : f.path.test(path))),
+      (f) =>
+        (!f.method || f.method === method) &&
+        (!f.path || (typeof f.path === "string" ? path.includes(f.path) : f.path.test(path))),
     );
     if (i < 0) return undefined;
     const f = this.faults[i];
@@ -255,7 +291,9 @@ export class FakeKube implements KubeTransport {
     for (const s of this.objects.values()) {
       const crd = s.object;
       if (crd.kind !== "CustomResourceDefinition" || s.lingerGets !== undefined) continue;
-      const established = (crd.status?.conditions ?? []).some((c: KubeObject) => c.type === "Established" && c.status === "True");
+      const established = (crd.status?.conditions ?? []).some(
+        (c: KubeObject) => c.type === "Established" && c.status === "True",
+      );
       if (!established) continue;
       for (const v of crd.spec.versions ?? []) {
         if (v.served === false) continue;
@@ -280,10 +318,21 @@ export class FakeKube implements KubeTransport {
 
   private refOfStored(s: Stored): ObjectRef {
     const m = s.object.metadata;
-    return { apiVersion: s.kind.apiVersion, kind: s.kind.kind, name: m.name, ...(m.namespace ? { namespace: m.namespace } : {}) };
+    return {
+      apiVersion: s.kind.apiVersion,
+      kind: s.kind.kind,
+      name: m.name,
+      ...(m.namespace ? { namespace: m.namespace } : {}),
+    };
   }
 
-  private serve(method: string, path: string, query: Record<string, string>, body: KubeObject | undefined, contentType?: string): KubeResponse {
+  private serve(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: KubeObject | undefined,
+    contentType?: string,
+  ): KubeResponse {
     const discovery = /^\/api\/(v1)$/.exec(path) ?? /^\/apis\/([^/]+\/[^/]+)$/.exec(path);
     if (discovery) {
       if (method !== "GET") return { status: 405, body: statusBody(405, "MethodNotAllowed", `${method} not allowed`) };
@@ -300,8 +349,11 @@ export class FakeKube implements KubeTransport {
     } else {
       return { status: 404, body: statusBody(404, "NotFound", "the server could not find the requested resource") };
     }
-    const kind = this.served().find((k) => k.apiVersion === apiVersion && k.plural === plural && k.namespaced === (namespace !== undefined));
-    if (!kind) return { status: 404, body: statusBody(404, "NotFound", "the server could not find the requested resource") };
+    const kind = this.served().find(
+      (k) => k.apiVersion === apiVersion && k.plural === plural && k.namespaced === (namespace !== undefined),
+    );
+    if (!kind)
+      return { status: 404, body: statusBody(404, "NotFound", "the server could not find the requested resource") };
     const key = keyOf(apiVersion, kind.kind, namespace, name);
     switch (method) {
       case "GET":
@@ -317,11 +369,24 @@ export class FakeKube implements KubeTransport {
 
   private discovery(apiVersion: string): KubeResponse {
     const kinds = this.served().filter((k) => k.apiVersion === apiVersion);
-    if (kinds.length === 0) return { status: 404, body: statusBody(404, "NotFound", "the server could not find the requested resource") };
+    if (kinds.length === 0)
+      return { status: 404, body: statusBody(404, "NotFound", "the server could not find the requested resource") };
     // Subresources first, so a client that does not skip them finds the wrong resource.
     const resources = kinds.flatMap((k) => [
-      { name: `${k.plural}/status`, singularName: "", namespaced: k.namespaced, kind: k.kind, verbs: ["get", "patch", "update"] },
-      { name: k.plural, singularName: k.kind.toLowerCase(), namespaced: k.namespaced, kind: k.kind, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
+      {
+        name: `${k.plural}/status`,
+        singularName: "",
+        namespaced: k.namespaced,
+        kind: k.kind,
+        verbs: ["get", "patch", "update"],
+      },
+      {
+        name: k.plural,
+        singularName: k.kind.toLowerCase(),
+        namespaced: k.namespaced,
+        kind: k.kind,
+        verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+      },
     ]);
     return { status: 200, body: { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersion, resources } };
   }
@@ -345,14 +410,19 @@ export class FakeKube implements KubeTransport {
     const m = s.object.metadata;
     const custom = this.controllers.get(`${kind.kind} ${m.namespace ? `${m.namespace}/` : ""}${m.name}`);
     const wasEstablished = this.kindOfCrdServed(s);
-    const status = custom ? custom(clone(s.object), s.gets) : builtinStatus(s.object, s.gets > (this.options.notReadyGets?.[kind.kind] ?? 0));
+    const status = custom
+      ? custom(clone(s.object), s.gets)
+      : builtinStatus(s.object, s.gets > (this.options.notReadyGets?.[kind.kind] ?? 0));
     if (status !== undefined) s.object.status = status;
     if (!wasEstablished && this.kindOfCrdServed(s)) this.events.push(`ESTABLISHED ${describeRef(this.refOfStored(s))}`);
     return { status: 200, body: { ...s.object, apiVersion: kind.apiVersion } };
   }
 
   private kindOfCrdServed(s: Stored): boolean {
-    return s.object.kind === "CustomResourceDefinition" && (s.object.status?.conditions ?? []).some((c: KubeObject) => c.type === "Established" && c.status === "True");
+    return (
+      s.object.kind === "CustomResourceDefinition" &&
+      (s.object.status?.conditions ?? []).some((c: KubeObject) => c.type === "Established" && c.status === "True")
+    );
   }
 
   private apply(
@@ -365,22 +435,50 @@ export class FakeKube implements KubeTransport {
     contentType: string | undefined,
   ): KubeResponse {
     if (contentType !== "application/apply-patch+yaml") {
-      return { status: 415, body: statusBody(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`) };
+      return {
+        status: 415,
+        body: statusBody(
+          415,
+          "UnsupportedMediaType",
+          `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`,
+        ),
+      };
     }
     const manager = query.fieldManager;
-    if (!manager) return { status: 422, body: statusBody(422, "Invalid", `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch`) };
+    if (!manager)
+      return {
+        status: 422,
+        body: statusBody(
+          422,
+          "Invalid",
+          `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch`,
+        ),
+      };
     if (!body || body.apiVersion !== kind.apiVersion || body.kind !== kind.kind || body.metadata?.name !== name) {
-      return { status: 400, body: statusBody(400, "BadRequest", `the body's apiVersion/kind/name do not match ${kind.kind} ${name}`) };
+      return {
+        status: 400,
+        body: statusBody(400, "BadRequest", `the body's apiVersion/kind/name do not match ${kind.kind} ${name}`),
+      };
     }
     if ((body.metadata?.namespace ?? undefined) !== namespace && body.metadata?.namespace !== undefined) {
-      return { status: 400, body: statusBody(400, "BadRequest", `the namespace of the provided object does not match the namespace sent on the request`) };
+      return {
+        status: 400,
+        body: statusBody(
+          400,
+          "BadRequest",
+          `the namespace of the provided object does not match the namespace sent on the request`,
+        ),
+      };
     }
     if (namespace !== undefined && !this.objects.has(keyOf("v1", "Namespace", undefined, namespace))) {
       return { status: 404, body: statusBody(404, "NotFound", `namespaces "${namespace}" not found`) };
     }
     const existing = this.objects.get(key);
     if (existing && existing.manager !== manager && query.force !== "true") {
-      return { status: 409, body: statusBody(409, "Conflict", `Apply failed with 1 conflict: conflict with "${existing.manager}"`) };
+      return {
+        status: 409,
+        body: statusBody(409, "Conflict", `Apply failed with 1 conflict: conflict with "${existing.manager}"`),
+      };
     }
     const described = describeRef({ apiVersion: kind.apiVersion, kind: kind.kind, namespace, name });
     this.applies.push({ object: described, fieldManager: manager, force: query.force, contentType });
@@ -388,18 +486,36 @@ export class FakeKube implements KubeTransport {
     const object = clone(body);
     const specChanged = !existing || specOf(existing.object) !== specOf(object);
     const generation = existing ? existing.object.metadata.generation + (specChanged ? 1 : 0) : 1;
-    object.metadata = { ...object.metadata, ...(namespace ? { namespace } : {}), uid: existing?.object.metadata.uid ?? `uid-${this.nextUid++}`, generation };
+    object.metadata = {
+      ...object.metadata,
+      ...(namespace ? { namespace } : {}),
+      uid: existing?.object.metadata.uid ?? `uid-${this.nextUid++}`,
+      generation,
+    };
     if (existing?.object.status) object.status = existing.object.status;
-    if (existing?.lingerGets !== undefined) object.metadata.deletionTimestamp = existing.object.metadata.deletionTimestamp;
-    this.objects.set(key, { object, kind, manager, gets: specChanged ? 0 : (existing?.gets ?? 0), lingerGets: existing?.lingerGets });
+    if (existing?.lingerGets !== undefined)
+      object.metadata.deletionTimestamp = existing.object.metadata.deletionTimestamp;
+    this.objects.set(key, {
+      object,
+      kind,
+      manager,
+      gets: specChanged ? 0 : (existing?.gets ?? 0),
+      lingerGets: existing?.lingerGets,
+    });
     return { status: existing ? 200 : 201, body: object };
   }
 
   private delete(key: string, kind: ResourceKind, name: string, body: KubeObject | undefined): KubeResponse {
     const s = this.objects.get(key);
     if (!s) return this.notFound(kind, name);
-    if (body?.propagationPolicy !== undefined && !["Background", "Foreground", "Orphan"].includes(body.propagationPolicy)) {
-      return { status: 400, body: statusBody(400, "BadRequest", `invalid propagationPolicy ${body.propagationPolicy}`) };
+    if (
+      body?.propagationPolicy !== undefined &&
+      !["Background", "Foreground", "Orphan"].includes(body.propagationPolicy)
+    ) {
+      return {
+        status: 400,
+        body: statusBody(400, "BadRequest", `invalid propagationPolicy ${body.propagationPolicy}`),
+      };
     }
     if (s.lingerGets === undefined) {
       this.events.push(`DELETE ${describeRef(this.refOfStored(s))}`);
@@ -412,7 +528,10 @@ export class FakeKube implements KubeTransport {
         this.erase(key);
       }
     }
-    return { status: 200, body: { kind: "Status", apiVersion: "v1", status: "Success", details: { name, kind: kind.plural } } };
+    return {
+      status: 200,
+      body: { kind: "Status", apiVersion: "v1", status: "Success", details: { name, kind: kind.plural } },
+    };
   }
 
   /** Removes an object, and what goes with it: a Namespace's objects, a CRD's custom resources. */
@@ -426,7 +545,8 @@ export class FakeKube implements KubeTransport {
     }
     if (s.object.kind === "CustomResourceDefinition") {
       for (const [k, o] of [...this.objects]) {
-        if (o.kind.kind === s.object.spec.names.kind && o.kind.apiVersion.startsWith(`${s.object.spec.group}/`)) this.erase(k);
+        if (o.kind.kind === s.object.spec.names.kind && o.kind.apiVersion.startsWith(`${s.object.spec.group}/`))
+          this.erase(k);
       }
     }
   }

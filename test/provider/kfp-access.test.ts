@@ -1,6 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { connectionFor, defaultUiBaseUrl, kubeCredentials, requesterForAccess, KfpAccess } from "../../stacks/kfp-access";
+import {
+  connectionFor,
+  defaultUiBaseUrl,
+  kubeCredentials,
+  requesterForAccess,
+  KfpAccess,
+} from "../../stacks/kfp-access";
 import { KfpClient } from "../../stacks/kfp-client";
 import { startFakeKfp } from "./fake-kfp";
 import { FAST_RETRY } from "./helpers";
@@ -38,7 +44,11 @@ describe("kubeconfig credentials", () => {
   test("current-context with absolute certificate files, read through the injected reader", () => {
     const read = (p: string): Buffer => Buffer.from(`contents of ${p}`);
     const creds = kubeCredentials(
-      kubeconfig("https://192.168.49.2:8443/", "\n    client-certificate: /home/u/.minikube/client.crt\n    client-key: /home/u/.minikube/client.key", "    certificate-authority: /home/u/.minikube/ca.crt"),
+      kubeconfig(
+        "https://192.168.49.2:8443/",
+        "\n    client-certificate: /home/u/.minikube/client.crt\n    client-key: /home/u/.minikube/client.key",
+        "    certificate-authority: /home/u/.minikube/ca.crt",
+      ),
       undefined,
       read,
     );
@@ -51,18 +61,36 @@ describe("kubeconfig credentials", () => {
   });
 
   test("inline -data fields are base64-decoded; a named context with a token and insecure-skip-tls-verify", () => {
-    const cfg = kubeconfig("https://k:6443", `\n    client-certificate-data: ${b64("CERT")}\n    client-key-data: ${b64("KEY")}`, `    certificate-authority-data: ${b64("CA")}`);
+    const cfg = kubeconfig(
+      "https://k:6443",
+      `\n    client-certificate-data: ${b64("CERT")}\n    client-key-data: ${b64("KEY")}`,
+      `    certificate-authority-data: ${b64("CA")}`,
+    );
     const mine = kubeCredentials(cfg);
-    expect([mine.tls.ca?.toString(), mine.tls.cert?.toString(), mine.tls.key?.toString()]).toEqual(["CA", "CERT", "KEY"]);
+    expect([mine.tls.ca?.toString(), mine.tls.cert?.toString(), mine.tls.key?.toString()]).toEqual([
+      "CA",
+      "CERT",
+      "KEY",
+    ]);
     const other = kubeCredentials(cfg, "other");
-    expect(other).toEqual({ server: "https://other:6443", token: "tok-123", tls: { ca: undefined, cert: undefined, key: undefined, rejectUnauthorized: false } });
+    expect(other).toEqual({
+      server: "https://other:6443",
+      token: "tok-123",
+      tls: { ca: undefined, cert: undefined, key: undefined, rejectUnauthorized: false },
+    });
   });
 
   test("errors name the problem and the fix", () => {
     const cfg = kubeconfig("https://k:6443", " {token: t}", "    certificate-authority: ca.crt");
-    expect(() => kubeCredentials(cfg)).toThrow(/certificate-authority "ca.crt" is a relative path.*absolute path or certificate-authority-data/);
-    expect(() => kubeCredentials(cfg, "nope")).toThrow('kubeconfig: context "nope" not found (known: minikube, other); fix the context/kubeconfig setting');
-    expect(() => kubeCredentials(kubeconfig("https://k", "\n    exec: {command: gke-gcloud-auth-plugin}"))).toThrow(/exec\/auth-provider credentials/);
+    expect(() => kubeCredentials(cfg)).toThrow(
+      /certificate-authority "ca.crt" is a relative path.*absolute path or certificate-authority-data/,
+    );
+    expect(() => kubeCredentials(cfg, "nope")).toThrow(
+      'kubeconfig: context "nope" not found (known: minikube, other); fix the context/kubeconfig setting',
+    );
+    expect(() => kubeCredentials(kubeconfig("https://k", "\n    exec: {command: gke-gcloud-auth-plugin}"))).toThrow(
+      /exec\/auth-provider credentials/,
+    );
     expect(() => kubeCredentials("clusters: [")).toThrow(/not valid YAML/);
   });
 });
@@ -88,7 +116,9 @@ describe("connections", () => {
       baseUrl: "http://kfp:8888",
       headers: { authorization: "Bearer t" },
     });
-    expect(() => connectionFor({ kind: "endpoint", baseUrl: "kfp:8888" })).toThrow(/must start with http:\/\/ or https:\/\//);
+    expect(() => connectionFor({ kind: "endpoint", baseUrl: "kfp:8888" })).toThrow(
+      /must start with http:\/\/ or https:\/\//,
+    );
   });
 
   test("kube proxy access reaches KFP through the service-proxy path with the kubeconfig's token", async () => {
@@ -96,10 +126,17 @@ describe("connections", () => {
     const fake = await startFakeKfp({ pathPrefix: prefix, bearerToken: "sekret" });
     try {
       const server = fake.url.slice(0, -prefix.length);
-      const good = new KfpClient(requesterForAccess({ ...access, kubeconfig: kubeconfig(server, " {token: sekret}") }), { retry: FAST_RETRY });
+      const good = new KfpClient(
+        requesterForAccess({ ...access, kubeconfig: kubeconfig(server, " {token: sekret}") }),
+        { retry: FAST_RETRY },
+      );
       await expect(good.healthz()).resolves.toEqual({ multi_user: false, pipeline_store: "database" });
-      const bad = new KfpClient(requesterForAccess({ ...access, kubeconfig: kubeconfig(server, " {token: wrong}") }), { retry: FAST_RETRY });
-      await expect(bad.healthz()).rejects.toThrow("answered HTTP 401: Unauthorized (check the kubeconfig user's or bearer token's permissions)");
+      const bad = new KfpClient(requesterForAccess({ ...access, kubeconfig: kubeconfig(server, " {token: wrong}") }), {
+        retry: FAST_RETRY,
+      });
+      await expect(bad.healthz()).rejects.toThrow(
+        "answered HTTP 401: Unauthorized (check the kubeconfig user's or bearer token's permissions)",
+      );
       expect(fake.state.requests.map((r) => r.path)).toEqual(["/apis/v2beta1/healthz", "/apis/v2beta1/healthz"]);
     } finally {
       await fake.close();
@@ -112,11 +149,20 @@ describe("kube proxy over HTTPS", () => {
   const prefix = "/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy";
 
   function proxyAccess(server: string, user: string, cluster: string): KfpAccess {
-    return { kind: "kubeProxy", kubeconfig: kubeconfig(server, user, cluster), namespace: "kubeflow", service: "ml-pipeline", port: 8888 };
+    return {
+      kind: "kubeProxy",
+      kubeconfig: kubeconfig(server, user, cluster),
+      namespace: "kubeflow",
+      service: "ml-pipeline",
+      port: 8888,
+    };
   }
 
   test("verifies the server against certificate-authority-data and presents the client certificate", async () => {
-    const fake = await startFakeKfp({ pathPrefix: prefix, tls: { cert: fixture("server.crt"), key: fixture("server.key"), ca: fixture("ca.crt") } });
+    const fake = await startFakeKfp({
+      pathPrefix: prefix,
+      tls: { cert: fixture("server.crt"), key: fixture("server.key"), ca: fixture("ca.crt") },
+    });
     try {
       const server = fake.url.slice(0, -prefix.length);
       const user = `\n    client-certificate-data: ${fixture("client.crt").toString("base64")}\n    client-key-data: ${fixture("client.key").toString("base64")}`;
@@ -124,13 +170,20 @@ describe("kube proxy over HTTPS", () => {
       const withCert = new KfpClient(requesterForAccess(proxyAccess(server, user, ca)), { retry: FAST_RETRY });
       await expect(withCert.healthz()).resolves.toEqual({ multi_user: false, pipeline_store: "database" });
 
-      const noClientCert = new KfpClient(requesterForAccess(proxyAccess(server, " {token: t}", ca)), { retry: { ...FAST_RETRY, attempts: 1 } });
+      const noClientCert = new KfpClient(requesterForAccess(proxyAccess(server, " {token: t}", ca)), {
+        retry: { ...FAST_RETRY, attempts: 1 },
+      });
       await expect(noClientCert.healthz()).rejects.toThrow(/certificate required/);
 
-      const unknownCa = new KfpClient(requesterForAccess(proxyAccess(server, user, "")), { retry: { ...FAST_RETRY, attempts: 1 } });
+      const unknownCa = new KfpClient(requesterForAccess(proxyAccess(server, user, "")), {
+        retry: { ...FAST_RETRY, attempts: 1 },
+      });
       await expect(unknownCa.healthz()).rejects.toThrow(/self[- ]signed|unable to verify|local issuer/);
 
-      const insecure = new KfpClient(requesterForAccess(proxyAccess(server, user, "    insecure-skip-tls-verify: true")), { retry: FAST_RETRY });
+      const insecure = new KfpClient(
+        requesterForAccess(proxyAccess(server, user, "    insecure-skip-tls-verify: true")),
+        { retry: FAST_RETRY },
+      );
       await expect(insecure.healthz()).resolves.toBeDefined();
     } finally {
       await fake.close();

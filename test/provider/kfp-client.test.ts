@@ -10,7 +10,11 @@ let fake: FakeKfp;
 let retries: string[];
 
 function client(url = fake.url, requestTimeoutMs?: number): KfpClient {
-  return new KfpClient(requesterForAccess(endpointAccess(url)), { retry: FAST_RETRY, log: (m) => retries.push(m), requestTimeoutMs });
+  return new KfpClient(requesterForAccess(endpointAccess(url)), {
+    retry: FAST_RETRY,
+    log: (m) => retries.push(m),
+    requestTimeoutMs,
+  });
 }
 
 beforeEach(async () => {
@@ -40,7 +44,9 @@ describe("KfpClient against the swagger-validating fake", () => {
     expect((await c.findPipelineByName("protein-md"))?.pipeline_id).toBe(p.pipeline_id);
     const v = await c.uploadPipelineVersion(p.pipeline_id, "ir-abc", sampleIr(), "d");
     expect(fake.state.versions.get(v.pipeline_version_id)?.ir).toBe(sampleIr());
-    expect((await c.findPipelineVersionByName(p.pipeline_id, "ir-abc"))?.pipeline_version_id).toBe(v.pipeline_version_id);
+    expect((await c.findPipelineVersionByName(p.pipeline_id, "ir-abc"))?.pipeline_version_id).toBe(
+      v.pipeline_version_id,
+    );
     expect(await c.findPipelineVersionByName(p.pipeline_id, "ir-other")).toBeUndefined();
     const e = await c.createExperiment("protein", "d");
     expect((await c.findExperimentByName("protein"))?.experiment_id).toBe(e.experiment_id);
@@ -61,7 +67,9 @@ describe("KfpClient against the swagger-validating fake", () => {
     expect(fake.state.pipelines.size).toBe(0);
 
     const swagger = loadSwagger();
-    const called = new Set(fake.state.requests.map((r) => `${r.method} ${matchOperation(swagger, r.method, r.path)?.template}`));
+    const called = new Set(
+      fake.state.requests.map((r) => `${r.method} ${matchOperation(swagger, r.method, r.path)?.template}`),
+    );
     expect([...called].sort()).toEqual(KFP_PATHS.map(([m, p]) => `${m} ${p}`).sort());
   });
 
@@ -85,17 +93,25 @@ describe("KfpClient against the swagger-validating fake", () => {
 
   test("run creation is never retried blindly by the client, even on 503", async () => {
     fake.injectFault({ method: "POST", path: "/runs", status: 503 });
-    const req = { display_name: "r", pipeline_version_reference: { pipeline_id: "p", pipeline_version_id: "v" }, runtime_config: { parameters: {} } };
+    const req = {
+      display_name: "r",
+      pipeline_version_reference: { pipeline_id: "p", pipeline_version_id: "v" },
+      runtime_config: { parameters: {} },
+    };
     await expect(client().createRun(req)).rejects.toThrow(/HTTP 503/);
     expect(fake.state.requests).toHaveLength(1);
   });
 
   test("4xx and 500 are never retried and carry KFP's own message", async () => {
     fake.injectFault({ path: "/experiments", status: 500, message: "database is locked" });
-    const err = await client().createExperiment("x", "d").catch((e: Error) => e);
+    const err = await client()
+      .createExperiment("x", "d")
+      .catch((e: Error) => e);
     expect((err as Error).message).toBe("KFP POST /apis/v2beta1/experiments answered HTTP 500: database is locked");
     fake.injectFault({ path: "/experiments", status: 403, message: "forbidden: user cannot create" });
-    await expect(client().createExperiment("x", "d")).rejects.toThrow(/HTTP 403: forbidden: user cannot create \(check/);
+    await expect(client().createExperiment("x", "d")).rejects.toThrow(
+      /HTTP 403: forbidden: user cannot create \(check/,
+    );
     expect(fake.state.requests.map((r) => r.status)).toEqual([500, 403]);
     expect(retries).toEqual([]);
   });
@@ -108,7 +124,9 @@ describe("KfpClient against the swagger-validating fake", () => {
 
   test("a persistent 503 fails after the configured attempts, saying so", async () => {
     fake.injectFault({ path: "/healthz", status: 503, times: 10 });
-    await expect(client().healthz()).rejects.toThrow(/still failing after 3 attempts: KFP GET \/apis\/v2beta1\/healthz answered HTTP 503/);
+    await expect(client().healthz()).rejects.toThrow(
+      /still failing after 3 attempts: KFP GET \/apis\/v2beta1\/healthz answered HTTP 503/,
+    );
   });
 
   test("an unreachable API is a clear connection error, retried", async () => {

@@ -17,11 +17,18 @@ const provider = () => makeReadyProvider({ log: (m) => logs.push(m), intervalMs:
 const inputs = (timeoutSeconds = 5) => ({ access: endpointAccess(fake.url), timeoutSeconds, providerVersion: "t" });
 
 test("waits through 503s until healthz answers, logging each attempt", async () => {
-  fake.injectFault({ path: "/healthz", status: 503, message: "no endpoints available for service \"ml-pipeline\"", times: 2 });
+  fake.injectFault({
+    path: "/healthz",
+    status: 503,
+    message: 'no endpoints available for service "ml-pipeline"',
+    times: 2,
+  });
   const { outs } = await provider().create(inputs());
   expect(JSON.parse(outs.healthz)).toEqual({ multi_user: false, pipeline_store: "database" });
   expect(logs).toHaveLength(3);
-  expect(logs[0]).toContain('attempt 1): KFP GET /apis/v2beta1/healthz answered HTTP 503: no endpoints available for service "ml-pipeline"');
+  expect(logs[0]).toContain(
+    'attempt 1): KFP GET /apis/v2beta1/healthz answered HTTP 503: no endpoints available for service "ml-pipeline"',
+  );
   expect(logs[2]).toMatch(/^KFP API healthy after \d+ s \(3 attempts\)$/);
 });
 
@@ -37,5 +44,7 @@ test("diff: changes only when access, timeout or provider version change", async
   const diff = provider().diff;
   expect(await diff("kfp-api-ready", outs, inputs())).toEqual({ changes: false });
   expect(await diff("kfp-api-ready", outs, { ...inputs(), providerVersion: "u" })).toEqual({ changes: true });
-  expect(await diff("kfp-api-ready", outs, { ...inputs(), access: endpointAccess("http://elsewhere:1") })).toEqual({ changes: true });
+  expect(await diff("kfp-api-ready", outs, { ...inputs(), access: endpointAccess("http://elsewhere:1") })).toEqual({
+    changes: true,
+  });
 });

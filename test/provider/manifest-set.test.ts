@@ -7,8 +7,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { K8sObject } from "../../stacks/k8s-object";
 import { forEachLimited, KubeAccess, KubeApi, KubeObject, ObjectRef, refOf } from "../../stacks/kube-api";
 import { readinessOf } from "../../stacks/kube-readiness";
-import { makeManifestSetProvider, ManifestSetInputs, ManifestSetOutputs, manifestInputs } from "../../stacks/manifest-set";
-import { AppliedObject, appliedOf, digestOf, LifecycleOptions, objectKey, parseManifestMap, planChange } from "../../stacks/manifest-set-lifecycle";
+import {
+  makeManifestSetProvider,
+  ManifestSetInputs,
+  ManifestSetOutputs,
+  manifestInputs,
+} from "../../stacks/manifest-set";
+import {
+  AppliedObject,
+  appliedOf,
+  digestOf,
+  LifecycleOptions,
+  objectKey,
+  parseManifestMap,
+  planChange,
+} from "../../stacks/manifest-set-lifecycle";
 import { BUILTIN_KINDS, builtinStatus, FakeKube } from "./fake-kube";
 
 const NS = "kubeflow";
@@ -25,15 +38,27 @@ const configMap = (name: string, data: Record<string, string> = { a: "1" }): K8s
   metadata: { name, namespace: NS },
   data,
 });
-const secret = (name: string): K8sObject => ({ apiVersion: "v1", kind: "Secret", metadata: { name, namespace: NS }, stringData: { password: "hunter2" } });
-const serviceAccount = (name: string): K8sObject => ({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: NS } });
+const secret = (name: string): K8sObject => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name, namespace: NS },
+  stringData: { password: "hunter2" },
+});
+const serviceAccount = (name: string): K8sObject => ({
+  apiVersion: "v1",
+  kind: "ServiceAccount",
+  metadata: { name, namespace: NS },
+});
 const clusterRole = (name: string): K8sObject => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "ClusterRole",
   metadata: { name },
   rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
 });
-const podTemplate = (name: string, image: string) => ({ metadata: { labels: { app: name } }, spec: { containers: [{ name, image }] } });
+const podTemplate = (name: string, image: string) => ({
+  metadata: { labels: { app: name } },
+  spec: { containers: [{ name, image }] },
+});
 const deployment = (name: string, image = "app:1", replicas = 1): K8sObject => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
@@ -44,7 +69,12 @@ const statefulSet = (name: string): K8sObject => ({
   apiVersion: "apps/v1",
   kind: "StatefulSet",
   metadata: { name, namespace: NS },
-  spec: { replicas: 1, serviceName: name, selector: { matchLabels: { app: name } }, template: podTemplate(name, "db:1") },
+  spec: {
+    replicas: 1,
+    serviceName: name,
+    selector: { matchLabels: { app: name } },
+    template: podTemplate(name, "db:1"),
+  },
 });
 const daemonSet = (name: string): K8sObject => ({
   apiVersion: "apps/v1",
@@ -58,9 +88,21 @@ const crd: K8sObject = {
   metadata: { name: "workflowtemplates.argoproj.io" },
   spec: {
     group: "argoproj.io",
-    names: { kind: "WorkflowTemplate", listKind: "WorkflowTemplateList", plural: "workflowtemplates", singular: "workflowtemplate" },
+    names: {
+      kind: "WorkflowTemplate",
+      listKind: "WorkflowTemplateList",
+      plural: "workflowtemplates",
+      singular: "workflowtemplate",
+    },
     scope: "Namespaced",
-    versions: [{ name: "v1alpha1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+    versions: [
+      {
+        name: "v1alpha1",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+      },
+    ],
   },
 };
 const workflowTemplate: K8sObject = {
@@ -70,7 +112,8 @@ const workflowTemplate: K8sObject = {
   spec: { entrypoint: "main", templates: [{ name: "main", container: { image: "busybox:1.36" } }] },
 };
 
-const describe_ = (o: K8sObject): string => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+const describe_ = (o: K8sObject): string =>
+  `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
 /** objectKey → JSON, as ManifestSet's inputs arrive at the provider (secrets unwrapped). */
 function manifestsOf(objects: K8sObject[]): Record<string, string> {
@@ -162,26 +205,49 @@ const patchesSince = (mark: number): string[] =>
 const pathOf = (o: K8sObject): string => {
   const prefix = o.apiVersion.includes("/") ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
   const plural = BUILTIN_KINDS.find((k) => k.kind === o.kind)?.plural ?? crd.spec.names.plural;
-  return o.metadata.namespace ? `${prefix}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}` : `${prefix}/${plural}/${o.metadata.name}`;
+  return o.metadata.namespace
+    ? `${prefix}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}`
+    : `${prefix}/${plural}/${o.metadata.name}`;
 };
 
 // ---- create ----
 
 describe("create", () => {
-  const set = [deployment("ml-pipeline"), configMap("pipeline-install-config"), namespace(), clusterRole("argo"), crd, serviceAccount("argo"), namespace("kubeflow-user")];
+  const set = [
+    deployment("ml-pipeline"),
+    configMap("pipeline-install-config"),
+    namespace(),
+    clusterRole("argo"),
+    crd,
+    serviceAccount("argo"),
+    namespace("kubeflow-user"),
+  ];
 
   test("applies every object once with the field manager, force and the apply-patch content type, namespaces first", async () => {
     const { id, outs } = await provider().create(inputs(set));
 
     expect(fake.applies.map((a) => a.object).sort()).toEqual(set.map(describe_).sort());
-    expect(fake.applies.slice(0, 2).map((a) => a.object).sort()).toEqual(["Namespace kubeflow", "Namespace kubeflow-user"]);
-    for (const a of fake.applies) expect(a).toMatchObject({ fieldManager: MANAGER, force: "true", contentType: "application/apply-patch+yaml" });
+    expect(
+      fake.applies
+        .slice(0, 2)
+        .map((a) => a.object)
+        .sort(),
+    ).toEqual(["Namespace kubeflow", "Namespace kubeflow-user"]);
+    for (const a of fake.applies)
+      expect(a).toMatchObject({ fieldManager: MANAGER, force: "true", contentType: "application/apply-patch+yaml" });
     // No apply was rejected (a namespaced object before its namespace would be: 404).
     expect(fake.requests.filter((r) => r.method === "PATCH" && r.status >= 300)).toEqual([]);
     for (const o of set) expect(fake.stored(refOf(o))).toMatchObject(o);
 
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(outs).toEqual({ access: ACCESS, fieldManager: MANAGER, timeoutSeconds: 30, timeoutSetting: SETTING, providerVersion: "test", applied: appliedFor(set) });
+    expect(outs).toEqual({
+      access: ACCESS,
+      fieldManager: MANAGER,
+      timeoutSeconds: 30,
+      timeoutSetting: SETTING,
+      providerVersion: "test",
+      applied: appliedFor(set),
+    });
     expect(outs).not.toHaveProperty("manifests");
     expect(connections).toEqual([ACCESS]);
   });
@@ -189,7 +255,9 @@ describe("create", () => {
   test("the id depends on which objects are in the set, not on their order or content", async () => {
     const { id } = await provider().create(inputs(set));
     fake = new FakeKube();
-    const reordered = [...set].reverse().map((o) => (o.kind === "ConfigMap" ? configMap(o.metadata.name, { b: "2" }) : o));
+    const reordered = [...set]
+      .reverse()
+      .map((o) => (o.kind === "ConfigMap" ? configMap(o.metadata.name, { b: "2" }) : o));
     expect((await provider().create(inputs(reordered))).id).toBe(id);
     fake = new FakeKube();
     expect((await provider().create(inputs([...set, configMap("extra")]))).id).not.toBe(id);
@@ -197,7 +265,14 @@ describe("create", () => {
 
   test("waits until Deployments, StatefulSets, DaemonSets and CRDs are ready, polling only those", async () => {
     fake = new FakeKube({ notReadyGets: { Deployment: 3, StatefulSet: 5, DaemonSet: 1, CustomResourceDefinition: 2 } });
-    const objects = [namespace(), crd, deployment("ml-pipeline"), statefulSet("mysql"), daemonSet("agent"), configMap("c")];
+    const objects = [
+      namespace(),
+      crd,
+      deployment("ml-pipeline"),
+      statefulSet("mysql"),
+      daemonSet("agent"),
+      configMap("c"),
+    ];
     await provider().create(inputs(objects));
 
     for (const o of [crd, deployment("ml-pipeline"), statefulSet("mysql"), daemonSet("agent")]) {
@@ -207,7 +282,9 @@ describe("create", () => {
     expect(fake.count("GET", pathOf(deployment("ml-pipeline")))).toBe(4);
     expect(fake.count("GET", pathOf(statefulSet("mysql")))).toBe(6);
     expect(fake.count("GET", "/apis/apps/v1/namespaces/kubeflow/daemonsets/agent")).toBe(2);
-    expect(fake.count("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/workflowtemplates.argoproj.io")).toBe(3);
+    expect(
+      fake.count("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/workflowtemplates.argoproj.io"),
+    ).toBe(3);
     // Kinds that are ready when they exist are not polled.
     expect(fake.count("GET", pathOf(configMap("c")))).toBe(0);
     expect(fake.count("GET", "/api/v1/namespaces/kubeflow")).toBe(0);
@@ -226,7 +303,9 @@ describe("create", () => {
 
     const established = fake.events.indexOf("ESTABLISHED CustomResourceDefinition workflowtemplates.argoproj.io");
     const appliedCr = fake.events.indexOf("APPLY WorkflowTemplate kubeflow/hello");
-    expect(established).toBeGreaterThan(fake.events.indexOf("APPLY CustomResourceDefinition workflowtemplates.argoproj.io"));
+    expect(established).toBeGreaterThan(
+      fake.events.indexOf("APPLY CustomResourceDefinition workflowtemplates.argoproj.io"),
+    );
     expect(appliedCr).toBeGreaterThan(established);
     expect(fake.stored(refOf(workflowTemplate))).toMatchObject({ spec: workflowTemplate.spec });
     expect(fake.requests.filter((r) => r.method === "PATCH" && r.status >= 300)).toEqual([]);
@@ -302,7 +381,13 @@ describe("readiness failures", () => {
     expect(Object.getPrototypeOf(e)).toBe(Error.prototype);
     expect(e.reasons).toEqual([e.message]);
     // Every object, so that destroy removes what was applied (with empty digests, so the next up re-applies them).
-    expect(e.properties).toMatchObject({ access: ACCESS, fieldManager: MANAGER, timeoutSeconds: 30, timeoutSetting: SETTING, providerVersion: "test" });
+    expect(e.properties).toMatchObject({
+      access: ACCESS,
+      fieldManager: MANAGER,
+      timeoutSeconds: 30,
+      timeoutSetting: SETTING,
+      providerVersion: "test",
+    });
     expect(refsOf(e.properties.applied)).toEqual(set.map(refOf));
 
     const healthy = new FakeKube();
@@ -329,12 +414,21 @@ describe("readiness failures", () => {
             replicas: 1,
             updatedReplicas: 1,
             availableReplicas: 0,
-            conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "ml-pipeline-6d4" has timed out progressing.' }],
+            conditions: [
+              {
+                type: "Progressing",
+                status: "False",
+                reason: "ProgressDeadlineExceeded",
+                message: 'ReplicaSet "ml-pipeline-6d4" has timed out progressing.',
+              },
+            ],
           },
     );
     const start = clock;
     const e = await createError(provider(), inputs(set));
-    expect(e.message).toBe('Deployment kubeflow/ml-pipeline failed: rollout exceeded its progress deadline: ReplicaSet "ml-pipeline-6d4" has timed out progressing.');
+    expect(e.message).toBe(
+      'Deployment kubeflow/ml-pipeline failed: rollout exceeded its progress deadline: ReplicaSet "ml-pipeline-6d4" has timed out progressing.',
+    );
     expect(fake.count("GET", pathOf(deployment("ml-pipeline")))).toBe(3);
     expect(clock - start).toBeLessThan(100);
     expect(refsOf(e.properties.applied)).toEqual(set.map(refOf));
@@ -343,13 +437,20 @@ describe("readiness failures", () => {
   test("a CRD whose names are not accepted fails fast, with the API server's reason", async () => {
     fake.control("CustomResourceDefinition", "workflowtemplates.argoproj.io", () => ({
       conditions: [
-        { type: "NamesAccepted", status: "False", reason: "NameConflict", message: '"workflowtemplates" is already in use' },
+        {
+          type: "NamesAccepted",
+          status: "False",
+          reason: "NameConflict",
+          message: '"workflowtemplates" is already in use',
+        },
         { type: "Established", status: "False", reason: "NotAccepted" },
       ],
     }));
     const start = clock;
     const e = await createError(provider(), inputs([namespace(), crd, workflowTemplate]));
-    expect(e.message).toBe('CustomResourceDefinition workflowtemplates.argoproj.io failed: names not accepted: "workflowtemplates" is already in use');
+    expect(e.message).toBe(
+      'CustomResourceDefinition workflowtemplates.argoproj.io failed: names not accepted: "workflowtemplates" is already in use',
+    );
     expect(clock - start).toBeLessThan(100);
     expect(fake.stored(refOf(workflowTemplate))).toBeUndefined();
   });
@@ -370,7 +471,13 @@ describe("API failures", () => {
   const set = [namespace(), configMap("pipeline-install-config"), deployment("ml-pipeline")];
 
   test("503 twice, then success, is retried with backoff", async () => {
-    fake.injectFault({ method: "PATCH", path: "/configmaps/pipeline-install-config", status: 503, message: "etcdserver: leader changed", times: 2 });
+    fake.injectFault({
+      method: "PATCH",
+      path: "/configmaps/pipeline-install-config",
+      status: 503,
+      message: "etcdserver: leader changed",
+      times: 2,
+    });
     await provider().create(inputs(set));
     expect(fake.count("PATCH", pathOf(configMap("pipeline-install-config")))).toBe(3);
     expect(retryWaits).toEqual([500, 1000]);
@@ -392,7 +499,13 @@ describe("API failures", () => {
   });
 
   test("a persistent 503 gives up after 5 attempts, naming the object and the answer", async () => {
-    fake.injectFault({ method: "PATCH", path: "/deployments/ml-pipeline", status: 503, message: "etcdserver: leader changed", times: 100 });
+    fake.injectFault({
+      method: "PATCH",
+      path: "/deployments/ml-pipeline",
+      status: 503,
+      message: "etcdserver: leader changed",
+      times: 100,
+    });
     const e = await createError(provider(), inputs(set));
     expect(e.message).toBe(
       "applying Deployment kubeflow/ml-pipeline: Kubernetes API PATCH /apis/apps/v1/namespaces/kubeflow/deployments/ml-pipeline?fieldManager=kfp-protein-stack&force=true answered HTTP 503: etcdserver: leader changed",
@@ -417,7 +530,12 @@ describe("API failures", () => {
 
   test("several failed objects are all reported", async () => {
     fake.injectFault({ method: "PATCH", path: "/deployments/ml-pipeline", status: 422, message: "bad deployment" });
-    fake.injectFault({ method: "PATCH", path: "/configmaps/pipeline-install-config", status: 403, message: "forbidden" });
+    fake.injectFault({
+      method: "PATCH",
+      path: "/configmaps/pipeline-install-config",
+      status: 403,
+      message: "forbidden",
+    });
     const e = await createError(provider(), inputs(set));
     expect(e.message).toMatch(/^2 operations failed:\n/);
     expect(e.message).toContain("- applying Deployment kubeflow/ml-pipeline: ");
@@ -443,8 +561,12 @@ describe("diff", () => {
   });
 
   test("changes when an object's JSON changes", async () => {
-    expect(await diff(inputs([namespace(), configMap("a", { a: "2" }), deployment("ml-pipeline")]))).toEqual({ changes: true });
-    expect(await diff(inputs([namespace(), configMap("a"), deployment("ml-pipeline", "app:2")]))).toEqual({ changes: true });
+    expect(await diff(inputs([namespace(), configMap("a", { a: "2" }), deployment("ml-pipeline")]))).toEqual({
+      changes: true,
+    });
+    expect(await diff(inputs([namespace(), configMap("a"), deployment("ml-pipeline", "app:2")]))).toEqual({
+      changes: true,
+    });
   });
 
   test("changes when an object is added or removed", async () => {
@@ -472,8 +594,20 @@ describe("diff", () => {
 // ---- update ----
 
 describe("update", () => {
-  const before = [namespace(), configMap("same"), configMap("changed"), deployment("ml-pipeline", "app:1"), serviceAccount("old")];
-  const after = [namespace(), configMap("same"), configMap("changed", { a: "2" }), deployment("ml-pipeline", "app:2"), configMap("added")];
+  const before = [
+    namespace(),
+    configMap("same"),
+    configMap("changed"),
+    deployment("ml-pipeline", "app:1"),
+    serviceAccount("old"),
+  ];
+  const after = [
+    namespace(),
+    configMap("same"),
+    configMap("changed", { a: "2" }),
+    deployment("ml-pipeline", "app:2"),
+    configMap("added"),
+  ];
 
   test("applies only changed and added objects, prunes removed ones and waits until they are gone", async () => {
     fake = new FakeKube({ notReadyGets: { Deployment: 2 } });
@@ -483,13 +617,23 @@ describe("update", () => {
 
     const { outs: next } = await provider().update(id, outs, inputs(after));
 
-    expect(patchesSince(mark)).toEqual([pathOf(configMap("added")), pathOf(configMap("changed")), pathOf(deployment("ml-pipeline"))].sort());
-    expect(fake.requests.slice(mark).filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual([pathOf(serviceAccount("old"))]);
+    expect(patchesSince(mark)).toEqual(
+      [pathOf(configMap("added")), pathOf(configMap("changed")), pathOf(deployment("ml-pipeline"))].sort(),
+    );
+    expect(
+      fake.requests
+        .slice(mark)
+        .filter((r) => r.method === "DELETE")
+        .map((r) => r.path),
+    ).toEqual([pathOf(serviceAccount("old"))]);
     expect(fake.stored(refOf(serviceAccount("old")))).toBeUndefined();
     // Waited until the finalizer let go: 3 GETs found it, the 4th did not.
-    expect(fake.requests.slice(mark).filter((r) => r.method === "GET" && r.path === pathOf(serviceAccount("old"))).map((r) => r.status)).toEqual([
-      200, 200, 200, 404,
-    ]);
+    expect(
+      fake.requests
+        .slice(mark)
+        .filter((r) => r.method === "GET" && r.path === pathOf(serviceAccount("old")))
+        .map((r) => r.status),
+    ).toEqual([200, 200, 200, 404]);
     // The changed Deployment was awaited at its new generation.
     const live = fake.stored(refOf(deployment("ml-pipeline")))!;
     expect(live.metadata.generation).toBe(2);
@@ -503,7 +647,11 @@ describe("update", () => {
   test("an update with only new settings touches no object", async () => {
     const { id, outs } = await provider().create(inputs(before));
     const mark = fake.requests.length;
-    const { outs: next } = await provider().update(id, outs, inputs(before, { timeoutSeconds: 99, providerVersion: "next" }));
+    const { outs: next } = await provider().update(
+      id,
+      outs,
+      inputs(before, { timeoutSeconds: 99, providerVersion: "next" }),
+    );
     expect(fake.requests.slice(mark).filter((r) => r.method !== "GET")).toEqual([]);
     expect(next).toMatchObject({ timeoutSeconds: 99, providerVersion: "next", applied: outs.applied });
   });
@@ -522,8 +670,14 @@ describe("update", () => {
     const { id, outs } = await provider().create(inputs(before));
     const mark = fake.applies.length;
     await provider().update(id, outs, inputs(after, { fieldManager: "kfp-protein-stack-v2" }));
-    expect(fake.applies.slice(mark).map((a) => a.object).sort()).toEqual(after.map(describe_).sort());
-    for (const a of fake.applies.slice(mark)) expect(a).toMatchObject({ fieldManager: "kfp-protein-stack-v2", force: "true" });
+    expect(
+      fake.applies
+        .slice(mark)
+        .map((a) => a.object)
+        .sort(),
+    ).toEqual(after.map(describe_).sort());
+    for (const a of fake.applies.slice(mark))
+      expect(a).toMatchObject({ fieldManager: "kfp-protein-stack-v2", force: "true" });
   });
 
   test("re-applies objects a refresh found missing", async () => {
@@ -540,7 +694,9 @@ describe("update", () => {
   test("a failed update rejects with the object named", async () => {
     const { id, outs } = await provider().create(inputs(before));
     fake.injectFault({ method: "PATCH", path: "/configmaps/added", status: 422, message: "nope" });
-    await expect(provider().update(id, outs, inputs(after))).rejects.toThrow(/^applying ConfigMap kubeflow\/added: .*HTTP 422: nope$/);
+    await expect(provider().update(id, outs, inputs(after))).rejects.toThrow(
+      /^applying ConfigMap kubeflow\/added: .*HTTP 422: nope$/,
+    );
   });
 
   // Keys include the apiVersion: an object that moves to another version of its API (a CRD's
@@ -570,7 +726,15 @@ describe("update", () => {
 // ---- delete ----
 
 describe("delete", () => {
-  const set = [namespace(), crd, workflowTemplate, deployment("ml-pipeline"), clusterRole("argo"), configMap("c"), namespace("kubeflow-user")];
+  const set = [
+    namespace(),
+    crd,
+    workflowTemplate,
+    deployment("ml-pipeline"),
+    clusterRole("argo"),
+    configMap("c"),
+    namespace("kubeflow-user"),
+  ];
 
   test("removes workloads and the rest, then CRDs, then namespaces, each phase waited until gone", async () => {
     const { id, outs } = await provider().create(inputs(set));
@@ -597,7 +761,8 @@ describe("delete", () => {
     }
     const deletes = fake.requests.slice(requestMark).filter((r) => r.method === "DELETE");
     expect(deletes).toHaveLength(set.length);
-    for (const d of deletes) expect(d.body).toEqual({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" });
+    for (const d of deletes)
+      expect(d.body).toEqual({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" });
   });
 
   test("objects already gone are fine, including custom resources whose CRD is gone", async () => {
@@ -636,7 +801,10 @@ describe("read", () => {
     fake.remove(refOf(clusterRole("argo")));
     const res = await provider().read(id, outs);
     expect(res.id).toBe(id);
-    expect(res.props).toEqual({ ...outs, applied: appliedFor([namespace(), configMap("a"), deployment("ml-pipeline")]) });
+    expect(res.props).toEqual({
+      ...outs,
+      applied: appliedFor([namespace(), configMap("a"), deployment("ml-pipeline")]),
+    });
   });
 
   test("everything present: applied unchanged, nothing written", async () => {
@@ -695,7 +863,9 @@ describe("manifestInputs", () => {
 describe("parseManifestMap and planChange", () => {
   test("objectKey reads as apiVersion, kind and [namespace/]name", () => {
     expect(objectKey(refOf(deployment("ml-pipeline")))).toBe("apps/v1 Deployment kubeflow/ml-pipeline");
-    expect(objectKey(refOf(crd))).toBe("apiextensions.k8s.io/v1 CustomResourceDefinition workflowtemplates.argoproj.io");
+    expect(objectKey(refOf(crd))).toBe(
+      "apiextensions.k8s.io/v1 CustomResourceDefinition workflowtemplates.argoproj.io",
+    );
   });
 
   test("digests are short, stable and content-sensitive", () => {
@@ -714,8 +884,12 @@ describe("parseManifestMap and planChange", () => {
   });
 
   test("parseManifestMap rejects a manifest under another object's key", () => {
-    expect(() => parseManifestMap({ "v1 ConfigMap kubeflow/a": JSON.stringify(configMap("b")) })).toThrow('manifest under "v1 ConfigMap kubeflow/a" is v1 ConfigMap kubeflow/b');
-    expect(() => parseManifestMap({ "v1 ConfigMap a": JSON.stringify(configMap("a")) })).toThrow('manifest under "v1 ConfigMap a" is v1 ConfigMap kubeflow/a');
+    expect(() => parseManifestMap({ "v1 ConfigMap kubeflow/a": JSON.stringify(configMap("b")) })).toThrow(
+      'manifest under "v1 ConfigMap kubeflow/a" is v1 ConfigMap kubeflow/b',
+    );
+    expect(() => parseManifestMap({ "v1 ConfigMap a": JSON.stringify(configMap("a")) })).toThrow(
+      'manifest under "v1 ConfigMap a" is v1 ConfigMap kubeflow/a',
+    );
   });
 
   const old = [namespace(), configMap("same"), configMap("changed"), serviceAccount("removed")];
@@ -729,7 +903,12 @@ describe("parseManifestMap and planChange", () => {
   });
 
   test("planChange with reapplyAll applies every object", () => {
-    expect(planChange(applied, next, true).toApply).toEqual([namespace(), configMap("same"), configMap("changed", { a: "2" }), configMap("added")]);
+    expect(planChange(applied, next, true).toApply).toEqual([
+      namespace(),
+      configMap("same"),
+      configMap("changed", { a: "2" }),
+      configMap("added"),
+    ]);
   });
 
   test("planChange of the same manifests is empty; from nothing it applies everything", () => {
@@ -738,7 +917,12 @@ describe("parseManifestMap and planChange", () => {
   });
 
   test("planChange with no manifests prunes everything", () => {
-    expect(planChange(applied, {}, false).toPrune.map((r) => r.name)).toEqual(["kubeflow", "same", "changed", "removed"]);
+    expect(planChange(applied, {}, false).toPrune.map((r) => r.name)).toEqual([
+      "kubeflow",
+      "same",
+      "changed",
+      "removed",
+    ]);
   });
 });
 
@@ -750,7 +934,11 @@ describe("KubeApi", () => {
 
   test("concurrent lookups of one apiVersion share one discovery request; forget asks again", async () => {
     const a = api();
-    const found = await Promise.all([a.resourceFor("apps/v1", "Deployment"), a.resourceFor("apps/v1", "StatefulSet"), a.resourceFor("apps/v1", "DaemonSet")]);
+    const found = await Promise.all([
+      a.resourceFor("apps/v1", "Deployment"),
+      a.resourceFor("apps/v1", "StatefulSet"),
+      a.resourceFor("apps/v1", "DaemonSet"),
+    ]);
     expect(found.map((r) => r?.name)).toEqual(["deployments", "statefulsets", "daemonsets"]);
     expect(fake.count("GET", "/apis/apps/v1")).toBe(1);
     a.forget("apps/v1");
@@ -759,23 +947,35 @@ describe("KubeApi", () => {
   });
 
   test("subresources are not resources", async () => {
-    expect(await api().resourceFor("apps/v1", "Deployment")).toMatchObject({ name: "deployments", namespaced: true, kind: "Deployment" });
+    expect(await api().resourceFor("apps/v1", "Deployment")).toMatchObject({
+      name: "deployments",
+      namespaced: true,
+      kind: "Deployment",
+    });
   });
 
   test("an unknown group is served nothing (404 discovery), a failed discovery is not remembered", async () => {
     const a = api();
     expect(await a.resourceFor("example.com/v1", "Thing")).toBeUndefined();
     fake.injectFault({ method: "GET", path: /^\/api\/v1$/, status: 403, message: "forbidden" });
-    await expect(a.resourceFor("v1", "ConfigMap")).rejects.toThrow("Kubernetes API GET /api/v1 answered HTTP 403: forbidden");
+    await expect(a.resourceFor("v1", "ConfigMap")).rejects.toThrow(
+      "Kubernetes API GET /api/v1 answered HTTP 403: forbidden",
+    );
     expect(await a.resourceFor("v1", "ConfigMap")).toMatchObject({ name: "configmaps" });
   });
 
   test("paths: namespaced, cluster-scoped, default namespace, escaped names", async () => {
     const a = api();
     expect(await a.pathOf(ref(configMap("a")))).toBe("/api/v1/namespaces/kubeflow/configmaps/a");
-    expect(await a.pathOf({ apiVersion: "v1", kind: "ConfigMap", name: "a" })).toBe("/api/v1/namespaces/default/configmaps/a");
-    expect(await a.pathOf(ref(clusterRole("system:argo")))).toBe("/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aargo");
-    await expect(a.pathOf(ref(workflowTemplate))).rejects.toThrow("the API server serves no WorkflowTemplate in argoproj.io/v1alpha1");
+    expect(await a.pathOf({ apiVersion: "v1", kind: "ConfigMap", name: "a" })).toBe(
+      "/api/v1/namespaces/default/configmaps/a",
+    );
+    expect(await a.pathOf(ref(clusterRole("system:argo")))).toBe(
+      "/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aargo",
+    );
+    await expect(a.pathOf(ref(workflowTemplate))).rejects.toThrow(
+      "the API server serves no WorkflowTemplate in argoproj.io/v1alpha1",
+    );
   });
 
   test("get: undefined when missing, the object when present, an error naming path and status otherwise", async () => {
@@ -785,7 +985,9 @@ describe("KubeApi", () => {
     expect(await a.get(ref(configMap("missing")))).toBeUndefined();
     expect(await a.get(ref(configMap("a")))).toMatchObject({ data: { a: "1" } });
     fake.injectFault({ method: "GET", path: "/configmaps/a", status: 401, message: "Unauthorized" });
-    await expect(a.get(ref(configMap("a")))).rejects.toThrow("Kubernetes API GET /api/v1/namespaces/kubeflow/configmaps/a answered HTTP 401: Unauthorized");
+    await expect(a.get(ref(configMap("a")))).rejects.toThrow(
+      "Kubernetes API GET /api/v1/namespaces/kubeflow/configmaps/a answered HTTP 401: Unauthorized",
+    );
     expect(retryWaits).toEqual([]);
   });
 
@@ -802,10 +1004,15 @@ describe("KubeApi", () => {
 
   test("apply returns the object as stored; a missing namespace is a 404 error, not retried", async () => {
     const a = api();
-    await expect(a.apply(configMap("a"), MANAGER)).rejects.toThrow('answered HTTP 404: namespaces "kubeflow" not found');
+    await expect(a.apply(configMap("a"), MANAGER)).rejects.toThrow(
+      'answered HTTP 404: namespaces "kubeflow" not found',
+    );
     expect(fake.count("PATCH")).toBe(1);
     await a.apply(namespace(), MANAGER);
-    expect(await a.apply(configMap("a"), MANAGER)).toMatchObject({ metadata: { name: "a", namespace: NS, uid: expect.any(String) }, data: { a: "1" } });
+    expect(await a.apply(configMap("a"), MANAGER)).toMatchObject({
+      metadata: { name: "a", namespace: NS, uid: expect.any(String) },
+      data: { a: "1" },
+    });
   });
 
   test("gives up on network errors after the configured attempts", async () => {

@@ -81,10 +81,18 @@ describe("ProteinPipelineRun provider: create", () => {
       "contexts: [{name: c, context: {cluster: k, user: u}}]",
       "users: [{name: u, user: {token: tok-SECRET-123}}]",
     ].join("\n");
-    const access = { kind: "kubeProxy" as const, kubeconfig, namespace: "kubeflow", service: "ml-pipeline", port: 8888 };
+    const access = {
+      kind: "kubeProxy" as const,
+      kubeconfig,
+      namespace: "kubeflow",
+      service: "ml-pipeline",
+      port: 8888,
+    };
     const { outs } = await provider().create(runInputs(fake.url, { access, uiBaseUrl: undefined }));
     expect(outs.state).toBe("SUCCEEDED");
-    expect(outs.runUrl).toBe(`${server}/api/v1/namespaces/kubeflow/services/ml-pipeline-ui:80/proxy/#/runs/details/${outs.runId}`);
+    expect(outs.runUrl).toBe(
+      `${server}/api/v1/namespaces/kubeflow/services/ml-pipeline-ui:80/proxy/#/runs/details/${outs.runId}`,
+    );
     const withoutAccess: Partial<typeof outs> = { ...outs };
     delete withoutAccess.access;
     expect(JSON.stringify(withoutAccess)).not.toContain("tok-SECRET-123");
@@ -100,11 +108,15 @@ describe("ProteinPipelineRun provider: create", () => {
 
   test("a FAILED run fails with the failing task and the kubectl logs command; the resource is still recorded", async () => {
     await start({ runOutcome: "FAILED", failingTask: "leap-gen-top" });
-    const err = (await provider().create(runInputs(fake.url)).catch((e: unknown) => e)) as RunNotSucceededError;
+    const err = (await provider()
+      .create(runInputs(fake.url))
+      .catch((e: unknown) => e)) as RunNotSucceededError;
     expect(err.name).toBe("RunNotSucceededError");
     const [run] = fake.state.runs.values();
     const runId = String(run.run.run_id);
-    expect(err.message).toContain(`KFP run ${runId} ended FAILED: task "leap-gen-top" failed (task leap-gen-top exited with code 1)`);
+    expect(err.message).toContain(
+      `KFP run ${runId} ended FAILED: task "leap-gen-top" failed (task leap-gen-top exited with code 1)`,
+    );
     expect(err.message).toContain(`kubectl logs -n kubeflow ${runId.slice(0, 8)}-system-container-impl-1001 -c main`);
     expect(err.message).toContain("change pipeline.rerunToken");
     expect(err.id).toBe(runId);
@@ -113,9 +125,13 @@ describe("ProteinPipelineRun provider: create", () => {
 
   test("a run still going at the timeout fails clearly and is recorded for cleanup", async () => {
     await start({ runOutcome: "RUNNING_FOREVER" });
-    const err = (await provider().create(runInputs(fake.url, { timeoutSeconds: 0.05 })).catch((e: unknown) => e)) as RunNotSucceededError;
+    const err = (await provider()
+      .create(runInputs(fake.url, { timeoutSeconds: 0.05 }))
+      .catch((e: unknown) => e)) as RunNotSucceededError;
     expect(err.name).toBe("RunNotSucceededError");
-    expect(err.message).toMatch(/is still RUNNING after 0.05 s \(pipeline.timeoutSeconds\); it keeps running in KFP: http:\/\/ui.example:8080\/#\/runs\/details\//);
+    expect(err.message).toMatch(
+      /is still RUNNING after 0.05 s \(pipeline.timeoutSeconds\); it keeps running in KFP: http:\/\/ui.example:8080\/#\/runs\/details\//,
+    );
     expect(err.properties.state).toBe("RUNNING");
   });
 
@@ -133,7 +149,9 @@ describe("ProteinPipelineRun provider: create", () => {
     await start();
     await provider().create(runInputs(fake.url, { wait: false }));
     fake.injectFault({ method: "POST", path: "/apis/v2beta1/runs", status: 400, message: "invalid runtime parameter" });
-    await expect(provider().create(runInputs(fake.url, { pipelineIr: sampleIr("v2") }))).rejects.toThrow(/invalid runtime parameter \(removed the version/);
+    await expect(provider().create(runInputs(fake.url, { pipelineIr: sampleIr("v2") }))).rejects.toThrow(
+      /invalid runtime parameter \(removed the version/,
+    );
     expect(fake.state.pipelines.size).toBe(1);
     expect([...fake.state.versions.values()].map((v) => v.name)).toEqual([versionNameFor(irHash(sampleIr()))]);
   });
@@ -145,7 +163,12 @@ describe("ProteinPipelineRun provider: create", () => {
       path: /^\/apis\/v2beta1\/pipelines$/,
       before: (state) => {
         const id = randomUUID();
-        state.pipelines.set(id, { pipeline_id: id, name: "protein-md", display_name: "protein-md", created_at: new Date().toISOString() });
+        state.pipelines.set(id, {
+          pipeline_id: id,
+          name: "protein-md",
+          display_name: "protein-md",
+          created_at: new Date().toISOString(),
+        });
       },
     });
     const { outs } = await provider().create(runInputs(fake.url));
@@ -162,7 +185,13 @@ describe("ProteinPipelineRun provider: create", () => {
         const [pipeline] = state.pipelines.values();
         const id = randomUUID();
         const name = versionNameFor(irHash(sampleIr()));
-        state.versions.set(id, { pipeline_id: String(pipeline.pipeline_id), pipeline_version_id: id, name, display_name: name, ir: sampleIr() });
+        state.versions.set(id, {
+          pipeline_id: String(pipeline.pipeline_id),
+          pipeline_version_id: id,
+          name,
+          display_name: name,
+          ir: sampleIr(),
+        });
       },
     });
     const { outs } = await provider().create(runInputs(fake.url));
@@ -201,7 +230,9 @@ describe("ProteinPipelineRun provider: run creation behind gateway errors", () =
     fake.injectFault({ method: "POST", path: /^\/apis\/v2beta1\/runs$/, status: 503 });
     await provider().create(runInputs(fake.url));
     expect(fake.state.runs.size).toBe(1);
-    expect(fake.state.requests.filter((r) => r.method === "POST" && r.path === "/apis/v2beta1/runs").map((r) => r.status)).toEqual([503, 200]);
+    expect(
+      fake.state.requests.filter((r) => r.method === "POST" && r.path === "/apis/v2beta1/runs").map((r) => r.status),
+    ).toEqual([503, 200]);
   });
 });
 
@@ -215,13 +246,21 @@ describe("ProteinPipelineRun provider: check, diff, update", () => {
   });
 
   test("check reports bad inputs by property", async () => {
-    const res = await provider().check(inputs, { ...inputs, pipelineName: "", timeoutSeconds: 0, onDestroy: "keep" as "archive", pipelineIr: "a: [" });
+    const res = await provider().check(inputs, {
+      ...inputs,
+      pipelineName: "",
+      timeoutSeconds: 0,
+      onDestroy: "keep" as "archive",
+      pipelineIr: "a: [",
+    });
     expect(res.failures?.map((f) => f.property)).toEqual(["pipelineName", "timeoutSeconds", "onDestroy", "pipelineIr"]);
     expect((await provider().check(inputs, inputs)).failures).toEqual([]);
   });
 
   test("same inputs: no changes (re-up is a no-op)", async () => {
-    expect(await provider().diff(olds.runId, olds, { ...inputs, parameters: { steps: 500, pdb_code: "1aki" } })).toEqual({
+    expect(
+      await provider().diff(olds.runId, olds, { ...inputs, parameters: { steps: 500, pdb_code: "1aki" } }),
+    ).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
@@ -234,19 +273,38 @@ describe("ProteinPipelineRun provider: check, diff, update", () => {
     expect(await diff({ parameters: { pdb_code: "2lzm", steps: 500 } })).toMatchObject({ changes: true, replaces: [] });
     expect(await diff({ rerunToken: "again" })).toMatchObject({ changes: true, replaces: [] });
     expect(await diff({ pipelineRoot: "s3://other/root" })).toMatchObject({ changes: true, replaces: [] });
-    expect(await diff({ providerVersion: "next" })).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await diff({ providerVersion: "next" })).toMatchObject({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(await diff({ kfpNamespace: "kfp" })).toMatchObject({ changes: true, replaces: [] });
-    expect(await diff({ pipelineName: "other" })).toEqual({ changes: true, replaces: ["pipelineName"], deleteBeforeReplace: true });
-    expect(await diff({ experimentName: "other" })).toEqual({ changes: true, replaces: ["experimentName"], deleteBeforeReplace: true });
+    expect(await diff({ pipelineName: "other" })).toEqual({
+      changes: true,
+      replaces: ["pipelineName"],
+      deleteBeforeReplace: true,
+    });
+    expect(await diff({ experimentName: "other" })).toEqual({
+      changes: true,
+      replaces: ["experimentName"],
+      deleteBeforeReplace: true,
+    });
   });
 
   test("values unknown during preview count as changes", async () => {
-    expect(await provider().diff(olds.runId, olds, { ...inputs, pipelineIr: UNKNOWN })).toMatchObject({ changes: true });
-    expect(await provider().diff(olds.runId, olds, { ...inputs, parameters: { pdb_code: UNKNOWN } })).toMatchObject({ changes: true });
+    expect(await provider().diff(olds.runId, olds, { ...inputs, pipelineIr: UNKNOWN })).toMatchObject({
+      changes: true,
+    });
+    expect(await provider().diff(olds.runId, olds, { ...inputs, parameters: { pdb_code: UNKNOWN } })).toMatchObject({
+      changes: true,
+    });
   });
 
   test("a parameter change starts a new run on the same version and keeps track of both runs", async () => {
-    const { outs } = await provider().update(olds.runId, olds, { ...inputs, parameters: { pdb_code: "2lzm", steps: 500 } });
+    const { outs } = await provider().update(olds.runId, olds, {
+      ...inputs,
+      parameters: { pdb_code: "2lzm", steps: 500 },
+    });
     expect(outs.runId).not.toBe(olds.runId);
     expect(outs.versionId).toBe(olds.versionId);
     expect(outs.runIds).toEqual([olds.runId, outs.runId]);
@@ -258,10 +316,14 @@ describe("ProteinPipelineRun provider: check, diff, update", () => {
     const v2 = (await provider().update(olds.runId, olds, { ...inputs, pipelineIr: sampleIr("v2") })).outs;
     expect(v2.versionId).not.toBe(olds.versionId);
     expect(v2.createdVersionIds).toEqual([olds.versionId, v2.versionId]);
-    const rerun = (await provider().update(olds.runId, v2, { ...inputs, pipelineIr: sampleIr("v2"), rerunToken: "again" })).outs;
+    const rerun = (
+      await provider().update(olds.runId, v2, { ...inputs, pipelineIr: sampleIr("v2"), rerunToken: "again" })
+    ).outs;
     expect(rerun.versionId).toBe(v2.versionId);
     expect(rerun.runIds).toHaveLength(3);
-    expect(fake.state.runs.get(rerun.runId)?.run.display_name).toMatch(/^protein-md [0-9a-f]{12} [0-9a-f]{6} \(again\)$/);
+    expect(fake.state.runs.get(rerun.runId)?.run.display_name).toMatch(
+      /^protein-md [0-9a-f]{12} [0-9a-f]{6} \(again\)$/,
+    );
   });
 
   test("a provider-version change updates without a new run", async () => {
@@ -288,7 +350,9 @@ describe("ProteinPipelineRun provider: delete", () => {
   test("onDestroy=delete deletes the runs; a pipeline it did not create survives", async () => {
     await start();
     const owner = (await provider().create(runInputs(fake.url))).outs;
-    const guest = (await provider().create(runInputs(fake.url, { experimentName: "x", onDestroy: "delete", rerunToken: "g" }))).outs;
+    const guest = (
+      await provider().create(runInputs(fake.url, { experimentName: "x", onDestroy: "delete", rerunToken: "g" }))
+    ).outs;
     await provider().delete(guest.runId, guest);
     expect(fake.state.runs.has(guest.runId)).toBe(false);
     expect(fake.state.runs.has(owner.runId)).toBe(true);

@@ -1,7 +1,14 @@
 import { irHash, versionNameFor } from "../../stacks/ir-hash";
 import { KfpRun } from "../../stacks/kfp-client";
 import { providerVersionOf } from "../../stacks/provider-version";
-import { artifactRoot, failureMessage, irPipelineName, pollDelayMs, progressLine, runUrl } from "../../stacks/run-lifecycle";
+import {
+  artifactRoot,
+  failureMessage,
+  irPipelineName,
+  pollDelayMs,
+  progressLine,
+  runUrl,
+} from "../../stacks/run-lifecycle";
 import { sampleIr } from "./helpers";
 
 test("IR hash ignores CRLF line endings but not content; version names are short and stable", () => {
@@ -13,7 +20,9 @@ test("IR hash ignores CRLF line endings but not content; version names are short
 
 test("pipeline name comes from the IR; a non-pipeline IR is a clear error", () => {
   expect(irPipelineName(sampleIr() + "---\nplatforms: {}\n")).toBe("protein-md");
-  expect(() => irPipelineName("root: {}")).toThrow("pipelineIr has no pipelineInfo.name; pass a compiled KFP v2 pipeline spec");
+  expect(() => irPipelineName("root: {}")).toThrow(
+    "pipelineIr has no pipelineInfo.name; pass a compiled KFP v2 pipeline spec",
+  );
 });
 
 test("URLs and artifact root follow KFP's layout", () => {
@@ -30,7 +39,12 @@ test("the failing executor task is named, not the DAG that failed because of it"
       task_details: [
         { display_name: "root", state: "FAILED", pod_name: "p-system-dag-driver-11" },
         { display_name: "sander-heat", state: "FAILED", pod_name: "p-system-container-driver-76" },
-        { display_name: "sander-heat", state: "FAILED", pod_name: "p-system-container-impl-77", error: { message: "exit 1" } },
+        {
+          display_name: "sander-heat",
+          state: "FAILED",
+          pod_name: "p-system-container-impl-77",
+          error: { message: "exit 1" },
+        },
         { display_name: "leap", state: "SUCCEEDED", pod_name: "p-x" },
       ],
     },
@@ -39,13 +53,22 @@ test("the failing executor task is named, not the DAG that failed because of it"
     'KFP run r1 ended FAILED: task "sander-heat" failed (exit 1). Read its log: kubectl logs -n kubeflow p-system-container-impl-77 -c main. ' +
       "Run: http://ui/#/runs/details/r1. To run again after fixing it, change pipeline.rerunToken.",
   );
-  expect(failureMessage({ run_id: "r2", state: "CANCELED", error: { message: "terminated by user" } }, "kubeflow", "U")).toBe(
-    "KFP run r2 ended CANCELED: terminated by user. See U",
-  );
+  expect(
+    failureMessage({ run_id: "r2", state: "CANCELED", error: { message: "terminated by user" } }, "kubeflow", "U"),
+  ).toBe("KFP run r2 ended CANCELED: terminated by user. See U");
 });
 
 test("progress names running tasks; poll delay grows and is capped", () => {
-  const run: KfpRun = { run_id: "r", state: "RUNNING", run_details: { task_details: [{ display_name: "a", state: "RUNNING" }, { display_name: "b", state: "PENDING" }] } };
+  const run: KfpRun = {
+    run_id: "r",
+    state: "RUNNING",
+    run_details: {
+      task_details: [
+        { display_name: "a", state: "RUNNING" },
+        { display_name: "b", state: "PENDING" },
+      ],
+    },
+  };
   expect(progressLine(run, 61.4)).toBe("KFP run r: RUNNING after 61 s; running: a");
   const policy = { initialMs: 1000, factor: 2, maxMs: 5000 };
   expect([0, 1, 2, 3, 4].map((n) => pollDelayMs(n, policy))).toEqual([1000, 2000, 4000, 5000, 5000]);
@@ -55,5 +78,7 @@ test("provider version changes when a provider source file changes", () => {
   const v = providerVersionOf(require.resolve("../../stacks/pipeline-run"), ["ir-hash", "retry"]);
   expect(v).toMatch(/^[0-9a-f]{16}$/);
   expect(providerVersionOf(require.resolve("../../stacks/pipeline-run"), ["ir-hash", "multipart"])).not.toBe(v);
-  expect(() => providerVersionOf(require.resolve("../../stacks/pipeline-run"), ["missing-module"])).toThrow(/provider source .*missing-module.ts not found/);
+  expect(() => providerVersionOf(require.resolve("../../stacks/pipeline-run"), ["missing-module"])).toThrow(
+    /provider source .*missing-module.ts not found/,
+  );
 });

@@ -37,7 +37,9 @@ export interface Swagger {
 
 export function loadSwagger(file = SWAGGER_PATH): Swagger {
   if (!fs.existsSync(file)) {
-    throw new Error(`KFP swagger not found at ${file}; it lives in ../shared/kfp/2.17.0 beside the repo (or set KFP_SWAGGER)`);
+    throw new Error(
+      `KFP swagger not found at ${file}; it lives in ../shared/kfp/2.17.0 beside the repo (or set KFP_SWAGGER)`,
+    );
   }
   return JSON.parse(fs.readFileSync(file, "utf8")) as Swagger;
 }
@@ -97,7 +99,8 @@ export function validateValue(swagger: Swagger, schema: SwaggerSchema, value: un
       if (schema.enum && !schema.enum.includes(value)) return [`${at}: "${value}" not one of ${schema.enum.join("|")}`];
       return [];
     case "integer":
-      return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^-?\d+$/.test(value))
+      return (typeof value === "number" && Number.isInteger(value)) ||
+        (typeof value === "string" && /^-?\d+$/.test(value))
         ? []
         : [`${at}: expected integer, got ${JSON.stringify(value)}`];
     case "number":
@@ -143,7 +146,10 @@ export interface RequestToValidate {
 }
 
 /** All problems with a request, as the real server would reject it; empty when valid. */
-export function validateRequest(swagger: Swagger, req: RequestToValidate): { errors: string[]; match?: MatchedOperation } {
+export function validateRequest(
+  swagger: Swagger,
+  req: RequestToValidate,
+): { errors: string[]; match?: MatchedOperation } {
   const match = matchOperation(swagger, req.method, req.pathname);
   if (!match) return { errors: [`no operation ${req.method} ${req.pathname} in the swagger`] };
   const params = match.operation.parameters ?? [];
@@ -152,8 +158,10 @@ export function validateRequest(swagger: Swagger, req: RequestToValidate): { err
   for (const [key, value] of req.query) {
     const p = queryParams.get(key);
     if (!p) errors.push(`query: unknown parameter "${key}" for ${req.method} ${match.template}`);
-    else if (p.type === "integer" && !/^-?\d+$/.test(value)) errors.push(`query ${key}: expected integer, got "${value}"`);
-    else if (p.type === "boolean" && !/^(true|false)$/.test(value)) errors.push(`query ${key}: expected boolean, got "${value}"`);
+    else if (p.type === "integer" && !/^-?\d+$/.test(value))
+      errors.push(`query ${key}: expected integer, got "${value}"`);
+    else if (p.type === "boolean" && !/^(true|false)$/.test(value))
+      errors.push(`query ${key}: expected boolean, got "${value}"`);
     else if (key === "filter") errors.push(...validateFilter(swagger, value));
   }
   for (const p of params) {
@@ -162,15 +170,18 @@ export function validateRequest(swagger: Swagger, req: RequestToValidate): { err
   const body = params.find((p) => p.in === "body");
   const form = params.filter((p) => p.in === "formData");
   if (body) {
-    if (!req.contentType?.startsWith("application/json")) errors.push(`body: content-type must be application/json, got ${req.contentType}`);
+    if (!req.contentType?.startsWith("application/json"))
+      errors.push(`body: content-type must be application/json, got ${req.contentType}`);
     if (req.json === undefined) errors.push("body: missing JSON body");
     else errors.push(...validateValue(swagger, body.schema ?? {}, req.json, "body"));
   } else if (form.length > 0) {
-    if (!req.contentType?.startsWith("multipart/form-data")) errors.push(`form: content-type must be multipart/form-data, got ${req.contentType}`);
+    if (!req.contentType?.startsWith("multipart/form-data"))
+      errors.push(`form: content-type must be multipart/form-data, got ${req.contentType}`);
     const fields = req.formFields ?? {};
     for (const p of form) {
       if (p.required && !fields[p.name]) errors.push(`form: missing required field "${p.name}"`);
-      if (p.type === "file" && fields[p.name] && !fields[p.name].isFile) errors.push(`form: field "${p.name}" must be a file`);
+      if (p.type === "file" && fields[p.name] && !fields[p.name].isFile)
+        errors.push(`form: field "${p.name}" must be a file`);
     }
     for (const name of Object.keys(fields)) {
       if (!form.some((p) => p.name === name)) errors.push(`form: unknown field "${name}"`);

@@ -9,14 +9,23 @@ describe("KFP 2.17.0 swagger", () => {
   });
 
   test("the most literal template wins: {run_id}:archive over {run_id}", () => {
-    expect(matchOperation(swagger, "POST", "/apis/v2beta1/runs/abc:archive")?.template).toBe("/apis/v2beta1/runs/{run_id}:archive");
+    expect(matchOperation(swagger, "POST", "/apis/v2beta1/runs/abc:archive")?.template).toBe(
+      "/apis/v2beta1/runs/{run_id}:archive",
+    );
     expect(matchOperation(swagger, "GET", "/apis/v2beta1/runs/abc")?.pathParams).toEqual({ run_id: "abc" });
-    expect(matchOperation(swagger, "POST", "/apis/v2beta1/pipelines/upload_version")?.template).toBe("/apis/v2beta1/pipelines/upload_version");
+    expect(matchOperation(swagger, "POST", "/apis/v2beta1/pipelines/upload_version")?.template).toBe(
+      "/apis/v2beta1/pipelines/upload_version",
+    );
     expect(matchOperation(swagger, "PUT", "/apis/v2beta1/runs/abc")).toBeUndefined();
   });
 
   test("unknown body fields are rejected, as by the real server", () => {
-    const errors = validateValue(swagger, { $ref: "#/definitions/v2beta1Run" }, { display_name: "x", pipelineVersionReference: {} }, "body");
+    const errors = validateValue(
+      swagger,
+      { $ref: "#/definitions/v2beta1Run" },
+      { display_name: "x", pipelineVersionReference: {} },
+      "body",
+    );
     expect(errors).toEqual(['body: unknown field "pipelineVersionReference"']);
   });
 

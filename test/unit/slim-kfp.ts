@@ -10,14 +10,15 @@ import { SHARED_KFP_DIR } from "../shared-kfp";
  * a tenth of the bytes, so graph tests that only look at wiring stay fast.
  */
 export function slimKfpDir(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-slim-"));
-    const objs = readManifestPath(SHARED_KFP_DIR).map((o) => {
-        if (o.kind !== "CustomResourceDefinition") return o;
-        const versions = o.spec.versions.map((v: object) => ({
-            ...v, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-        }));
-        return { ...o, spec: { ...o.spec, versions } };
-    });
-    fs.writeFileSync(path.join(dir, "kfp.yaml"), objs.map((o) => YAML.stringify(o)).join("---\n"));
-    return dir;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-slim-"));
+  const objs = readManifestPath(SHARED_KFP_DIR).map((o) => {
+    if (o.kind !== "CustomResourceDefinition") return o;
+    const versions = o.spec.versions.map((v: object) => ({
+      ...v,
+      schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+    }));
+    return { ...o, spec: { ...o.spec, versions } };
+  });
+  fs.writeFileSync(path.join(dir, "kfp.yaml"), objs.map((o) => YAML.stringify(o)).join("---\n"));
+  return dir;
 }
