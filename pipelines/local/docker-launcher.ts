@@ -58,11 +58,13 @@ const lastLine = (text: string) =>
 /** The images the tasks run, validated as digest references; all problems in one error. */
 export function taskImages(tasks: LocalTask[], expectedImage: string | undefined): string[] {
   const problems: string[] = [];
+  let expected = expectedImage;
   if (expectedImage !== undefined) {
     try {
       parseDigestReference(expectedImage, "--image");
     } catch (error) {
       problems.push((error as Error).message);
+      expected = undefined;
     }
   }
   const images = [...new Set(tasks.map((task) => task.image))].sort();
@@ -78,9 +80,9 @@ export function taskImages(tasks: LocalTask[], expectedImage: string | undefined
     } catch (error) {
       problems.push((error as Error).message);
     }
-    if (expectedImage !== undefined && image !== expectedImage) {
+    if (expected !== undefined && image !== expected) {
       problems.push(
-        `${where} is ${image}, not --image ${expectedImage}: compile the IR for it (npm run compile -- --image ${expectedImage} --out DIR) and pass --ir DIR/protein.yaml`,
+        `${where} is ${image}, not --image ${expected}: compile the IR for it (npm run compile -- --image ${expected} --out DIR) and pass --ir DIR/protein.yaml`,
       );
     }
   }

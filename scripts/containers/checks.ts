@@ -72,7 +72,7 @@ export function runReport(outDir: string, expected: RunExpectations): RunReport 
   if (solvated) {
     const ions = (solvated.residues["Na+"] ?? 0) + (solvated.residues["Cl-"] ?? 0);
     facts.push(
-      `solvated system: ${solvated.atoms} atoms, ${solvated.residues.WAT ?? 0} waters, ${ions} ions, net charge ${solvated.charge.toFixed(4)} e`,
+      `solvated system: ${solvated.atoms} atoms, ${solvated.residues.WAT ?? 0} waters, ${ions} ions, net charge ${(Math.abs(solvated.charge) < 5e-5 ? 0 : solvated.charge).toFixed(4)} e`,
     );
     if (Math.abs(solvated.charge) > 0.01)
       problems.push(`solvated system is not neutral: ${solvated.charge.toFixed(4)} e`);

@@ -59,8 +59,11 @@ roundtrip() {
   log "registry serves manifest $pushed by tag and by digest; its config blob is the image id $image_id"
   # Remove every tag (keeping the build cache's parent images), then pull by digest: the engine's image now
   # comes from the registry's manifest and config.
-  docker image inspect --format '{{range .RepoTags}}{{println .}}{{end}}{{range .RepoDigests}}{{println .}}{{end}}' "$image_id" |
-    grep . | xargs docker image rm --no-prune >/dev/null
+  local reference
+  # Removing the last tag may take the digest references with it: those are then already gone.
+  for reference in $(docker image inspect --format '{{range .RepoTags}}{{println .}}{{end}}{{range .RepoDigests}}{{println .}}{{end}}' "$image_id"); do
+    docker image rm --no-prune "$reference" >/dev/null 2>&1 || true
+  done
   docker image inspect "$image_id" >/dev/null 2>&1 && die "image $image_id is still in the engine after removing its tags"
   docker pull "$repo@$pushed" >"$logs/pull.log" 2>&1 || {
     tail -n 20 "$logs/pull.log" >&2

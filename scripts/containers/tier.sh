@@ -10,6 +10,7 @@
 #     a benchmark line.
 # Its last line is the `containers: …` summary. Logs go to WORK_DIR/logs (default: a new temp dir).
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")/../.."
 work=$(realpath -m "${1:-$(mktemp -d "${TMPDIR:-/tmp}/containers-tier.XXXXXX")}")
 logs=$work/logs

@@ -220,6 +220,12 @@ describe("docker runner: a run", () => {
       /^container exited with code 3; last 1 line\(s\) of its output:\n {2}\| protein-step broken: bad input\n {2}reproduce: docker run --rm /,
     );
     expect(JSON.parse(readFileSync(join(options.outDir, "summary.json"), "utf8"))).toEqual(summary);
+    const again = await runPipeline(options);
+    expect(Object.fromEntries(again.tasks.map((t) => [t.name, t.state]))).toEqual({
+      make: "CACHED",
+      upper: "CACHED",
+      broken: "FAILED",
+    });
   });
 
   it("says when no daemon answers, and writes nothing", async () => {
