@@ -52,7 +52,7 @@ export interface PlatformOutputs {
  */
 export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions = {}): PlatformOutputs {
   const objectStore = cfg.objectStore.kind === "minio" ? minioEndpoint(KFP_NAMESPACE) : undefined;
-  const release: KfpRelease = prepareKfpRelease(cfg.kfp, objectStore, options.renderKfp);
+  const release: KfpRelease = prepareKfpRelease(cfg.kfp, objectStore, options.renderKfp, cfg.workflowController);
   const timeout = cfg.kfp.readinessTimeoutSeconds;
 
   const cluster = new TargetCluster("cluster", { cluster: cfg.cluster });
