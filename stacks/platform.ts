@@ -192,6 +192,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         onDestroy: cfg.pipeline.onDestroy,
         uiBaseUrl: outputs.kfpUiUrl,
         kfpNamespace: kfp.namespace,
+        kubeContext: cluster.context,
       },
       { dependsOn: [ready, amber] },
     );

@@ -68,13 +68,12 @@ export async function ensureVersion(
   return result;
 }
 
-export async function ensureExperiment(client: KfpClient, name: string): Promise<string> {
-  const result = await findOrCreate(
+export async function ensureExperiment(client: KfpClient, name: string): Promise<Ensured> {
+  return findOrCreate(
     `experiment "${name}"`,
     async () => (await client.findExperimentByName(name))?.experiment_id,
     async () => (await client.createExperiment(name, "Runs of the protein MD pipeline")).experiment_id,
   );
-  return result.id;
 }
 
 /** Undo what a failed attempt created, so no orphan version/pipeline is left; says what it did. */
