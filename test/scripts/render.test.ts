@@ -15,10 +15,10 @@ const projectDir = path.resolve(__dirname, "..", "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
 const offline = ["--set", "kfp.source=path", "--set", `kfp.path=${SHARED_KFP_DIR}`];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = {
   kind: string;
   metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [k: string]: any;
 };
 
