@@ -127,7 +127,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     const pipeline = await ensurePipeline(client, inputs.pipelineName, log);
     let version: Ensured | undefined;
     let run: KfpRun;
-    let experiment: Ensured;
+    let experiment: Ensured | undefined;
     try {
       version = await ensureVersion(client, pipeline.id, inputs.pipelineIr, hash, log);
       experiment = await ensureExperiment(client, inputs.experimentName);
@@ -144,7 +144,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       };
       run = await createRunOnce(client, request, deps.retry ?? DEFAULT_RETRY, log, wait);
     } catch (e) {
-      const undone = await rollbackCreated(client, pipeline, version);
+      const undone = await rollbackCreated(client, pipeline, version, experiment);
       throw new Error(`starting the KFP run failed: ${(e as Error).message}${undone}`, { cause: e });
     }
     log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
@@ -154,7 +154,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         : prior.createdPipelineId === pipeline.id
           ? pipeline.id
           : undefined,
-      createdExperimentId: experiment.created
+      createdExperimentId: experiment!.created
         ? experiment.id
         : prior.createdExperimentId === experiment.id
           ? experiment.id

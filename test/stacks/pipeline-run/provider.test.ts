@@ -137,14 +137,15 @@ describe("ProteinPipelineRun provider: create", () => {
     expect(err.properties.state).toBe("RUNNING");
   });
 
-  test("a failed run creation (500) removes the version and pipeline it had just made: no orphans", async () => {
+  test("a failed run creation (500) removes the experiment, version and pipeline it had just made: no orphans", async () => {
     await start();
     fake.injectFault({ method: "POST", path: "/apis/v2beta1/runs", status: 500, message: "failed to create workflow" });
     await expect(provider().create(runInputs(fake.url))).rejects.toThrow(
-      /starting the KFP run failed: KFP POST \/apis\/v2beta1\/runs answered HTTP 500: failed to create workflow \(removed the version .* and pipeline .* it had just created\)/,
+      /starting the KFP run failed: KFP POST \/apis\/v2beta1\/runs answered HTTP 500: failed to create workflow \(removed the experiment .* and version .* and pipeline .* it had just created\)/,
     );
     expect(fake.state.versions.size).toBe(0);
     expect(fake.state.pipelines.size).toBe(0);
+    expect(fake.state.experiments.size).toBe(0);
   });
 
   test("a failed run creation leaves a pre-existing pipeline alone", async () => {
@@ -155,6 +156,7 @@ describe("ProteinPipelineRun provider: create", () => {
       /invalid runtime parameter \(removed the version/,
     );
     expect(fake.state.pipelines.size).toBe(1);
+    expect(fake.state.experiments.size).toBe(1);
     expect([...fake.state.versions.values()].map((v) => v.name)).toEqual([versionNameFor(irHash(sampleIr()))]);
   });
 
