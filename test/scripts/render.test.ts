@@ -13,6 +13,7 @@ import { SHARED_KFP_DIR } from "../fixtures/shared-kfp";
 
 const projectDir = path.resolve(__dirname, "..", "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const offline = ["--set", "kfp.source=path", "--set", `kfp.path=${SHARED_KFP_DIR}`];
 
 type Obj = {
