@@ -9,11 +9,11 @@ import {
   numericImageUser,
   parseDigestReference,
   shellCommand,
-} from "../../pipelines/local/docker-args";
-import { dockerLauncher, preflight, taskImages } from "../../pipelines/local/docker-launcher";
-import { parsePipeline } from "../../pipelines/local/ir";
-import { parseArgs, runPipeline, RunOptions } from "../../pipelines/local/run";
-import { fakeIr } from "./local-fixtures";
+} from "../../../pipelines/local/docker-args";
+import { dockerLauncher, preflight, taskImages } from "../../../pipelines/local/docker-launcher";
+import { parsePipeline } from "../../../pipelines/local/ir";
+import { parseArgs, runPipeline, RunOptions } from "../../../pipelines/local/run";
+import { fakeIr } from "../../fixtures/local-ir";
 
 const DIGEST = `sha256:${"ab12".repeat(16)}`;
 const REF = `127.0.0.1:5123/amber@${DIGEST}`;
