@@ -25,7 +25,14 @@ export const scienceParameters = {
   min_vacuum_system_steps: param.int({ default: t.min_vacuum_system_steps }),
   min_vacuum_system_restraint_mask: param.string({ default: t.min_vacuum_system_restraint_mask }),
   min_vacuum_system_restraint_weight: param.double({ default: t.min_vacuum_system_restraint_weight }),
-  solute_restraint_mask: param.string({ default: t.solute_restraint_mask }),
+  solute_restraint_mask: param.string({
+    default: t.solute_restraint_mask,
+    description: "solvated minimisation and heating; {solute} = all but water and the two ions",
+  }),
+  equilibration_restraint_mask: param.string({
+    default: t.equilibration_restraint_mask,
+    description: "NVT and NPT; {solute} as above",
+  }),
   min_solvated_steps: param.int({ default: t.min_solvated_steps }),
   min_solvated_restraint_weight: param.double({ default: t.min_solvated_restraint_weight }),
   heat_steps: param.int({ default: t.heat_steps }),
@@ -35,6 +42,11 @@ export const scienceParameters = {
   npt_steps: param.int({ default: t.npt_steps }),
   npt_restraint_weight: param.double({ default: t.npt_restraint_weight }),
   free_steps: param.int({ default: t.free_steps }),
+  free_md_protocol: param.string({
+    default: t.free_md_protocol,
+    description: "tutorial (biobb's free preset, as the notebook) or npt (continue at 1 bar, velocities kept)",
+  }),
+  seed: param.int({ default: t.seed, description: "sander ig for every MD stage; -1 = random each run" }),
   traj_interval: param.int({ default: t.traj_interval, description: "free MD frames every N steps" }),
   analysis_mask: param.string({ default: t.analysis_mask, description: "atoms for RMSD and Rgyr" }),
   image_mask: param.string({ default: t.image_mask, description: "atoms to centre when imaging" }),
@@ -83,6 +95,11 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
         restraint_weight: stage.weight,
         temperature: p.temperature,
         traj_interval: stage.trajInterval ?? 0,
+        seed: p.seed,
+        free_md_protocol: p.free_md_protocol,
+        water_model: p.water_model,
+        positive_ion: p.positive_ion,
+        negative_ion: p.negative_ion,
       },
       { name },
     ).outputs;
@@ -196,7 +213,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
     {
       type: "nvt",
       steps: p.nvt_steps,
-      mask: p.solute_restraint_mask,
+      mask: p.equilibration_restraint_mask,
       weight: p.nvt_restraint_weight,
     },
   );
@@ -208,7 +225,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
     {
       type: "npt",
       steps: p.npt_steps,
-      mask: p.solute_restraint_mask,
+      mask: p.equilibration_restraint_mask,
       weight: p.npt_restraint_weight,
     },
   );

@@ -63,7 +63,7 @@ export function defineSteps(image: string) {
   const sanderMdrun = containerComponent({
     ...step("sander-mdrun"),
     name: "sander-mdrun",
-    description: "Run one sander stage: minimization, heat, nvt, npt or free MD.",
+    description: "Run one sander stage (minimization, heat, nvt, npt or free MD); output_mdin is what sander ran.",
     inputs: {
       input_top: structure(),
       input_crd: structure(),
@@ -73,8 +73,18 @@ export function defineSteps(image: string) {
       restraint_weight: param.double(),
       temperature: param.double(),
       traj_interval: param.int(),
+      seed: param.int(),
+      free_md_protocol: param.string(),
+      water_model: param.string(),
+      positive_ion: param.string(),
+      negative_ion: param.string(),
     },
-    outputs: { output_rst: structure(), output_traj: structure(), output_log: artifact.dataset() },
+    outputs: {
+      output_mdin: artifact.dataset(),
+      output_rst: structure(),
+      output_traj: structure(),
+      output_log: artifact.dataset(),
+    },
     args: (io) => cliArgs(io),
     resources: MD,
   });

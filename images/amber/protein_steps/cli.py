@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from .errors import StepError
 
 SIMULATION_TYPES = ("minimization", "heat", "nvt", "npt", "free")
+FREE_MD_PROTOCOLS = ("tutorial", "npt")  # as protein_steps.mdin.FREE_MD_PROTOCOLS (kept import-free here)
 BOX_TYPES = ("truncated_octahedron", "cubic")
 
 
@@ -44,6 +45,14 @@ def positive_int(value: str) -> int:
     number = _integer(value)
     if number <= 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return number
+
+
+def seed(value: str) -> int:
+    """sander's ig: -1 (random) or a seed in 0 … 2^31 - 1."""
+    number = _integer(value)
+    if number < -1 or number > 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"must be -1 (random) or 0 … 2147483647, got {value}")
     return number
 
 
@@ -127,8 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--restraint-weight", type=non_negative_float, required=True)
     p.add_argument("--temperature", type=non_negative_float, required=True)
     p.add_argument("--traj-interval", type=non_negative_int, required=True)
+    p.add_argument("--seed", type=seed, required=True, help="sander's ig; -1 = a new random seed each run")
+    p.add_argument("--free-md-protocol", choices=FREE_MD_PROTOCOLS, required=True, help="used by --simulation-type free")
+    p.add_argument("--water-model", required=True, help="with the ions, defines {solute} in the mask")
+    p.add_argument("--positive-ion", required=True)
+    p.add_argument("--negative-ion", required=True)
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-crd", required=True)
+    p.add_argument("--output-mdin", required=True)
     p.add_argument("--output-rst", required=True)
     p.add_argument("--output-traj", required=True)
     p.add_argument("--output-log", required=True)
