@@ -1,5 +1,5 @@
 /**
- * `npm run pipeline:local -- --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE]…
+ * `npm run pipeline:local -- --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE]…
  *   [--jobs N] [--venv DIR] [--no-cache]`
  *
  * Runs the compiled IR (default dist/pipelines/protein.yaml, from `npm run compile`) on this machine:
@@ -23,11 +23,10 @@ export const DEFAULT_IR = join(REPO, "dist/pipelines/protein.yaml");
 export const TEST_DATA_DIR = join(REPO, "images/amber/tests/data");
 
 /**
- * A local run is offline: PDB entries come from the structures shipped as test data. 1AKI is not
- * among them (no registry package ships it, see images/amber/tests/data/README.md), so the default
- * entry is 4E43, the real structure that is. Both are overridable with --param.
+ * A local run is offline: PDB entries come from the structures shipped as test data, which include
+ * 1AKI, the tutorial's lysozyme (images/amber/tests/data/README.md). Both are overridable with --param.
  */
-export const OFFLINE_DEFAULTS: Record<string, JsonValue> = { pdb_source: TEST_DATA_DIR, pdb_code: "4e43" };
+export const OFFLINE_DEFAULTS: Record<string, JsonValue> = { pdb_source: TEST_DATA_DIR, pdb_code: "1aki" };
 
 export interface CliArgs {
   preset?: string;
@@ -59,7 +58,7 @@ export function parseArgs(argv: string[], cores: number): CliArgs {
       args.jobs = jobs;
     } else {
       throw new Error(
-        `unknown option ${flag}; use --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--venv DIR] [--no-cache]`,
+        `unknown option ${flag}; use --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--venv DIR] [--no-cache]`,
       );
     }
   });

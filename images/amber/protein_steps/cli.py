@@ -83,7 +83,11 @@ STEPS: dict[str, tuple[str, str]] = {
     "cpptraj-rms": ("protein_steps.steps.analysis:cpptraj_rms", "RMSD of a trajectory"),
     "cpptraj-rgyr": ("protein_steps.steps.analysis:cpptraj_rgyr", "radius of gyration"),
     "cpptraj-image": ("protein_steps.steps.analysis:cpptraj_image", "re-image a trajectory"),
+    "run-report": ("protein_steps.steps.run_report:run_report", "gather every plot into one HTML page"),
 }
+# run-report's inputs, in the tutorial's order (one HTML plot each)
+REPORT_SECTIONS = ("min_vacuum_h_plot", "min_vacuum_system_plot", "min_solvated_plot", "heat_plot", "nvt_plot",
+                   "npt_plot", "rmsd_plot", "rgyr_plot")
 
 
 def _leap_box_flags(parser: argparse.ArgumentParser) -> None:
@@ -174,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("cpptraj-rms")
     p.add_argument("--mask", required=True)
-    p.add_argument("--reference", choices=("first", "experimental"), required=True)
+    p.add_argument("--traj-interval", type=positive_int, required=True, help="steps between frames (ntwx)")
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-traj", required=True)
     p.add_argument("--input-ref-pdb", required=True)
@@ -182,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("cpptraj-rgyr")
     p.add_argument("--mask", required=True)
+    p.add_argument("--traj-interval", type=positive_int, required=True, help="steps between frames (ntwx)")
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-traj", required=True)
     _plot_outputs(p)
@@ -190,7 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mask", required=True)
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-traj", required=True)
-    p.add_argument("--output-traj", required=True)
+    p.add_argument("--output-traj", required=True, help="solute-only (the mask), imaged")
+    p.add_argument("--output-top", required=True, help="the topology stripped to the mask")
+
+    p = add("run-report")
+    p.add_argument("--title", required=True)
+    for section in REPORT_SECTIONS:
+        p.add_argument(f"--{section.replace('_', '-')}", required=True, help="HTML plot of that stage")
+    p.add_argument("--output-html", required=True)
     return parser
 
 
