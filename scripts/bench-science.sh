@@ -3,7 +3,7 @@
 # npm run bench:science -- --table DIR   only print the table of a run that already exists in DIR
 # Prints the table of docs/science.md (quantities beside the tutorial's, wall time per task). Long: sander
 # is single-threaded; on a 2-core machine the run takes hours. Not part of CI or `npm test`.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
 venv=$(tools/python-env.sh amber images/amber/requirements-test.txt)
 if [ "${1:-}" = "--table" ]; then
@@ -13,7 +13,8 @@ out=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/kfp-protein-stack/bench-science}
 npm run --silent compile
 echo "bench:science: tutorial preset, 1AKI, output in $out (started $(date -u +%H:%M) UTC)"
 status=0
-npm run --silent pipeline:local -- --preset tutorial --out "$out" --venv "$venv" --param pdb_code=1aki --no-cache ||
-  status=$?
+mkdir -p "$out"
+npm run --silent pipeline:local -- --preset tutorial --out "$out" --venv "$venv" --param pdb_code=1aki --no-cache |
+  tee "$out/runner.log" || status=$?
 "$venv/bin/python" images/amber/science_table.py "$out"
 exit "$status"

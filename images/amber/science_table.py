@@ -8,6 +8,8 @@ its published plots), then the wall time of every task. A stage that has not run
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
 from pathlib import Path
 
@@ -81,11 +83,22 @@ def rows(out: Path) -> list[tuple[str, str, str]]:
     return table
 
 
+_PROGRESS = re.compile(r"^\[\s*\d+/\d+\] (\w+)\s+(\S+) \(([\d.]+) s\)")
+
+
 def wall_times(out: Path) -> list[tuple[str, str, float]]:
+    """From summary.json, or, for a run that was stopped, from the runner's progress lines (runner.log)."""
     summary = out / "summary.json"
-    if not summary.is_file():
+    if summary.is_file():
+        return [(t["name"], t["state"], t["seconds"]) for t in json.loads(summary.read_text())["tasks"]]
+    log = out / "runner.log"
+    if not log.is_file():
         return []
-    return [(t["name"], t["state"], t["seconds"]) for t in json.loads(summary.read_text())["tasks"]]
+    times = [(m.group(2), m.group(1), float(m.group(3)))
+             for m in map(_PROGRESS.match, log.read_text().splitlines()) if m]
+    done = {name for name, _, _ in times}
+    unfinished = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name not in done)
+    return times + [(name, "UNFINISHED", float("nan")) for name in unfinished]
 
 
 def main() -> int:
@@ -97,9 +110,12 @@ def main() -> int:
     if times:
         print("\n| task | state | wall time (s) |\n|---|---|---|")
         for name, state, seconds in times:
-            print(f"| {name}{' (sander)' if name in MD_STAGES else ''} | {state} | {seconds:.1f} |")
-        md = sum(seconds for name, _, seconds in times if name in MD_STAGES)
-        print(f"\nsander stages: {md / 60:.1f} min of {sum(s for _, _, s in times) / 60:.1f} task-minutes")
+            shown = "—" if math.isnan(seconds) else f"{seconds:.1f}"
+            print(f"| {name}{' (sander)' if name in MD_STAGES else ''} | {state} | {shown} |")
+        finished = [(name, seconds) for name, _, seconds in times if not math.isnan(seconds)]
+        md = sum(seconds for name, seconds in finished if name in MD_STAGES)
+        total = sum(seconds for _, seconds in finished)
+        print(f"\nfinished sander stages: {md / 60:.1f} min of {total / 60:.1f} task-minutes")
     return 0
 
 
