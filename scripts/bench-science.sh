@@ -2,7 +2,7 @@
 # npm run bench:science [-- OUT_DIR]     the tutorial preset on 1AKI, end to end, with the local runner
 # npm run bench:science -- --table DIR   only print the table of a run that already exists in DIR
 # Prints the table of docs/science.md (quantities beside the tutorial's, wall time per task). Long: sander
-# is single-threaded; on a 2-core machine the run takes hours. Not part of CI or `npm test`.
+# is single-threaded; on a shared 2-core machine the run took 77 minutes. Not part of CI or `npm test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 venv=$(tools/python-env.sh amber images/amber/requirements-test.txt)

@@ -3,7 +3,7 @@
  * - `tutorial`: the biobb AMBER "Protein MD Setup" notebook (bioexcel/biobb_wf_amber_md_setup, lysozyme
  *   1AKI): its step counts, restraints and free-MD protocol. Also the pipelines' defaults.
  * - `short`: a quick scientific sanity check: heating as long as the tutorial's (the system reaches the
- *   target temperature), the other stages cut; about half the tutorial's sander time.
+ *   target temperature), the other stages cut; about 60 % of the tutorial's MD steps.
  * - `tiny`: a smoke test of the plumbing, not science: a few hundred steps at most; heating stops far
  *   below the target temperature and no quantity of it should be compared with anything.
  */
