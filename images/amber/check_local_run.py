@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 MIN_TASKS = 15
+MD_TASKS = ("min-vacuum-h", "min-vacuum-system", "min-solvated", "heat", "nvt", "npt", "free-md")
+REPORT_PLOTS = 8
 
 
 def problems(out: Path) -> list[str]:
@@ -27,6 +29,13 @@ def problems(out: Path) -> list[str]:
     plots = [p for p in out.glob("*/output_html") if "<svg" in p.read_text()]
     if len(plots) < 2:
         found.append(f"expected HTML plots with an inline SVG, found {len(plots)}")
+    for task in MD_TASKS:
+        mdin = out / task / "output_mdin"
+        if not mdin.is_file() or "&cntrl" not in mdin.read_text():
+            found.append(f"{task}: no mdin artifact with a &cntrl namelist ({mdin})")
+    report = out / "run-report" / "output_html"
+    if not report.is_file() or report.read_text().count("<svg") != REPORT_PLOTS:
+        found.append(f"{report}: expected the run report with {REPORT_PLOTS} plots")
     return found
 
 
@@ -37,7 +46,8 @@ def main() -> int:
         print(f"check_local_run: {problem}", file=sys.stderr)
     if not found:
         tasks = json.loads((out / "summary.json").read_text())["tasks"]
-        print(f"check_local_run: {len(tasks)} tasks succeeded; RMSD data and HTML plots present")
+        print(f"check_local_run: {len(tasks)} tasks succeeded; RMSD data, HTML plots, every MD task's mdin "
+              "and the run report present")
     return 1 if found else 0
 
 

@@ -1,5 +1,5 @@
 /**
- * `npm run pipeline:local -- --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE]…
+ * `npm run pipeline:local -- --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE]…
  *   [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]…]`
  *
  * Runs the compiled IR (default dist/pipelines/protein.yaml, from `npm run compile`) on this machine:
@@ -25,11 +25,10 @@ export const DEFAULT_IR = join(REPO, "dist/pipelines/protein.yaml");
 export const TEST_DATA_DIR = join(REPO, "images/amber/tests/data");
 
 /**
- * A local run is offline: PDB entries come from the structures shipped as test data. 1AKI is not
- * among them (no registry package ships it, see images/amber/tests/data/README.md), so the default
- * entry is 4E43, the real structure that is. Both are overridable with --param.
+ * A local run is offline: PDB entries come from the structures shipped as test data, which include
+ * 1AKI, the tutorial's lysozyme (images/amber/tests/data/README.md). Both are overridable with --param.
  */
-export const OFFLINE_DEFAULTS: Record<string, JsonValue> = { pdb_source: TEST_DATA_DIR, pdb_code: "4e43" };
+export const OFFLINE_DEFAULTS: Record<string, JsonValue> = { pdb_source: TEST_DATA_DIR, pdb_code: "1aki" };
 
 export type RunnerName = "subprocess" | "docker";
 
@@ -47,7 +46,7 @@ export interface CliArgs {
 }
 
 const USAGE =
-  "use --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]]";
+  "use --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]]";
 
 export function parseArgs(argv: string[], cores: number): CliArgs {
   const args: Partial<CliArgs> & { params: [string, string][]; mounts: string[] } = {

@@ -3,7 +3,7 @@
  * its inputs exist.
  */
 import { ArtifactRef, Dag, ParamRef, ParamRefs, compilePipeline, definePipeline, param, toYaml } from "../kfp";
-import { tutorial } from "./presets";
+import { DEFAULT_SEED, tutorial } from "./presets";
 import { ProteinSteps, defineSteps } from "./steps";
 
 const t = tutorial;
@@ -25,7 +25,14 @@ export const scienceParameters = {
   min_vacuum_system_steps: param.int({ default: t.min_vacuum_system_steps }),
   min_vacuum_system_restraint_mask: param.string({ default: t.min_vacuum_system_restraint_mask }),
   min_vacuum_system_restraint_weight: param.double({ default: t.min_vacuum_system_restraint_weight }),
-  solute_restraint_mask: param.string({ default: t.solute_restraint_mask }),
+  solute_restraint_mask: param.string({
+    default: t.solute_restraint_mask,
+    description: "solvated minimisation and heating; {solute} = all but water and the two ions",
+  }),
+  equilibration_restraint_mask: param.string({
+    default: t.equilibration_restraint_mask,
+    description: "NVT and NPT; {solute} as above",
+  }),
   min_solvated_steps: param.int({ default: t.min_solvated_steps }),
   min_solvated_restraint_weight: param.double({ default: t.min_solvated_restraint_weight }),
   heat_steps: param.int({ default: t.heat_steps }),
@@ -35,6 +42,14 @@ export const scienceParameters = {
   npt_steps: param.int({ default: t.npt_steps }),
   npt_restraint_weight: param.double({ default: t.npt_restraint_weight }),
   free_steps: param.int({ default: t.free_steps }),
+  free_md_protocol: param.string({
+    default: t.free_md_protocol,
+    description: "tutorial (biobb's free preset, as the notebook) or npt (continue at 1 bar, velocities kept)",
+  }),
+  seed: param.int({
+    default: t.seed,
+    description: "sander ig of heating, NVT, NPT and free MD; -1 = random (see README on caching)",
+  }),
   traj_interval: param.int({ default: t.traj_interval, description: "free MD frames every N steps" }),
   analysis_mask: param.string({ default: t.analysis_mask, description: "atoms for RMSD and Rgyr" }),
   image_mask: param.string({ default: t.image_mask, description: "atoms to centre when imaging" }),
@@ -83,10 +98,18 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
         restraint_weight: stage.weight,
         temperature: p.temperature,
         traj_interval: stage.trajInterval ?? 0,
+        // Each stage gets only the protocol parameters it uses, so changing one re-runs (past KFP's
+        // cache) just the stages it affects: the seed from heating on, the protocol the free MD only.
+        seed: stage.type === "minimization" ? DEFAULT_SEED : p.seed,
+        free_md_protocol: stage.type === "free" ? p.free_md_protocol : "tutorial",
+        water_model: p.water_model,
+        positive_ion: p.positive_ion,
+        negative_ion: p.negative_ion,
       },
       { name },
     ).outputs;
 
+  const plots: Record<string, ReturnType<typeof energyPlot>> = {};
   const energyPlot = (
     name: string,
     log: ArtifactRef<"system.Dataset">,
@@ -105,7 +128,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       weight: p.min_vacuum_h_restraint_weight,
     },
   );
-  energyPlot(
+  plots.minH = energyPlot(
     "plot-min-vacuum-h",
     minH.output_log,
     "minout",
@@ -123,7 +146,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       weight: p.min_vacuum_system_restraint_weight,
     },
   );
-  energyPlot(
+  plots.minSystem = energyPlot(
     "plot-min-vacuum-system",
     minSystem.output_log,
     "minout",
@@ -170,7 +193,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       weight: p.min_solvated_restraint_weight,
     },
   );
-  energyPlot(
+  plots.minSolvated = energyPlot(
     "plot-min-solvated",
     minSolvated.output_log,
     "minout",
@@ -188,7 +211,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       weight: p.heat_restraint_weight,
     },
   );
-  energyPlot("plot-heat", heat.output_log, "mdout", "TEMP", "Heating: temperature");
+  plots.heat = energyPlot("plot-heat", heat.output_log, "mdout", "TEMP", "Heating: temperature");
 
   const nvt = sander(
     "nvt",
@@ -196,11 +219,11 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
     {
       type: "nvt",
       steps: p.nvt_steps,
-      mask: p.solute_restraint_mask,
+      mask: p.equilibration_restraint_mask,
       weight: p.nvt_restraint_weight,
     },
   );
-  energyPlot("plot-nvt", nvt.output_log, "mdout", "TEMP", "NVT equilibration: temperature");
+  plots.nvt = energyPlot("plot-nvt", nvt.output_log, "mdout", "TEMP", "NVT equilibration: temperature");
 
   const npt = sander(
     "npt",
@@ -208,11 +231,17 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
     {
       type: "npt",
       steps: p.npt_steps,
-      mask: p.solute_restraint_mask,
+      mask: p.equilibration_restraint_mask,
       weight: p.npt_restraint_weight,
     },
   );
-  energyPlot("plot-npt", npt.output_log, "mdout", "PRES,DENSITY", "NPT equilibration: pressure and density");
+  plots.npt = energyPlot(
+    "plot-npt",
+    npt.output_log,
+    "mdout",
+    "PRES,DENSITY",
+    "NPT equilibration: pressure and density",
+  );
 
   // Free MD: no restraints (the step runner reads an empty mask as "none").
   const free = sander(
@@ -226,17 +255,42 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       trajInterval: p.traj_interval,
     },
   );
-  const trajectory = { input_top: top, input_traj: free.output_traj };
-  const rms = (name: string, reference: "first" | "experimental", title: string) =>
-    dag.task(
-      steps.cpptrajRms,
-      { ...trajectory, input_ref_pdb: fetched.outputs.output_pdb, mask: p.analysis_mask, reference, title },
-      { name },
-    );
-  rms("rmsd-first", "first", "RMSD against the first frame");
-  rms("rmsd-experimental", "experimental", "RMSD against the experimental structure");
-  dag.task(steps.cpptrajRgyr, { ...trajectory, mask: p.analysis_mask, title: "Radius of gyration" }, { name: "rgyr" });
-  dag.task(steps.cpptrajImage, { ...trajectory, mask: p.image_mask }, { name: "image-trajectory" });
+  const trajectory = { input_top: top, input_traj: free.output_traj, traj_interval: p.traj_interval };
+  const rmsd = dag.task(
+    steps.cpptrajRms,
+    {
+      ...trajectory,
+      input_ref_pdb: fetched.outputs.output_pdb,
+      mask: p.analysis_mask,
+      title: "RMSD against the first frame and the experimental structure",
+    },
+    { name: "rmsd" },
+  );
+  const rgyr = dag.task(
+    steps.cpptrajRgyr,
+    { ...trajectory, mask: p.analysis_mask, title: "Radius of gyration" },
+    { name: "rgyr" },
+  );
+  dag.task(
+    steps.cpptrajImage,
+    { input_top: top, input_traj: free.output_traj, mask: p.image_mask },
+    { name: "image-trajectory" },
+  );
+  dag.task(
+    steps.runReport,
+    {
+      title: "Protein MD setup: run report",
+      min_vacuum_h_plot: plots.minH.outputs.output_html,
+      min_vacuum_system_plot: plots.minSystem.outputs.output_html,
+      min_solvated_plot: plots.minSolvated.outputs.output_html,
+      heat_plot: plots.heat.outputs.output_html,
+      nvt_plot: plots.nvt.outputs.output_html,
+      npt_plot: plots.npt.outputs.output_html,
+      rmsd_plot: rmsd.outputs.output_html,
+      rgyr_plot: rgyr.outputs.output_html,
+    },
+    { name: "run-report" },
+  );
 }
 
 export function proteinPipeline(image: string) {

@@ -1,16 +1,29 @@
 /**
- * Pipeline parameter values. `tutorial` = the biobb AMBER "Protein MD Setup" values (lysozyme 1AKI) and is
- * also the pipelines' defaults; `tiny` keeps the science but cuts every stage to a few hundred steps or
- * fewer so a CPU run of the whole chain takes minutes.
+ * Pipeline parameter values.
+ * - `tutorial`: the biobb AMBER "Protein MD Setup" notebook (bioexcel/biobb_wf_amber_md_setup, lysozyme
+ *   1AKI): its step counts, restraints and free-MD protocol. Also the pipelines' defaults.
+ * - `short`: a quick scientific sanity check: heating as long as the tutorial's (the system reaches the
+ *   target temperature), the other stages cut; about 60 % of the tutorial's MD steps.
+ * - `tiny`: a smoke test of the plumbing, not science: a few hundred steps at most; heating stops far
+ *   below the target temperature and no quantity of it should be compared with anything.
  */
 
-export type PresetName = "tiny" | "tutorial";
+export type PresetName = "tiny" | "short" | "tutorial";
 export type PresetValue = string | number | boolean | string[];
 
 /** Heavy atoms held (hydrogens minimised), Amber mask. */
 export const HEAVY_ATOMS_MASK = ":*&!@H=";
-/** Everything but water and ions. */
-export const SOLUTE_MASK = "!:WAT,Cl-,Na+";
+/**
+ * Everything but water and ions. The step runner replaces `{solute}` with a mask built from the
+ * `water_model`, `positive_ion` and `negative_ion` parameters (`!:WAT,Cl-,Na+` for the tutorial's).
+ */
+export const SOLUTE_MASK = "{solute}";
+/** Solute heavy atoms: the notebook's NVT/NPT restraint. */
+export const SOLUTE_HEAVY_ATOMS_MASK = "{solute} & !@H=";
+/** sander's own default `ig` (Amber manual, &cntrl): fixed, so a run can be reproduced. */
+export const DEFAULT_SEED = 71277;
+
+export type FreeMdProtocol = "tutorial" | "npt";
 
 export const tutorial = {
   pdb_code: "1aki",
@@ -30,6 +43,7 @@ export const tutorial = {
   min_vacuum_system_restraint_mask: HEAVY_ATOMS_MASK,
   min_vacuum_system_restraint_weight: 50.0,
   solute_restraint_mask: SOLUTE_MASK,
+  equilibration_restraint_mask: SOLUTE_HEAVY_ATOMS_MASK,
   min_solvated_steps: 300,
   min_solvated_restraint_weight: 50.0,
   heat_steps: 2500,
@@ -39,6 +53,8 @@ export const tutorial = {
   npt_steps: 500,
   npt_restraint_weight: 2.5,
   free_steps: 2500,
+  free_md_protocol: "tutorial" as FreeMdProtocol,
+  seed: DEFAULT_SEED,
   traj_interval: 500,
   analysis_mask: "backbone",
   image_mask: "solute",
@@ -58,7 +74,18 @@ export const tiny: ProteinParameterValues = {
   traj_interval: 20,
 };
 
-export const presets: Record<PresetName, Record<string, PresetValue>> = { tiny, tutorial };
+export const short: ProteinParameterValues = {
+  ...tutorial,
+  min_vacuum_h_steps: 100,
+  min_vacuum_system_steps: 100,
+  min_solvated_steps: 100,
+  nvt_steps: 250,
+  npt_steps: 250,
+  free_steps: 500,
+  traj_interval: 50,
+};
+
+export const presets: Record<PresetName, Record<string, PresetValue>> = { tiny, short, tutorial };
 
 /** Parameters for the batch pipeline: a preset with `pdb_code` replaced by the list `pdb_codes`. */
 export function batchParameters(preset: PresetName, pdbCodes: string[]): Record<string, PresetValue> {

@@ -63,7 +63,7 @@ export function defineSteps(image: string) {
   const sanderMdrun = containerComponent({
     ...step("sander-mdrun"),
     name: "sander-mdrun",
-    description: "Run one sander stage: minimization, heat, nvt, npt or free MD.",
+    description: "Run one sander stage (minimization, heat, nvt, npt or free MD); output_mdin is what sander ran.",
     inputs: {
       input_top: structure(),
       input_crd: structure(),
@@ -73,8 +73,18 @@ export function defineSteps(image: string) {
       restraint_weight: param.double(),
       temperature: param.double(),
       traj_interval: param.int(),
+      seed: param.int(),
+      free_md_protocol: param.string(),
+      water_model: param.string(),
+      positive_ion: param.string(),
+      negative_ion: param.string(),
     },
-    outputs: { output_rst: structure(), output_traj: structure(), output_log: artifact.dataset() },
+    outputs: {
+      output_mdin: artifact.dataset(),
+      output_rst: structure(),
+      output_traj: structure(),
+      output_log: artifact.dataset(),
+    },
     args: (io) => cliArgs(io),
     resources: MD,
   });
@@ -141,13 +151,13 @@ export function defineSteps(image: string) {
   const cpptrajRms = containerComponent({
     ...step("cpptraj-rms"),
     name: "cpptraj-rms",
-    description: "RMSD of the trajectory against its first frame or the experimental structure.",
+    description: "RMSD of the trajectory against its first frame and the experimental structure, one plot.",
     inputs: {
       input_top: structure(),
       input_traj: structure(),
       input_ref_pdb: structure(),
       mask: param.string(),
-      reference: param.string(),
+      traj_interval: param.int(),
       title: param.string(),
     },
     outputs: plotOutputs(),
@@ -159,7 +169,13 @@ export function defineSteps(image: string) {
     ...step("cpptraj-rgyr"),
     name: "cpptraj-rgyr",
     description: "Radius of gyration along the trajectory.",
-    inputs: { input_top: structure(), input_traj: structure(), mask: param.string(), title: param.string() },
+    inputs: {
+      input_top: structure(),
+      input_traj: structure(),
+      mask: param.string(),
+      traj_interval: param.int(),
+      title: param.string(),
+    },
     outputs: plotOutputs(),
     args: (io) => cliArgs(io, { executorInput: true }),
     resources: ANALYSIS,
@@ -168,11 +184,32 @@ export function defineSteps(image: string) {
   const cpptrajImage = containerComponent({
     ...step("cpptraj-image"),
     name: "cpptraj-image",
-    description: "Centre and image the trajectory on the solute.",
+    description: "Image the trajectory and strip it to the mask (solute only), with the matching topology.",
     inputs: { input_top: structure(), input_traj: structure(), mask: param.string() },
-    outputs: { output_traj: structure() },
+    outputs: { output_traj: structure(), output_top: structure() },
     args: (io) => cliArgs(io),
     resources: ANALYSIS,
+  });
+
+  const plot = () => artifact.html();
+  const runReport = containerComponent({
+    ...step("run-report"),
+    name: "run-report",
+    description: "Every plot and metric of the run on one HTML page, in the tutorial's order.",
+    inputs: {
+      title: param.string(),
+      min_vacuum_h_plot: plot(),
+      min_vacuum_system_plot: plot(),
+      min_solvated_plot: plot(),
+      heat_plot: plot(),
+      nvt_plot: plot(),
+      npt_plot: plot(),
+      rmsd_plot: plot(),
+      rgyr_plot: plot(),
+    },
+    outputs: { output_html: artifact.html() },
+    args: (io) => cliArgs(io),
+    resources: LIGHT,
   });
 
   return {
@@ -187,6 +224,7 @@ export function defineSteps(image: string) {
     cpptrajRms,
     cpptrajRgyr,
     cpptrajImage,
+    runReport,
   };
 }
 

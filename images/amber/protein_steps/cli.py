@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from .errors import StepError
 
 SIMULATION_TYPES = ("minimization", "heat", "nvt", "npt", "free")
+FREE_MD_PROTOCOLS = ("tutorial", "npt")  # as protein_steps.mdin.FREE_MD_PROTOCOLS (kept import-free here)
 BOX_TYPES = ("truncated_octahedron", "cubic")
 
 
@@ -47,6 +48,14 @@ def positive_int(value: str) -> int:
     return number
 
 
+def seed(value: str) -> int:
+    """sander's ig: -1 (random) or a seed in 0 … 2^31 - 1."""
+    number = _integer(value)
+    if number < -1 or number > 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"must be -1 (random) or 0 … 2147483647, got {value}")
+    return number
+
+
 def non_negative_float(value: str) -> float:
     number = float(value)
     if not number >= 0:  # also rejects NaN
@@ -74,7 +83,11 @@ STEPS: dict[str, tuple[str, str]] = {
     "cpptraj-rms": ("protein_steps.steps.analysis:cpptraj_rms", "RMSD of a trajectory"),
     "cpptraj-rgyr": ("protein_steps.steps.analysis:cpptraj_rgyr", "radius of gyration"),
     "cpptraj-image": ("protein_steps.steps.analysis:cpptraj_image", "re-image a trajectory"),
+    "run-report": ("protein_steps.steps.run_report:run_report", "gather every plot into one HTML page"),
 }
+# run-report's inputs, in the tutorial's order (one HTML plot each)
+REPORT_SECTIONS = ("min_vacuum_h_plot", "min_vacuum_system_plot", "min_solvated_plot", "heat_plot", "nvt_plot",
+                   "npt_plot", "rmsd_plot", "rgyr_plot")
 
 
 def _leap_box_flags(parser: argparse.ArgumentParser) -> None:
@@ -127,8 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--restraint-weight", type=non_negative_float, required=True)
     p.add_argument("--temperature", type=non_negative_float, required=True)
     p.add_argument("--traj-interval", type=non_negative_int, required=True)
+    p.add_argument("--seed", type=seed, required=True, help="sander's ig; -1 = a new random seed each run")
+    p.add_argument("--free-md-protocol", choices=FREE_MD_PROTOCOLS, required=True, help="used by --simulation-type free")
+    p.add_argument("--water-model", required=True, help="with the ions, defines {solute} in the mask")
+    p.add_argument("--positive-ion", required=True)
+    p.add_argument("--negative-ion", required=True)
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-crd", required=True)
+    p.add_argument("--output-mdin", required=True)
     p.add_argument("--output-rst", required=True)
     p.add_argument("--output-traj", required=True)
     p.add_argument("--output-log", required=True)
@@ -159,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("cpptraj-rms")
     p.add_argument("--mask", required=True)
-    p.add_argument("--reference", choices=("first", "experimental"), required=True)
+    p.add_argument("--traj-interval", type=positive_int, required=True, help="steps between frames (ntwx)")
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-traj", required=True)
     p.add_argument("--input-ref-pdb", required=True)
@@ -167,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("cpptraj-rgyr")
     p.add_argument("--mask", required=True)
+    p.add_argument("--traj-interval", type=positive_int, required=True, help="steps between frames (ntwx)")
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-traj", required=True)
     _plot_outputs(p)
@@ -175,7 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mask", required=True)
     p.add_argument("--input-top", required=True)
     p.add_argument("--input-traj", required=True)
-    p.add_argument("--output-traj", required=True)
+    p.add_argument("--output-traj", required=True, help="solute-only (the mask), imaged")
+    p.add_argument("--output-top", required=True, help="the topology stripped to the mask")
+
+    p = add("run-report")
+    p.add_argument("--title", required=True)
+    for section in REPORT_SECTIONS:
+        p.add_argument(f"--{section.replace('_', '-')}", required=True, help="HTML plot of that stage")
+    p.add_argument("--output-html", required=True)
     return parser
 
 

@@ -14,18 +14,30 @@ def line_chart_svg(
     x_label: str,
     title: str,
     y_labels: dict[str, str] | None = None,
+    overlay: str | None = None,
 ) -> str:
+    """One axes per series, or with `overlay` (its y label) every series on one axes with a legend."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes_list = plt.subplots(len(series), 1, figsize=(8, 2.8 * len(series)), squeeze=False)
+    labels = y_labels or {}
+    rows = 1 if overlay else len(series)
+    figure, axes_list = plt.subplots(rows, 1, figsize=(8, 2.8 * rows + (0.8 if overlay else 0)), squeeze=False)
     try:
-        for axes, (name, values) in zip((row[0] for row in axes_list), series.items()):
-            axes.plot(list(x), list(values), linewidth=1.2)
-            axes.set_ylabel((y_labels or {}).get(name, name))
+        if overlay:
+            axes = axes_list[0][0]
+            for name, values in series.items():
+                axes.plot(list(x), list(values), linewidth=1.2, marker="o", markersize=3, label=labels.get(name, name))
+            axes.set_ylabel(overlay)
+            axes.legend()
             axes.grid(alpha=0.3)
+        else:
+            for axes, (name, values) in zip((row[0] for row in axes_list), series.items()):
+                axes.plot(list(x), list(values), linewidth=1.2)
+                axes.set_ylabel(labels.get(name, name))
+                axes.grid(alpha=0.3)
         axes_list[-1][0].set_xlabel(x_label)
         figure.suptitle(title)
         figure.tight_layout()

@@ -20,14 +20,16 @@ def publish(
     metrics: dict[str, float],
     x_label: str | None = None,
     y_labels: dict[str, str] | None = None,
+    overlay: str | None = None,
 ) -> None:
+    """`overlay`: draw every column on one axes with this y label (legend from y_labels)."""
     for name, values in columns.items():
         if not values:
             raise StepError(f"no {name} values to plot: the input holds no frames or steps")
         if not all(math.isfinite(v) for v in values):
             raise StepError(f"{name} contains NaN or infinite values: the upstream simulation blew up")
     write_text(args.output_dat, data_table(x_name, x, columns))
-    svg = line_chart_svg(x, columns, x_label or x_name, args.title, y_labels)
+    svg = line_chart_svg(x, columns, x_label or x_name, args.title, y_labels, overlay)
     write_text(args.output_html, html_page(args.title, svg, metrics))
     write_metrics(args.executor_input, metrics, args.output_metrics)
 

@@ -1,7 +1,8 @@
 import pytest
 
 from protein_steps.errors import StepError
-from protein_steps.steps.analysis import amber_mask, first_altloc_only, image_script, read_cpptraj_dat
+from protein_steps.errors import StepError
+from protein_steps.steps.analysis import amber_mask, first_altloc_only, frame_times, image_script, read_cpptraj_dat
 from protein_steps.steps.energy import energy_metrics
 
 
@@ -34,10 +35,17 @@ def test_only_the_first_alternate_location_is_kept():
     assert first_altloc_only("\n".join(lines)).splitlines() == lines[:2]
 
 
-def test_image_script_centres_on_the_mask_and_keeps_all_atoms():
-    script = image_script(":1-99")
-    assert "center :1-99 origin mass" in script
-    assert "strip" not in script and "trajout output.nc netcdf" in script
+def test_image_script_images_then_keeps_the_mask_only_with_its_topology():
+    lines = image_script(":1-99").splitlines()
+    assert lines.index("autoimage") < lines.index("strip !(:1-99) parmout output.parmtop") < lines.index(
+        "trajout output.nc netcdf")
+
+
+def test_frames_become_picoseconds_at_the_md_time_step():
+    assert frame_times([1.0, 2.0, 5.0], 500) == [1.0, 2.0, 5.0]  # ntwx 500 × dt 0.002 ps = 1 ps a frame
+    assert frame_times([1.0], 20) == [pytest.approx(0.04)]
+    with pytest.raises(StepError):
+        frame_times([1.0], 0)
 
 
 def test_energy_metrics_are_final_after_minimisation_and_mean_after_md():

@@ -12,7 +12,9 @@ SAMPLE_ARGS = {
     "leap-gen-top": ["--forcefield", "protein.ff14SB", "--input-pdb", "i", "--output-top", "t",
                      "--output-crd", "c", "--output-pdb", "p"],
     "sander-mdrun": ["--simulation-type", "heat", "--steps", "2500", "--restraint-mask", "", "--restraint-weight",
-                     "10.0", "--temperature", "300", "--traj-interval", "0", "--input-top", "t", "--input-crd", "c",
+                     "10.0", "--temperature", "300", "--traj-interval", "0", "--seed", "71277",
+                     "--free-md-protocol", "tutorial", "--water-model", "TIP3PBOX", "--positive-ion", "Na+",
+                     "--negative-ion", "Cl-", "--input-top", "t", "--input-crd", "c", "--output-mdin", "i",
                      "--output-rst", "r", "--output-traj", "x", "--output-log", "l"],
     "amber-to-pdb": ["--input-top", "t", "--input-crd", "c", "--output-pdb", "p"],
     "leap-solvate": ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type",
@@ -24,12 +26,16 @@ SAMPLE_ARGS = {
                       "--output-pdb", "p"],
     "energy-plot": ["--log-kind", "mdout", "--terms", "PRES,DENSITY", "--title", "NPT", "--executor-input", "{}",
                     "--input-log", "l", "--output-dat", "d", "--output-html", "h", "--output-metrics", "m"],
-    "cpptraj-rms": ["--mask", "backbone", "--reference", "experimental", "--title", "RMSD", "--executor-input", "{}",
+    "cpptraj-rms": ["--mask", "backbone", "--traj-interval", "500", "--title", "RMSD", "--executor-input", "{}",
                     "--input-top", "t", "--input-traj", "x", "--input-ref-pdb", "p", "--output-dat", "d",
                     "--output-html", "h", "--output-metrics", "m"],
-    "cpptraj-rgyr": ["--mask", "@CA", "--title", "Rgyr", "--executor-input", "{}", "--input-top", "t",
+    "cpptraj-rgyr": ["--mask", "@CA", "--traj-interval", "500", "--title", "Rgyr", "--executor-input", "{}", "--input-top", "t",
                      "--input-traj", "x", "--output-dat", "d", "--output-html", "h", "--output-metrics", "m"],
-    "cpptraj-image": ["--mask", "solute", "--input-top", "t", "--input-traj", "x", "--output-traj", "o"],
+    "cpptraj-image": ["--mask", "solute", "--input-top", "t", "--input-traj", "x", "--output-traj", "o",
+                      "--output-top", "s"],
+    "run-report": ["--title", "Run", *(arg for name in ("min-vacuum-h", "min-vacuum-system", "min-solvated",
+                                                        "heat", "nvt", "npt", "rmsd", "rgyr")
+                                       for arg in (f"--{name}-plot", name)), "--output-html", "h"],
 }
 
 
@@ -66,7 +72,9 @@ def test_integer_parameters_rendered_as_floats_are_accepted():
         ("sander-mdrun", "--temperature", "nan"),
         ("leap-solvate", "--box-type", "sphere"),
         ("energy-plot", "--log-kind", "log"),
-        ("cpptraj-rms", "--reference", "average"),
+        ("cpptraj-rms", "--traj-interval", "0"),
+        ("sander-mdrun", "--seed", "-2"),
+        ("sander-mdrun", "--free-md-protocol", "nve"),
     ],
 )
 def test_bad_values_are_rejected(step, flag, bad, capsys):

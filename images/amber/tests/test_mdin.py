@@ -1,7 +1,7 @@
 import pytest
 
 from protein_steps.errors import StepError
-from protein_steps.mdin import MdSettings, print_interval, prmtop_is_periodic, sander_properties
+from protein_steps.mdin import MdSettings, expand_mask, print_interval, prmtop_is_periodic, sander_properties, solute_mask
 
 
 def settings(**overrides):
@@ -13,30 +13,38 @@ def settings(**overrides):
 def test_vacuum_minimisation_uses_the_no_box_preset_and_sets_maxcyc():
     props = sander_properties(settings())
     assert props["simulation_type"] == "min_vacuo"
-    assert props["mdin"]["maxcyc"] == 500
-    assert props["mdin"]["ntr"] == 1
-    assert props["mdin"]["restraintmask"] == '":*&!@H="'
-    assert props["mdin"]["restraint_wt"] == 50.0
+    assert props["mdin"] == {"maxcyc": 500, "ntpr": 5, "ntr": 1, "restraintmask": '":*&!@H="', "restraint_wt": 50.0}
 
 
-def test_periodic_minimisation_keeps_the_box():
+def test_periodic_minimisation_leaves_ncyc_and_the_box_to_biobb_and_sander():
     props = sander_properties(settings(periodic=True, steps=300))
     assert props["simulation_type"] == "minimization"
-    assert (props["mdin"]["maxcyc"], props["mdin"]["ntb"]) == (300, 1)
+    assert props["mdin"]["maxcyc"] == 300
+    assert not {"ncyc", "ntb", "ntx"} & set(props["mdin"])
 
 
-def test_md_sets_length_temperature_and_trajectory_interval():
+def test_md_sets_length_temperature_seed_and_trajectory_interval():
     props = sander_properties(settings(simulation_type="heat", periodic=True, steps=2500, temperature=310.0,
-                                       traj_interval=500, restraint_mask=""))
+                                       traj_interval=500, restraint_mask="", seed=42))
     mdin = props["mdin"]
     assert props["simulation_type"] == "heat"
-    assert (mdin["nstlim"], mdin["temp0"], mdin["ntwx"]) == (2500, 310.0, 500)
+    assert (mdin["nstlim"], mdin["temp0"], mdin["ntwx"], mdin["ig"]) == (2500, 310.0, 500, 42)
     assert "ntr" not in mdin and "maxcyc" not in mdin
 
 
-def test_free_md_continues_at_constant_pressure():
-    mdin = sander_properties(settings(simulation_type="free", periodic=True, restraint_mask=""))["mdin"]
-    assert (mdin["irest"], mdin["ntx"], mdin["ntb"], mdin["ntp"]) == (1, 5, 2, 1)
+def test_no_trajectory_interval_writes_no_ntwx():
+    mdin = sander_properties(settings(simulation_type="nvt", periodic=True, traj_interval=0))["mdin"]
+    assert "ntwx" not in mdin
+
+
+def test_free_md_protocols():
+    free = settings(simulation_type="free", periodic=True, restraint_mask="")
+    npt = sander_properties(MdSettings(**{**free.__dict__, "free_md_protocol": "npt"}))["mdin"]
+    assert (npt["irest"], npt["ntx"], npt["ntb"], npt["ntp"], npt["gamma_ln"]) == (1, 5, 2, 1, 5.0)
+    tutorial = sander_properties(free)["mdin"]
+    assert not {"irest", "ntx", "ntb", "ntp", "gamma_ln"} & set(tutorial)  # biobb's free preset as it is
+    with pytest.raises(StepError, match="free MD protocol"):
+        sander_properties(MdSettings(**{**free.__dict__, "free_md_protocol": "nve"}))
 
 
 def test_md_on_a_vacuum_topology_is_refused():
@@ -44,8 +52,20 @@ def test_md_on_a_vacuum_topology_is_refused():
         sander_properties(settings(simulation_type="nvt"))
 
 
-def test_print_interval_gives_about_a_hundred_points():
-    assert (print_interval(50), print_interval(500), print_interval(2500)) == (1, 5, 25)
+def test_print_interval_is_the_usual_one_but_keeps_five_records():
+    assert (print_interval(2500), print_interval(300), print_interval(500, 5)) == (50, 50, 5)
+    assert (print_interval(100), print_interval(50, 5), print_interval(3)) == (20, 5, 1)
+
+
+def test_solute_mask_is_built_from_water_model_and_ions():
+    assert solute_mask("TIP3PBOX", "Na+", "Cl-") == "!:WAT,Cl-,Na+"
+    assert solute_mask("OPCBOX", "K+", "Cl-") == "!:WAT,Cl-,K+"
+    assert expand_mask("{solute} & !@H=", "TIP3PBOX", "K+", "Cl-") == "!:WAT,Cl-,K+ & !@H="
+    assert expand_mask(":*&!@H=", "NOPE", "x", "y") == ":*&!@H="  # no token: parameters unused
+    with pytest.raises(StepError, match="water model"):
+        solute_mask("TIP3P", "Na+", "Cl-")
+    with pytest.raises(StepError, match="--positive-ion"):
+        solute_mask("TIP3PBOX", "Na", "Cl-")
 
 
 def pointers(ifbox: int) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import AMBER_DIR, DATA
 
-SOLUTE = "!:WAT,Cl-,Na+"
+SOLUTE = "{solute}"
 
 
 def run(*argv: str, ok: bool = True) -> subprocess.CompletedProcess:
@@ -40,10 +40,13 @@ def reported_metrics(directory: Path) -> dict:
     return output["artifacts"]["output_metrics"]["artifacts"][0]["metadata"]
 
 
-def sander(out: Path, kind: str, steps: int, top: Path, crd: Path, mask: str = SOLUTE, traj: int = 0):
+def sander(out: Path, kind: str, steps: int, top: Path, crd: Path, mask: str = SOLUTE, traj: int = 0,
+           protocol: str = "tutorial"):
     run("sander-mdrun", "--simulation-type", kind, "--steps", str(steps), "--restraint-mask", mask,
-        "--restraint-weight", "10", "--temperature", "300", "--traj-interval", str(traj),
-        "--input-top", str(top), "--input-crd", str(crd), "--output-rst", str(out / "rst"),
+        "--restraint-weight", "10", "--temperature", "300", "--traj-interval", str(traj), "--seed", "71277",
+        "--free-md-protocol", protocol, "--water-model", "TIP3PBOX", "--positive-ion", "Na+",
+        "--negative-ion", "Cl-", "--input-top", str(top), "--input-crd", str(crd),
+        "--output-mdin", str(out / "mdin"), "--output-rst", str(out / "rst"),
         "--output-traj", str(out / "traj"), "--output-log", str(out / "log"))
     return out
 
@@ -82,13 +85,11 @@ def chain(tmp_path_factory) -> Path:
         "--input-log", str(root / "npt/log"), *plot_flags(root / "plotnpt"))
     sander(root / "free", "free", 20, top, root / "npt/rst", mask="", traj=5)
     run("cpptraj-image", "--mask", "solute", "--input-top", str(top), "--input-traj", str(root / "free/traj"),
-        "--output-traj", str(root / "image/traj"))
-    for reference in ("first", "experimental"):
-        run("cpptraj-rms", "--mask", "backbone", "--reference", reference, "--title", f"RMSD vs {reference}",
-            "--input-top", str(top), "--input-traj", str(root / "image/traj"), "--input-ref-pdb", str(peptide),
-            *plot_flags(root / f"rms-{reference}"))
-    run("cpptraj-rgyr", "--mask", "backbone", "--title", "Radius of gyration", "--input-top", str(top),
-        "--input-traj", str(root / "free/traj"), *plot_flags(root / "rgyr"))
+        "--output-traj", str(root / "image/traj"), "--output-top", str(root / "image/top"))
+    run("cpptraj-rms", "--mask", "backbone", "--traj-interval", "5", "--title", "RMSD", "--input-top", str(top),
+        "--input-traj", str(root / "free/traj"), "--input-ref-pdb", str(peptide), *plot_flags(root / "rms"))
+    run("cpptraj-rgyr", "--mask", "backbone", "--traj-interval", "5", "--title", "Radius of gyration",
+        "--input-top", str(top), "--input-traj", str(root / "free/traj"), *plot_flags(root / "rgyr"))
     return root
 
 
@@ -120,22 +121,58 @@ def test_energy_plots_report_metrics_through_the_executor_output(chain):
     assert page.count("<svg") == 1 and "<script" not in page
 
 
-def test_rmsd_and_radius_of_gyration(chain):
-    first = (chain / "rms-first/dat").read_text().splitlines()
-    values = [float(line.split()[1]) for line in first[1:]]
-    assert len(values) == 4 and values[0] == pytest.approx(0.0, abs=1e-3)  # frame 1 vs itself
-    experimental = reported_metrics(chain / "rms-experimental")["mean_rmsd"]
-    assert 0 < experimental < 5  # angstrom, against the crystal structure
+def test_rmsd_against_both_references_on_one_plot_in_picoseconds(chain):
+    rows = [line.split() for line in (chain / "rms/dat").read_text().splitlines()[1:]]
+    times = [float(row[0]) for row in rows]
+    assert times == pytest.approx([0.01, 0.02, 0.03, 0.04])  # 4 frames every 5 steps of 0.002 ps
+    assert float(rows[0][1]) == pytest.approx(0.0, abs=1e-3)  # frame 1 vs itself
+    metrics = reported_metrics(chain / "rms")
+    assert 0 < metrics["mean_rmsd_experimental"] < 5  # angstrom, against the crystal structure
+    assert metrics["min_rmsd_experimental"] <= metrics["mean_rmsd_experimental"] <= metrics["max_rmsd_experimental"]
+    page = (chain / "rms/html").read_text()
+    assert page.count("<svg") == 1 and "vs experimental structure" in page and "vs first frame" in page
     assert 3 < reported_metrics(chain / "rgyr")["mean_rgyr"] < 15
     assert "<svg" in (chain / "rgyr/html").read_text()
+
+
+def test_imaged_trajectory_is_solute_only_with_its_topology(chain):
+    import parmed
+
+    stripped = parmed.load_file(str(chain / "image/top"))
+    full = parmed.load_file(str(chain / "ions/top"))
+    assert {r.name for r in stripped.residues}.isdisjoint({"WAT", "Na+", "Cl-"})
+    assert len(stripped.atoms) == sum(1 for r in full.residues if r.name not in ("WAT", "Na+", "Cl-")
+                                      for _ in r.atoms)
+    assert (chain / "image/traj").read_bytes()[:3] == b"CDF"
+
+
+def test_every_md_stage_delivers_the_mdin_sander_ran(chain):
+    for stage in ("minvac", "min", "heat", "npt", "free"):
+        mdin = (chain / stage / "mdin").read_text()
+        echoed = (chain / stage / "log").read_text()  # sander echoes its input file at the top of its log
+        assert "&cntrl" in mdin
+        assert all(line.strip() in echoed for line in mdin.splitlines() if "=" in line), stage
+    heat = (chain / "heat/mdin").read_text()
+    assert 'restraintmask = "!:WAT,Cl-,Na+"' in heat and "ig = 71277" in heat
+
+
+def test_run_report_gathers_the_plots_in_order(chain, tmp_path):
+    plots = {"min-vacuum-h": "plotmin", "min-vacuum-system": "plotmin", "min-solvated": "plotmin",
+             "heat": "plotheat", "nvt": "plotheat", "npt": "plotnpt", "rmsd": "rms", "rgyr": "rgyr"}
+    flags = [arg for name, d in plots.items() for arg in (f"--{name}-plot", str(chain / d / "html"))]
+    run("run-report", "--title", "Run <1>", *flags, "--output-html", str(tmp_path / "report"))
+    page = (tmp_path / "report").read_text()
+    assert page.count("<svg") == 8 and "Run &lt;1&gt;" in page
+    assert page.index("Heating") < page.index("NPT") < page.index("RMSD") < page.index("Radius of gyration")
 
 
 def test_ambertools_failure_reports_the_tail_of_its_log(chain, tmp_path):
     """Coordinates of another system: sander stops, and its own error message reaches stderr."""
     result = run("sander-mdrun", "--simulation-type", "minimization", "--steps", "5", "--restraint-mask", "",
-                 "--restraint-weight", "0", "--temperature", "300", "--traj-interval", "0",
-                 "--input-top", str(chain / "ions/top"), "--input-crd", str(chain / "top/crd"),
-                 "--output-rst", str(tmp_path / "r"), "--output-traj", str(tmp_path / "t"),
+                 "--restraint-weight", "0", "--temperature", "300", "--traj-interval", "0", "--seed", "1",
+                 "--free-md-protocol", "tutorial", "--water-model", "TIP3PBOX", "--positive-ion", "Na+",
+                 "--negative-ion", "Cl-", "--input-top", str(chain / "ions/top"), "--input-crd", str(chain / "top/crd"),
+                 "--output-mdin", str(tmp_path / "i"), "--output-rst", str(tmp_path / "r"), "--output-traj", str(tmp_path / "t"),
                  "--output-log", str(tmp_path / "l"), ok=False)
     assert result.returncode == 1
     assert result.stderr.startswith("protein-step sander-mdrun: sander (minimization) failed")

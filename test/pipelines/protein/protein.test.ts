@@ -34,7 +34,7 @@ describe("protein pipeline: step runner contract", () => {
   const contract = contractFlags();
 
   it("finds the contract table", () => {
-    expect(contract.size).toBe(11);
+    expect(contract.size).toBe(12);
   });
 
   it("calls protein-step with exactly the flags STEPS.md specifies, each followed by a value", () => {
@@ -83,14 +83,13 @@ describe("protein pipeline: graph", () => {
     "plot-heat",
     "plot-nvt",
     "plot-npt",
-    "rmsd-first",
-    "rmsd-experimental",
+    "rmsd",
     "rgyr",
     "image-trajectory",
   ];
 
   it("has every tutorial step and nothing else", () => {
-    expect(Object.keys(tasks).sort()).toEqual([...chain, ...analyses].sort());
+    expect(Object.keys(tasks).sort()).toEqual([...chain, ...analyses, "run-report"].sort());
   });
 
   it("runs the MD chain in sequence", () => {
@@ -99,8 +98,9 @@ describe("protein pipeline: graph", () => {
     }
   });
 
-  it("branches analyses off the chain: nothing waits for them, each waits only for its inputs", () => {
-    for (const task of Object.values<Ir>(tasks)) {
+  it("branches analyses off the chain: only the run report waits for them, each waits only for its inputs", () => {
+    for (const [name, task] of Object.entries<Ir>(tasks)) {
+      if (name === "run-report") continue;
       for (const dependency of task.dependentTasks ?? []) expect(analyses).not.toContain(dependency);
     }
     expect(tasks["plot-min-vacuum-h"].dependentTasks).toEqual(["min-vacuum-h"]);
@@ -128,7 +128,7 @@ describe("protein pipeline: graph", () => {
     expect(crdOf("amber-to-pdb")).toEqual({ outputArtifactKey: "output_rst", producerTask: "min-vacuum-system" });
     expect(crdOf("min-solvated")).toEqual({ outputArtifactKey: "output_crd", producerTask: "leap-add-ions" });
     expect(crdOf("free-md")).toEqual({ outputArtifactKey: "output_rst", producerTask: "npt" });
-    expect(tasks["rmsd-experimental"].inputs.artifacts.input_ref_pdb.taskOutputArtifact.producerTask).toBe("fetch-pdb");
+    expect(tasks["rmsd"].inputs.artifacts.input_ref_pdb.taskOutputArtifact.producerTask).toBe("fetch-pdb");
   });
 
   it("sets the stage types and energy terms of the tutorial", () => {
@@ -141,7 +141,67 @@ describe("protein pipeline: graph", () => {
     expect(constant("plot-heat", "terms")).toBe("TEMP");
     expect(constant("plot-npt", "terms")).toBe("PRES,DENSITY");
     expect(constant("plot-min-solvated", "terms")).toBe("ENERGY");
-    expect(constant("rmsd-experimental", "reference")).toBe("experimental");
+  });
+
+  it("restrains as the tutorial: solute for minimisation and heating, solute heavy atoms for NVT and NPT", () => {
+    const mask = (task: string) => tasks[task].inputs.parameters.restraint_mask.componentInputParameter;
+    expect(["min-solvated", "heat", "nvt", "npt"].map(mask)).toEqual([
+      "solute_restraint_mask",
+      "solute_restraint_mask",
+      "equilibration_restraint_mask",
+      "equilibration_restraint_mask",
+    ]);
+    expect(tutorial.solute_restraint_mask).toBe("{solute}");
+    expect(tutorial.equilibration_restraint_mask).toBe("{solute} & !@H=");
+    for (const task of chain.filter((t) => tasks[t].componentRef.name === "comp-sander-mdrun")) {
+      const parameters = tasks[task].inputs.parameters;
+      for (const name of ["water_model", "positive_ion", "negative_ion"]) {
+        expect([task, parameters[name]]).toEqual([task, { componentInputParameter: name }]);
+      }
+    }
+  });
+
+  it("passes seed and free MD protocol only to the stages that use them (caching re-runs no more)", () => {
+    const source = (task: string, name: string) => tasks[task].inputs.parameters[name];
+    for (const task of ["heat", "nvt", "npt", "free-md"]) {
+      expect([task, source(task, "seed")]).toEqual([task, { componentInputParameter: "seed" }]);
+    }
+    for (const task of ["min-vacuum-h", "min-vacuum-system", "min-solvated"]) {
+      expect([task, source(task, "seed")]).toEqual([task, { runtimeValue: { constant: 71277 } }]);
+    }
+    expect(source("free-md", "free_md_protocol")).toEqual({ componentInputParameter: "free_md_protocol" });
+    expect(source("npt", "free_md_protocol")).toEqual({ runtimeValue: { constant: "tutorial" } });
+  });
+
+  it("ends with one run report gathering every plot in the tutorial's order", () => {
+    const report = tasks["run-report"];
+    const producers = Object.entries<Ir>(report.inputs.artifacts).map(([input, a]) => [
+      input,
+      a.taskOutputArtifact.producerTask,
+    ]);
+    // The IR sorts inputs by name; the page's order is the step runner's (run-report, STEPS.md).
+    expect(producers.sort()).toEqual(
+      [
+        ["min_vacuum_h_plot", "plot-min-vacuum-h"],
+        ["min_vacuum_system_plot", "plot-min-vacuum-system"],
+        ["min_solvated_plot", "plot-min-solvated"],
+        ["heat_plot", "plot-heat"],
+        ["nvt_plot", "plot-nvt"],
+        ["npt_plot", "plot-npt"],
+        ["rmsd_plot", "rmsd"],
+        ["rgyr_plot", "rgyr"],
+      ].sort(),
+    );
+    const outputs = spec.components[report.componentRef.name].outputDefinitions.artifacts;
+    expect(outputs.output_html.artifactType.schemaTitle).toBe("system.HTML");
+    for (const task of Object.values<Ir>(tasks)) expect(task.dependentTasks ?? []).not.toContain("run-report");
+  });
+
+  it("gives every MD task its mdin as an output artifact", () => {
+    for (const task of chain.filter((t) => tasks[t].componentRef.name === "comp-sander-mdrun")) {
+      const outputs = spec.components[tasks[task].componentRef.name].outputDefinitions.artifacts;
+      expect([task, outputs.output_mdin?.artifactType.schemaTitle]).toEqual([task, "system.Dataset"]);
+    }
   });
 });
 
@@ -154,8 +214,7 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
       "plot-heat",
       "plot-nvt",
       "plot-npt",
-      "rmsd-first",
-      "rmsd-experimental",
+      "rmsd",
       "rgyr",
     ];
     for (const name of withPlots) {
@@ -205,14 +264,32 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
     expect(executorOf("free-md").resources.resourceCpuLimit).toBe("2");
   });
 
-  it("offers a tiny preset that keeps the science and shortens every stage", () => {
+  it("offers a tiny smoke-test preset that shortens every stage and nothing else", () => {
     const stepKeys = Object.keys(tutorial).filter((key) => key.endsWith("_steps"));
     expect(stepKeys).toHaveLength(7);
     for (const key of stepKeys) {
       expect(presets.tiny[key] as number).toBeLessThanOrEqual(200);
       expect(presets.tiny[key] as number).toBeLessThan(presets.tutorial[key] as number);
     }
-    expect(presets.tiny.forcefield).toBe(presets.tutorial.forcefield);
+    const changed = Object.keys(tutorial).filter((key) => presets.tiny[key] !== presets.tutorial[key]);
+    expect(changed.sort()).toEqual([...stepKeys, "traj_interval"].sort());
+  });
+
+  it("offers a short preset that heats as long as the tutorial and shortens the rest", () => {
+    expect(presets.short.heat_steps).toBe(tutorial.heat_steps);
+    for (const key of ["min_solvated_steps", "nvt_steps", "npt_steps", "free_steps"]) {
+      expect(presets.short[key] as number).toBeLessThan(presets.tutorial[key] as number);
+      expect(presets.short[key] as number).toBeGreaterThan(presets.tiny[key] as number);
+    }
+    expect((presets.short.free_steps as number) / (presets.short.traj_interval as number)).toBeGreaterThanOrEqual(5);
+  });
+
+  it("reproduces runs by default: a fixed seed, the tutorial's free MD protocol", () => {
+    expect(tutorial.seed).toBe(71277);
+    expect(tutorial.free_md_protocol).toBe("tutorial");
+    const parameters: Ir = spec.root.inputDefinitions.parameters;
+    expect(parameters.seed.parameterType).toBe("NUMBER_INTEGER");
+    expect(parameters.free_md_protocol.parameterType).toBe("STRING");
   });
 
   // The API server rejects runs with parameters the pipeline lacks, or values of the wrong JSON kind.

@@ -1,6 +1,6 @@
-"""Trajectory analysis: RMSD and radius of gyration via biobb_analysis' cpptraj blocks; re-imaging
-with cpptraj directly (biobb's cpptraj_image strips every atom outside the mask, which would make the
-trajectory disagree with the topology the downstream steps receive)."""
+"""Trajectory analysis: RMSD and radius of gyration via biobb_analysis' cpptraj blocks, against time
+in ps; re-imaging with cpptraj directly, so the stripped topology that matches the solute-only
+trajectory is delivered with it (biobb's cpptraj_image writes the trajectory only)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,32 @@ def first_altloc_only(pdb_text: str) -> str:
     return "\n".join(kept) + "\n"
 
 
+MD_TIME_STEP_PS = 0.002  # dt of biobb's MD presets (sander_mdrun create_mdin), never overridden here
+
+
+def frame_times(frames: list[float], traj_interval: int) -> list[float]:
+    """Frame numbers (1, 2, …) to simulation time in ps: frame k was written at step k·ntwx."""
+    if traj_interval <= 0:
+        raise StepError("--traj-interval must be the free MD's frame interval in steps (> 0)")
+    return [frame * traj_interval * MD_TIME_STEP_PS for frame in frames]
+
+
+def _rms(block, top: str, traj: str, scratch: Path, mask: str, reference: str, ref_pdb: Path) -> list[float]:
+    result = scratch / f"rmsd-{reference}.dat"
+    properties = biobb_properties(scratch, mask=mask, reference=reference)
+    extra = {"input_exp_path": str(ref_pdb)} if reference == "experimental" else {}
+    run_biobb(
+        f"cpptraj rms (reference {reference})",
+        lambda: block(input_top_path=top, input_traj_path=traj, output_cpptraj_path=str(result),
+                      properties=properties, **extra),
+        scratch,
+        expected=(result,),
+    )
+    return list(read_cpptraj_dat(result))
+
+
 def cpptraj_rms(args: argparse.Namespace) -> None:
+    """RMSD against the first frame and against the experimental structure, on one plot (as the tutorial)."""
     from biobb_analysis.ambertools.cpptraj_rms import cpptraj_rms as block
 
     with scratch_dir("cpptraj-rms") as scratch:
@@ -65,18 +90,16 @@ def cpptraj_rms(args: argparse.Namespace) -> None:
         reference = require_input(args.input_ref_pdb, "--input-ref-pdb")
         ref_pdb = scratch / "reference.pdb"
         ref_pdb.write_text(first_altloc_only(reference.read_text(errors="replace")))
-        result = scratch / "rmsd.dat"
-        properties = biobb_properties(scratch, mask=amber_mask(args.mask), reference=args.reference)
-        extra = {"input_exp_path": str(ref_pdb)} if args.reference == "experimental" else {}
-        run_biobb(
-            f"cpptraj rms (reference {args.reference})",
-            lambda: block(input_top_path=top, input_traj_path=traj, output_cpptraj_path=str(result),
-                          properties=properties, **extra),
-            scratch,
-            expected=(result,),
-        )
-        frames, rmsd = read_cpptraj_dat(result)
-    publish(args, "FRAME", frames, {"RMSD_A": rmsd}, {"mean_rmsd": mean(rmsd)}, "frame", {"RMSD_A": "RMSD (Å)"})
+        mask = amber_mask(args.mask)
+        frames, first = _rms(block, top, traj, scratch, mask, "first", ref_pdb)
+        _, experimental = _rms(block, top, traj, scratch, mask, "experimental", ref_pdb)
+    columns = {"RMSD_FIRST_A": first, "RMSD_EXPERIMENTAL_A": experimental}
+    metrics = {"mean_rmsd_first": mean(first), "max_rmsd_first": max(first),
+               "mean_rmsd_experimental": mean(experimental), "min_rmsd_experimental": min(experimental),
+               "max_rmsd_experimental": max(experimental)}
+    labels = {"RMSD_FIRST_A": "vs first frame", "RMSD_EXPERIMENTAL_A": "vs experimental structure"}
+    publish(args, "TIME_PS", frame_times(frames, args.traj_interval), columns, metrics, "time (ps)", labels,
+            overlay="RMSD (Å)")
 
 
 def cpptraj_rgyr(args: argparse.Namespace) -> None:
@@ -95,15 +118,18 @@ def cpptraj_rgyr(args: argparse.Namespace) -> None:
             expected=(result,),
         )
         frames, rgyr = read_cpptraj_dat(result)
-    publish(args, "FRAME", frames, {"RGYR_A": rgyr}, {"mean_rgyr": mean(rgyr)}, "frame", {"RGYR_A": "radius of gyration (Å)"})
+    metrics = {"mean_rgyr": mean(rgyr), "min_rgyr": min(rgyr), "max_rgyr": max(rgyr)}
+    publish(args, "TIME_PS", frame_times(frames, args.traj_interval), {"RGYR_A": rgyr}, metrics, "time (ps)",
+            {"RGYR_A": "radius of gyration (Å)"})
 
 
 def image_script(mask: str) -> str:
+    """Image the whole system, then keep only `mask` (as biobb's cpptraj_image with mask `solute`)."""
     return "\n".join([
         "parm input.parmtop",
         "trajin input.nc",
-        "autoimage origin",
-        f"center {mask} origin mass",
+        "autoimage",
+        f"strip !({mask}) parmout output.parmtop",
         "trajout output.nc netcdf",
         "run",
         "",
@@ -117,3 +143,4 @@ def cpptraj_image(args: argparse.Namespace) -> None:
         (scratch / "image.in").write_text(image_script(amber_mask(args.mask)))
         run_binary("cpptraj (image)", ["cpptraj", "-i", "image.in"], scratch, "cpptraj.log")
         deliver(scratch / "output.nc", args.output_traj, "imaged trajectory")
+        deliver(scratch / "output.parmtop", args.output_top, "stripped topology")

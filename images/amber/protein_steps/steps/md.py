@@ -1,4 +1,8 @@
-"""sander-mdrun: minimisation or MD through biobb_amber's sander_mdrun block."""
+"""sander-mdrun: minimisation or MD through biobb_amber's sander_mdrun block.
+
+The mdin is built by biobb's own generator, written to the step's `--output-mdin` and handed to
+sander unchanged (`direct_mdin`), so the artifact is exactly what sander ran.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 
 from ..errors import StepError
 from ..files import deliver, scratch_dir, stage
-from ..mdin import MdSettings, prmtop_is_periodic, sander_properties
+from ..mdin import MdSettings, expand_mask, prmtop_is_periodic, sander_properties, write_mdin
 from ..mdout import parse_log, series
 from ..tools import biobb_properties, run_biobb
 
@@ -20,20 +24,24 @@ def sander_mdrun(args: argparse.Namespace) -> None:
         settings = MdSettings(
             simulation_type=args.simulation_type,
             steps=args.steps,
-            restraint_mask=args.restraint_mask,
+            restraint_mask=expand_mask(args.restraint_mask, args.water_model, args.positive_ion, args.negative_ion),
             restraint_weight=args.restraint_weight,
             temperature=args.temperature,
             traj_interval=args.traj_interval,
             periodic=prmtop_is_periodic((scratch / "input.parmtop").read_text(errors="replace")),
+            seed=args.seed,
+            free_md_protocol=args.free_md_protocol,
         )
+        mdin = write_mdin(sander_properties(settings), scratch / "sander.mdin", top, crd)
         rst, traj, log = scratch / "output.rst", scratch / "output.nc", scratch / "output.log"
-        properties = biobb_properties(scratch, **sander_properties(settings))
-        restrained = {"input_ref_path": crd} if settings.restraint_mask.strip() else {}
+        properties = biobb_properties(scratch, direct_mdin=True)
+        restrained = {"input_ref_path": crd} if settings.restraint_mask else {}
         run_biobb(
             f"sander ({settings.simulation_type})",
             lambda: block(
                 input_top_path=top,
                 input_crd_path=crd,
+                input_mdin_path=str(mdin),
                 output_rst_path=str(rst),
                 output_traj_path=str(traj),
                 output_log_path=str(log),
@@ -45,6 +53,7 @@ def sander_mdrun(args: argparse.Namespace) -> None:
             expected=(rst, log),
         )
         _check_energies(log, settings.simulation_type)
+        deliver(mdin, args.output_mdin, "mdin")
         deliver(rst, args.output_rst, "restart file")
         deliver(log, args.output_log, "sander log")
         if traj.is_file() and traj.stat().st_size > 0:

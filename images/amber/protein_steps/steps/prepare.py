@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 
+from ..disulfides import restore_disulfides
 from ..files import deliver, scratch_dir, stage
 from ..tools import biobb_properties, run_biobb
+
 
 def run_pdb4amber(args: argparse.Namespace) -> None:
     from biobb_amber.pdb4amber.pdb4amber_run import pdb4amber_run
@@ -28,6 +30,7 @@ def run_pdb4amber(args: argparse.Namespace) -> None:
 
 
 def _deliver_leap_outputs(args: argparse.Namespace, scratch) -> None:
+    restore_disulfides(scratch / "out.pdb")
     deliver(scratch / "out.parmtop", args.output_top, "topology")
     deliver(scratch / "out.inpcrd", args.output_crd, "coordinates")
     deliver(scratch / "out.pdb", args.output_pdb, "PDB")
@@ -69,6 +72,7 @@ def leap_solvate(args: argparse.Namespace) -> None:
 
     with scratch_dir("leap-solvate") as scratch:
         source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
+        restore_disulfides(scratch / "input.pdb")
         properties = biobb_properties(scratch, **_box_properties(args), distance_to_molecule=str(args.box_distance))
         run_biobb(
             "tleap (solvate)",
@@ -86,6 +90,7 @@ def leap_add_ions(args: argparse.Namespace) -> None:
 
     with scratch_dir("leap-add-ions") as scratch:
         source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
+        restore_disulfides(scratch / "input.pdb")
         properties = biobb_properties(
             scratch,
             **_box_properties(args),
@@ -117,4 +122,5 @@ def amber_to_pdb(args: argparse.Namespace) -> None:
             scratch,
             expected=(result,),
         )
+        restore_disulfides(result)
         deliver(result, args.output_pdb, "PDB")
