@@ -101,6 +101,10 @@ export interface Summary {
   runner: string;
   /** the images the tasks ran in (docker runner) */
   images?: ImageRecord[];
+  /** the pipeline parameters the run resolved (defaults, preset, --param) */
+  parameters: Record<string, JsonValue>;
+  /** wall time of the whole run, for benchmarks that compare runners */
+  wallSeconds: number;
   tasks: TaskSummary[];
 }
 
@@ -125,6 +129,7 @@ export interface RunOptions {
 export async function runPipeline(options: RunOptions): Promise<Summary> {
   if (!existsSync(options.irPath)) throw new Error(`${options.irPath} does not exist: run \`npm run compile\` first`);
   const pipeline = parsePipeline(readFileSync(options.irPath, "utf8"));
+  const started = Date.now();
   const pipelineParameters = resolveParameters(pipeline.parameters, options.parameterLayers, options.params);
   const { launcher, images } = options.launcher
     ? options.launcher(pipeline.tasks)
@@ -171,7 +176,13 @@ export async function runPipeline(options: RunOptions): Promise<Summary> {
       ...(outcome.error ? { error: outcome.error } : {}),
     };
   });
-  const summary: Summary = { runner: launcher.name, ...(images ? { images } : {}), tasks };
+  const summary: Summary = {
+    runner: launcher.name,
+    ...(images ? { images } : {}),
+    parameters: pipelineParameters,
+    wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+    tasks,
+  };
   writeFileSync(join(options.outDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   return summary;
 }
