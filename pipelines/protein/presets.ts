@@ -4,8 +4,13 @@
  * fewer so a CPU run of the whole chain takes minutes.
  */
 
-export type PresetName = "tiny" | "tutorial";
-export type PresetValue = string | number | boolean | string[];
+/** The presets, by name: the one list the stack's config, the local runner and the run resource use. */
+export const PRESET_NAMES = ["tutorial", "tiny"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+/** A value of a pipeline parameter, as KFP's runtime config takes it. */
+export type ParameterValue = string | number | boolean | unknown[];
+/** A run's parameters, by name. */
+export type PipelineParameters = Record<string, ParameterValue>;
 
 /** Heavy atoms held (hydrogens minimised), Amber mask. */
 export const HEAVY_ATOMS_MASK = ":*&!@H=";
@@ -58,12 +63,12 @@ export const tiny: ProteinParameterValues = {
   traj_interval: 20,
 };
 
-export const presets: Record<PresetName, Record<string, PresetValue>> = { tiny, tutorial };
+export const presets: Record<PresetName, PipelineParameters> = { tiny, tutorial };
 
 /** Parameters for the batch pipeline: a preset with `pdb_code` replaced by the list `pdb_codes`. */
-export function batchParameters(preset: PresetName, pdbCodes: string[]): Record<string, PresetValue> {
+export function batchParameters(preset: PresetName, pdbCodes: string[]): PipelineParameters {
   if (pdbCodes.length === 0) throw new Error("batchParameters: give at least one PDB code");
-  const parameters: Record<string, PresetValue> = { ...presets[preset], pdb_codes: [...pdbCodes] };
+  const parameters: PipelineParameters = { ...presets[preset], pdb_codes: [...pdbCodes] };
   delete parameters.pdb_code;
   return parameters;
 }

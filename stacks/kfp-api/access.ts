@@ -4,7 +4,7 @@
  * node built-ins and `yaml`.
  */
 import { Connection, HttpRequester, requesterFor } from "../dynamic/http";
-import { kubeConnection, kubeCredentials, kubeServiceProxyPath } from "../kube/credentials";
+import { kubeConnection, kubeCredentials, kubeServiceProxyPath } from "../kube/kubeconfig";
 
 export type KfpAccess =
   | {

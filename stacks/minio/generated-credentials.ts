@@ -29,8 +29,7 @@ export class GeneratedCredentials extends DynamicResource {
       name,
       { accessKey: undefined, secretKey: undefined },
       { ...opts, additionalSecretOutputs: ["accessKey", "secretKey"] },
-      "kfp-protein",
-      "GeneratedCredentials",
+      { module: "kfp-protein", type: "GeneratedCredentials" },
     );
   }
 }

@@ -2,8 +2,7 @@
 import { parse as parseYaml } from "yaml";
 import type { KfpAccess } from "../kfp-api/access";
 import type { KfpRun, KfpTaskDetail } from "../kfp-api/client";
-
-export type RunParameters = Record<string, string | number | boolean | unknown[]>;
+import type { PipelineParameters } from "../../pipelines/protein/presets";
 
 /** What the provider receives (after Pulumi resolved the inputs). */
 export interface RunInputs {
@@ -11,7 +10,7 @@ export interface RunInputs {
   pipelineIr: string;
   pipelineName: string;
   experimentName: string;
-  parameters: RunParameters;
+  parameters: PipelineParameters;
   wait: boolean;
   timeoutSeconds: number;
   rerunToken?: string;

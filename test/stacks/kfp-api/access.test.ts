@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { connectionFor, defaultUiBaseUrl, requesterForAccess, KfpAccess } from "../../../stacks/kfp-api/access";
-import { kubeCredentials } from "../../../stacks/kube/credentials";
+import { kubeCredentials } from "../../../stacks/kube/kubeconfig";
 import { KfpClient } from "../../../stacks/kfp-api/client";
 import { startFakeKfp } from "../../fakes/fake-kfp";
 import { FAST_RETRY } from "../../fixtures/provider-inputs";
