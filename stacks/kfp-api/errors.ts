@@ -22,7 +22,7 @@ function hintFor(status: number): string {
   return "";
 }
 
-// Arrays, not Sets: dynamic-provider serialization does not reproduce Set/Map contents.
+// Arrays, not Sets (rule 6 of stacks/dynamic/README.md).
 const TRANSIENT_NETWORK_CODES = [
   "ECONNREFUSED",
   "ECONNRESET",

@@ -7,7 +7,7 @@ import { cacheBase, writeAtomically } from "../util/cache-files";
 import { KubeObject } from "../kube/object";
 import { KfpSource } from "../config";
 
-/** The two kustomize targets of a standalone KFP install, applied in this order (FACTS). */
+/** The two kustomize targets of a standalone KFP install, applied in this order (kubeflow/pipelines manifests/kustomize). */
 export const KFP_TARGETS = ["cluster-scoped-resources", "env/platform-agnostic"] as const;
 
 export function remoteKustomizeRef(target: string, version: string): string {

@@ -60,7 +60,10 @@ export function dropBundledObjectStore(objs: readonly KubeObject[]): KubeObject[
   });
 }
 
-/** Points the three places KFP reads its object store from at `endpoint` (FACTS: API server, Argo, launcher). */
+/**
+ * Points the three places KFP 2.x reads its object store from at `endpoint`: the API server (ml-pipeline's
+ * OBJECTSTORECONFIG_* env), Argo (workflow-controller-configmap's artifactRepository) and the launcher.
+ */
 export function rewireObjectStore(objs: readonly KubeObject[], endpoint: ObjectStoreEndpoint): KubeObject[] {
   const out = cloneObjects(objs);
   const hostPort = `${endpoint.host}:${endpoint.port}`;

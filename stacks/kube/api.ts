@@ -1,6 +1,6 @@
 /**
  * The few Kubernetes API calls ManifestSet needs (discovery, server-side apply, get, delete) over one
- * keep-alive connection pool. No Pulumi here: the dynamic provider serializes what it captures.
+ * keep-alive connection pool. Runs in the provider host (see ../dynamic/README.md).
  */
 import * as http from "http";
 import * as https from "https";
@@ -95,7 +95,7 @@ export interface KubeApiOptions {
 
 /** Discovery, server-side apply, get and delete, with retries of transient failures. */
 export class KubeApi {
-  // Assigned in the constructor: closure serialization drops class field initializers.
+  // Assigned in the constructor (rule 6 of ../dynamic/README.md).
   private readonly discovered: Record<string, Promise<ApiResource[]>>;
   private readonly attempts: number;
   private readonly retryDelayMs: number;

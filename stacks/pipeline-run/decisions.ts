@@ -43,7 +43,7 @@ export interface RunOutputs extends Omit<RunInputs, "pipelineIr"> {
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const DEFAULT_PIPELINE_ROOT = "minio://mlpipeline/v2/artifacts";
-// An array, not a Set: dynamic-provider serialization does not reproduce Set/Map contents.
+// An array, not a Set (rule 6 of stacks/dynamic/README.md).
 export const TERMINAL_STATES: readonly string[] = ["SUCCEEDED", "SKIPPED", "FAILED", "CANCELED"];
 
 function containsUnknown(value: unknown): boolean {

@@ -2,7 +2,7 @@
  * ManifestSet: a set of upstream Kubernetes objects applied, awaited, pruned and deleted as one
  * resource (see lifecycle.ts; its provider is provider.ts). Used for KFP's own objects, which the stack transforms but
  * never addresses one by one: as one resource they cost the engine one state write instead of ~90, and
- * `pulumi up` stays close to `kubectl apply` (issue 6's benchmark). The state keeps each object's
+ * `pulumi up` stays close to `kubectl apply` (the integration tier's benchmark). The state keeps each object's
  * manifest under a readable key, so `pulumi preview --diff` names the objects that change.
  * A dynamic provider: its methods are serialized into state and run in a separate process.
  */
