@@ -15,7 +15,7 @@ export interface WorkflowControllerPortPatchArgs {
   upstream: ContainerLists;
 }
 
-/** Argo ≤ 3.5 starts its telemetry server on the metrics port unless told otherwise (argoproj/argo-workflows, fixed in 3.6.0 by PR 13731). */
+/** Argo ≤ 3.5 starts its telemetry server on the metrics port unless told otherwise (Argo Workflows' workflow-controller before 3.6). */
 export function telemetryInheritsMetricsPort(argoVersion: string): boolean {
   const [major, minor] = argoVersion.split(".").map(Number);
   return major < 3 || (major === 3 && minor <= 5);
