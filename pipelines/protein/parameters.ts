@@ -1,5 +1,5 @@
 /** The protein pipeline's parameter rules: a run's values from the config, and the checks of overrides. */
-import { ParameterValue, PipelineParameters, PresetName, presets } from "./presets";
+import { PipelineParameters, PresetName, presets } from "./presets";
 
 /** Where override problems go (the stack's config collects them all before failing). */
 export interface ProblemSink {
