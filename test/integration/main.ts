@@ -26,7 +26,14 @@ import { countChanges, failedCriteria, Measurements, previewProblems, ratioLine,
 import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KINDS } from "./verify";
 import { killEngineMidUp } from "./faults";
 import { describePhases, phaseRecorder } from "./phases";
-import { checkoutBase, describeSteps, stepRecorder, UPGRADE_BASE_COMMIT, upgradeProblems } from "./upgrade";
+import {
+  checkoutBase,
+  describeSteps,
+  stateUpgradeProblems,
+  stepRecorder,
+  UPGRADE_BASE_COMMIT,
+  upgradeProblems,
+} from "./upgrade";
 
 const METRICS_PORT = 9191;
 
@@ -192,10 +199,14 @@ async function main(): Promise<number> {
         `up by the base commit ${UPGRADE_BASE_COMMIT.slice(0, 7)} succeeds`,
         created.summary.result === "succeeded" ? [] : [`up ended ${created.summary.result}`],
       );
+      const beforeUpgrade = await upgraded.exportWithSecrets();
       upgraded.useProject(projectDir);
       const steps = stepRecorder();
       await upgraded.stack.up({ color: "never", diff: true, onEvent: steps.onEvent, onOutput: log.engine("upgrade") });
-      const unexpected = upgradeProblems(steps.steps);
+      const unexpected = [
+        ...upgradeProblems(steps.steps),
+        ...stateUpgradeProblems(beforeUpgrade, await upgraded.exportWithSecrets()),
+      ];
       m.upgradeUpdates = steps.steps.filter((s) => s.op === "update").length;
       m.upgradeUnexpected = unexpected.length;
       log.say(`upgrade: ${describeSteps(steps.steps)}`);

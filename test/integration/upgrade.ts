@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { run } from "./exec";
+import { Deployment } from "./state";
 
 /** main before `stacks/` was cut into domain folders: the layout whose stacks must upgrade in place. */
 export const UPGRADE_BASE_COMMIT = "5c0520e636a39d52ee40016447582566d6b9bc30";
@@ -47,6 +48,31 @@ export function upgradeProblems(steps: UpgradeStep[]): string[] {
     const unexpected = (s.diffs ?? []).filter((d) => !EXPECTED_UPGRADE_DIFFS.includes(d));
     if (s.op === "update" && unexpected.length > 0)
       problems.push(`update ${nameOf(s.urn)} changes ${unexpected.join(", ")}; only providerVersion may change`);
+  }
+  return problems;
+}
+
+/**
+ * Pure: the same check on the states before and after the upgrade, independent of what the engine reports
+ * per step: the same resources (by URN), and inputs that differ only in the expected keys.
+ */
+export function stateUpgradeProblems(before: Deployment, after: Deployment): string[] {
+  const byUrn = (d: Deployment) => new Map((d.resources ?? []).map((r) => [r.urn, r]));
+  const old = byUrn(before);
+  const now = byUrn(after);
+  const problems: string[] = [];
+  for (const urn of old.keys()) if (!now.has(urn)) problems.push(`${nameOf(urn)} is gone after the upgrade`);
+  for (const [urn, r] of now) {
+    const o = old.get(urn);
+    if (!o) {
+      problems.push(`${nameOf(urn)} is new after the upgrade`);
+      continue;
+    }
+    const keys = new Set([...Object.keys(o.inputs ?? {}), ...Object.keys(r.inputs ?? {})]);
+    const changed = [...keys].filter(
+      (k) => !EXPECTED_UPGRADE_DIFFS.includes(k) && JSON.stringify(o.inputs?.[k]) !== JSON.stringify(r.inputs?.[k]),
+    );
+    if (changed.length > 0) problems.push(`${nameOf(urn)}: the upgrade changed input(s) ${changed.join(", ")}`);
   }
   return problems;
 }

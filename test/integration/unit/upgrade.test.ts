@@ -1,4 +1,4 @@
-import { describeSteps, upgradeProblems, UpgradeStep } from "../upgrade";
+import { describeSteps, stateUpgradeProblems, upgradeProblems, UpgradeStep } from "../upgrade";
 
 const urn = (type: string, name: string) => `urn:pulumi:s::kfp-protein-stack::${type}::${name}`;
 
@@ -47,5 +47,40 @@ describe("describeSteps", () => {
       ]),
     ).toBe("same=2 update=1");
     expect(describeSteps([])).toBe("no steps");
+  });
+});
+
+describe("stateUpgradeProblems", () => {
+  const set = urn("pulumi-nodejs:dynamic/kfp-protein:ManifestSet", "kfp");
+  const ns = urn("kubernetes:core/v1:Namespace", "kfp");
+  const before = {
+    resources: [
+      { urn: set, type: "t", inputs: { manifests: { a: "1" }, providerVersion: "v1", __provider: "old" } },
+      { urn: ns, type: "t", inputs: { metadata: { name: "kubeflow" } } },
+    ],
+  };
+
+  it("accepts new provider versions and code with everything else as it was", () => {
+    const after = {
+      resources: [
+        { urn: set, type: "t", inputs: { manifests: { a: "1" }, providerVersion: "v2", __provider: "new" } },
+        { urn: ns, type: "t", inputs: { metadata: { name: "kubeflow" } } },
+      ],
+    };
+    expect(stateUpgradeProblems(before, after)).toEqual([]);
+  });
+
+  it("names changed inputs, and resources that came or went", () => {
+    const after = {
+      resources: [
+        { urn: set, type: "t", inputs: { manifests: { a: "2" }, providerVersion: "v2" } },
+        { urn: urn("kubernetes:core/v1:Secret", "s"), type: "t", inputs: {} },
+      ],
+    };
+    expect(stateUpgradeProblems(before, after)).toEqual([
+      "kubernetes:core/v1:Namespace::kfp is gone after the upgrade",
+      "pulumi-nodejs:dynamic/kfp-protein:ManifestSet::kfp: the upgrade changed input(s) manifests",
+      "kubernetes:core/v1:Secret::s is new after the upgrade",
+    ]);
   });
 });
