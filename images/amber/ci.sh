@@ -3,7 +3,7 @@
 #  1. the venv (tools/python-env.sh; cached by requirements hash),
 #  2. the IR (npm run compile) for the contract test,
 #  3. pytest: unit tests, the contract test and every step run for real on a small system,
-#  4. the local runner on the tiny preset: the whole pipeline, checked by check_local_run.py.
+#  4. the local runner on the tiny preset: the whole pipeline, checked by tests/check_local_run.py.
 # Needs node_modules (npm ci) first. Usage: images/amber/ci.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,5 +30,5 @@ echo "pytest took $((SECONDS - start)) s"
 echo "== AMBER: local runner, tiny preset"
 start=$SECONDS
 npm run --silent pipeline:local -- --preset tiny --out "$out/tiny" --venv "$venv"
-python images/amber/check_local_run.py "$out/tiny"
+python images/amber/tests/check_local_run.py "$out/tiny"
 echo "local runner took $((SECONDS - start)) s"

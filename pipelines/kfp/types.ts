@@ -6,7 +6,8 @@ export type ArtifactType = "system.Artifact" | "system.Dataset" | "system.HTML" 
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export interface ParameterValue {
+/** The TypeScript value of each parameter type. */
+export interface ValueOfType {
   STRING: string;
   NUMBER_INTEGER: number;
   NUMBER_DOUBLE: number;
@@ -20,7 +21,7 @@ export interface ParameterSpec<T extends ParameterType = ParameterType, Optional
   readonly kind: "parameter";
   readonly type: T;
   readonly optional: Optional;
-  readonly defaultValue?: ParameterValue[T];
+  readonly defaultValue?: ValueOfType[T];
   readonly description?: string;
 }
 
@@ -40,8 +41,8 @@ interface ParamOptions {
 
 function parameterFactory<T extends ParameterType>(type: T) {
   function make(opts?: ParamOptions): ParameterSpec<T, false>;
-  function make(opts: ParamOptions & { default: ParameterValue[T] }): ParameterSpec<T, true>;
-  function make(opts: ParamOptions & { default?: ParameterValue[T] } = {}): ParameterSpec<T> {
+  function make(opts: ParamOptions & { default: ValueOfType[T] }): ParameterSpec<T, true>;
+  function make(opts: ParamOptions & { default?: ValueOfType[T] } = {}): ParameterSpec<T> {
     const hasDefault = opts.default !== undefined;
     return {
       kind: "parameter",
@@ -113,7 +114,7 @@ type AcceptedArtifact<T extends ArtifactType> = T extends "system.Artifact" ? Ar
 /** What a task may pass for an input of the given spec. */
 export type ArgumentFor<S> =
   S extends ParameterSpec<infer T>
-    ? ParameterValue[T] | ParamRef<T>
+    ? ValueOfType[T] | ParamRef<T>
     : S extends ArtifactSpec<infer A>
       ? ArtifactRef<AcceptedArtifact<A>>
       : never;

@@ -5,8 +5,9 @@
  * everything downstream of it.
  */
 import { createHash } from "crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
-import { join, relative } from "path";
+import { existsSync, readFileSync, statSync, writeFileSync } from "fs";
+import { join } from "path";
+import { hashTree } from "../hash-tree";
 
 export const STAMP_FILE = ".local-cache.json";
 
@@ -43,17 +44,7 @@ export function inputHash(inputs: CacheInputs): string {
 
 /** Digest of every file under `root` whose name ends with one of `extensions` (paths included). */
 export function treeDigest(root: string, extensions: string[]): string {
-  const hash = createHash("sha256");
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (extensions.some((ext) => entry.name.endsWith(ext)))
-        hash.update(relative(root, path)).update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return hash.digest("hex");
+  return hashTree(root, { include: (rel) => extensions.some((ext) => rel.endsWith(ext)) });
 }
 
 /** True when the task dir records `hash` from a successful run and every output file exists. */

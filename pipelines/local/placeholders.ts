@@ -1,15 +1,16 @@
 /** KFP v2 command-line placeholders, resolved to local paths and values as the KFP launcher would. */
 import type { JsonValue } from "./ir";
 
-export interface ArtifactRef {
+/** An artifact of a local run: a file and its KFP schema title. */
+export interface LocalArtifact {
   path: string;
   schemaTitle: string;
 }
 
 export interface TaskIo {
   parameters: Record<string, JsonValue>;
-  inputArtifacts: Record<string, ArtifactRef>;
-  outputArtifacts: Record<string, ArtifactRef>;
+  inputArtifacts: Record<string, LocalArtifact>;
+  outputArtifacts: Record<string, LocalArtifact>;
   outputParameterFiles: Record<string, string>;
   /** where the component writes its ExecutorOutput (the `outputs.outputFile` of `{{$}}`) */
   executorOutputFile: string;
@@ -20,13 +21,13 @@ export function renderParameter(value: JsonValue): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function artifactEntry(name: string, ref: ArtifactRef) {
+function artifactEntry(name: string, ref: LocalArtifact) {
   return { artifacts: [{ name, type: { schemaTitle: ref.schemaTitle }, uri: `file://${ref.path}`, metadata: {} }] };
 }
 
 /** The executor input message (`{{$}}`) for a task. */
 export function executorInput(io: TaskIo): Record<string, unknown> {
-  const mapEntries = (refs: Record<string, ArtifactRef>) =>
+  const mapEntries = (refs: Record<string, LocalArtifact>) =>
     Object.fromEntries(Object.entries(refs).map(([name, ref]) => [name, artifactEntry(name, ref)]));
   return {
     inputs: { parameterValues: io.parameters, artifacts: mapEntries(io.inputArtifacts) },

@@ -3,4 +3,5 @@ export { compileProteinPipeline, PROTEIN_PIPELINE_NAME } from "./pipeline";
 export { compileBatchPipeline, BATCH_PIPELINE_NAME, DEFAULT_BATCH_PARALLELISM } from "./batch";
 export type { BatchOptions } from "./batch";
 export { presets, batchParameters } from "./presets";
-export type { PresetName, PresetValue } from "./presets";
+export { PRESET_NAMES } from "./presets";
+export type { ParameterValue, PipelineParameters, PresetName } from "./presets";

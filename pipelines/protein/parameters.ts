@@ -1,24 +1,30 @@
-import { presets } from "./presets";
-import { ParameterValue, PipelineConfig } from "../../stacks/config/types";
-import { Problems } from "../../stacks/config/checks";
+/** The protein pipeline's parameter rules: a run's values from the config, and the checks of overrides. */
+import { PipelineParameters, PresetName, presets } from "./presets";
+
+/** Where override problems go (the stack's config collects them all before failing). */
+export interface ProblemSink {
+  add(problem: string): void;
+}
 
 /** The run's parameters: the preset, then the configured PDB code, then explicit overrides. */
-export function pipelineParameters(
-  p: Pick<PipelineConfig, "preset" | "pdbCode" | "parameterOverrides">,
-): Record<string, ParameterValue> {
+export function pipelineParameters(p: {
+  preset: PresetName;
+  pdbCode: string;
+  parameterOverrides: PipelineParameters;
+}): PipelineParameters {
   return { ...presets[p.preset], pdb_code: p.pdbCode, ...p.parameterOverrides };
 }
 
 /** Every parameter the protein pipeline takes, with its tutorial default (for validating overrides). */
-export function knownPipelineParameters(): Record<string, ParameterValue> {
+export function knownPipelineParameters(): PipelineParameters {
   return { ...presets.tutorial };
 }
 
 export function parseParameterOverrides(
   text: string,
-  known: Record<string, ParameterValue> | undefined,
-  problems: Problems,
-): Record<string, ParameterValue> {
+  known: PipelineParameters | undefined,
+  problems: ProblemSink,
+): PipelineParameters {
   if (!text) return {};
   let parsed: unknown;
   try {
@@ -33,7 +39,7 @@ export function parseParameterOverrides(
     problems.add("pipeline.parameters: must be a JSON object of parameter names to values.");
     return {};
   }
-  const overrides = parsed as Record<string, ParameterValue>;
+  const overrides = parsed as PipelineParameters;
   for (const [name, value] of Object.entries(overrides)) {
     if (known && !(name in known)) {
       problems.add(

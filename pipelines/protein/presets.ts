@@ -8,8 +8,13 @@
  *   below the target temperature and no quantity of it should be compared with anything.
  */
 
-export type PresetName = "tiny" | "short" | "tutorial";
-export type PresetValue = string | number | boolean | string[];
+/** The presets, by name: the one list the stack's config, the local runner and the run resource use. */
+export const PRESET_NAMES = ["tutorial", "short", "tiny"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+/** A value of a pipeline parameter, as KFP's runtime config takes it. */
+export type ParameterValue = string | number | boolean | unknown[];
+/** A run's parameters, by name. */
+export type PipelineParameters = Record<string, ParameterValue>;
 
 /** Heavy atoms held (hydrogens minimised), Amber mask. */
 export const HEAVY_ATOMS_MASK = ":*&!@H=";
@@ -85,12 +90,12 @@ export const short: ProteinParameterValues = {
   traj_interval: 50,
 };
 
-export const presets: Record<PresetName, Record<string, PresetValue>> = { tiny, short, tutorial };
+export const presets: Record<PresetName, PipelineParameters> = { tiny, short, tutorial };
 
 /** Parameters for the batch pipeline: a preset with `pdb_code` replaced by the list `pdb_codes`. */
-export function batchParameters(preset: PresetName, pdbCodes: string[]): Record<string, PresetValue> {
+export function batchParameters(preset: PresetName, pdbCodes: string[]): PipelineParameters {
   if (pdbCodes.length === 0) throw new Error("batchParameters: give at least one PDB code");
-  const parameters: Record<string, PresetValue> = { ...presets[preset], pdb_codes: [...pdbCodes] };
+  const parameters: PipelineParameters = { ...presets[preset], pdb_codes: [...pdbCodes] };
   delete parameters.pdb_code;
   return parameters;
 }

@@ -4,10 +4,10 @@
  * patches, and the objects of each ManifestSet, in registration order. Nothing talks to a cluster.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { K8sObject } from "../../stacks/kube/object";
+import { KubeObject } from "../../stacks/kube/object";
 
 export interface RenderedObject {
-  object: K8sObject;
+  object: KubeObject;
   /** A server-side-apply patch of an object another set owns (kubectl apply --server-side it). */
   patch: boolean;
 }
@@ -27,9 +27,9 @@ function unwrap(v: any): any {
 }
 
 /** A Secret's values are generated on up and never written by render. */
-function redact(o: K8sObject): K8sObject {
+function redact(o: KubeObject): KubeObject {
   if (o.kind !== "Secret") return o;
-  const out = { ...o } as K8sObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  const out = { ...o } as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
   for (const field of ["data", "stringData"] as const) {
     if (out[field]) out[field] = Object.fromEntries(Object.keys(out[field]!).map((k) => [k, REDACTED]));
   }
@@ -88,7 +88,7 @@ export function installRenderMocks(project: string, stack: string, config: Recor
           for (const json of Object.values(manifests)) out.push({ object: redact(JSON.parse(json)), patch: false });
         } else if (/^kubernetes:[^:]+:[A-Za-z]+$/.test(r.type) && r.type !== "pulumi:providers:kubernetes") {
           const kind = r.type.split(":")[2];
-          const object = redact({ ...(r.inputs as object), kind: kind.replace(/Patch$/, "") } as K8sObject);
+          const object = redact({ ...(r.inputs as object), kind: kind.replace(/Patch$/, "") } as KubeObject);
           out.push({ object, patch: kind.endsWith("Patch") });
         }
       }

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "./schema";
-import { ParameterValue, StackConfig } from "./types";
+import type { PipelineParameters } from "../../pipelines/protein/presets";
+import { StackConfig } from "./types";
 import { parseStackConfig } from "./parse";
 
 /** Reads `pulumi config` for this project and validates it. Throws ConfigError listing every problem. */
-export function loadConfig(pipelineParameters?: Record<string, ParameterValue>): StackConfig {
+export function loadConfig(pipelineParameters?: PipelineParameters): StackConfig {
   const raw = flattenConfig(pulumi.runtime.allConfig(), PROJECT);
   return parseStackConfig(raw, { stackName: pulumi.getStack(), env: process.env, pipelineParameters });
 }

@@ -9,12 +9,12 @@ import {
   KfpSource,
   MinikubeConfig,
   ObjectStoreConfig,
-  ParameterValue,
   PipelineConfig,
   RegistryConfig,
   WorkflowControllerConfig,
 } from "./types";
 import { parseParameterOverrides } from "../../pipelines/protein/parameters";
+import { PRESET_NAMES, PipelineParameters } from "../../pipelines/protein/presets";
 
 const MINIKUBE_DRIVERS = ["docker", "podman", "kvm2", "qemu2", "virtualbox", "hyperkit", "vfkit", "none"];
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -226,7 +226,7 @@ export function parsePipeline(
   str: Get<string>,
   int: Get<number>,
   bool: Get<boolean>,
-  known: Record<string, ParameterValue> | undefined,
+  known: PipelineParameters | undefined,
   problems: Problems,
 ): PipelineConfig {
   const pdbCode = str("pipeline.pdbCode");
@@ -243,7 +243,7 @@ export function parsePipeline(
     enabled: bool("pipeline.enabled"),
     name,
     experiment,
-    preset: oneOf("pipeline.preset", str("pipeline.preset"), ["tutorial", "tiny"] as const, problems),
+    preset: oneOf("pipeline.preset", str("pipeline.preset"), PRESET_NAMES, problems),
     pdbCode: pdbCode.toLowerCase(),
     parameterOverrides: parseParameterOverrides(str("pipeline.parameters"), known, problems),
     wait: bool("pipeline.wait"),

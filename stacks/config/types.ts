@@ -1,7 +1,5 @@
 /** The validated stack configuration, as the components receive it. */
-
-export type Preset = "tutorial" | "tiny";
-export type ParameterValue = string | number | boolean | unknown[];
+import type { PipelineParameters, PresetName } from "../../pipelines/protein/presets";
 
 export interface MinikubeConfig {
   manage: boolean;
@@ -57,10 +55,10 @@ export interface PipelineConfig {
   enabled: boolean;
   name: string;
   experiment: string;
-  preset: Preset;
+  preset: PresetName;
   pdbCode: string;
   /** Overrides from pipeline.parameters, applied over the preset. */
-  parameterOverrides: Record<string, ParameterValue>;
+  parameterOverrides: PipelineParameters;
   wait: boolean;
   timeoutSeconds: number;
   rerunToken: string;
@@ -83,7 +81,7 @@ export interface ParseContext {
   /** Environment used for defaults (KUBECONFIG, HOME). */
   env?: Record<string, string | undefined>;
   /** The pipeline's parameters and their defaults, to validate pipeline.parameters against. */
-  pipelineParameters?: Record<string, ParameterValue>;
+  pipelineParameters?: PipelineParameters;
 }
 
 export class ConfigError extends Error {

@@ -13,7 +13,9 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { hashTree } from "../../pipelines/hash-tree";
 import { cacheBase, writeAtomically } from "../util/cache-files";
+import { providerVersionOf } from "./provider-version";
 
 export interface SerializedProvider {
   text: string;
@@ -37,25 +39,7 @@ const PROJECT_CODE = {
 
 /** Hash of the named files and of every file under the named dirs (relative path and contents). */
 export function codeFingerprint(root: string, code: { dirs: string[]; files: string[] }): string {
-  const hash = createHash("sha256");
-  const add = (rel: string) =>
-    hash
-      .update(rel)
-      .update("\0")
-      .update(fs.readFileSync(path.join(root, rel)))
-      .update("\0");
-  const walk = (rel: string): void => {
-    for (const entry of fs
-      .readdirSync(path.join(root, rel), { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))) {
-      const child = path.join(rel, entry.name);
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) add(child);
-    }
-  };
-  for (const dir of code.dirs) walk(dir);
-  for (const file of code.files) if (fs.existsSync(path.join(root, file))) add(file);
-  return hash.digest("hex");
+  return hashTree(root, { paths: [...code.dirs, ...code.files] });
 }
 
 /** The provider's methods as this process transpiled them (own and inherited), by name. */
@@ -139,16 +123,39 @@ export function providerInput(
   return input;
 }
 
+/** What a dynamic resource class states once, so that its constructor passes only its own inputs. */
+export interface DynamicResourceSpec {
+  /** Type token `pulumi-nodejs:dynamic/<module>:<type>`, as pulumi.dynamic.Resource registers it. */
+  module: string;
+  type: string;
+  /**
+   * The project modules the provider's code reaches (paths relative to `file`'s folder, no extension),
+   * hashed into a `providerVersion` input: a change to that code then updates the resource, which stores
+   * the new code in the state. test/stacks/dynamic/provider-modules.test.ts checks the list against the imports.
+   */
+  version?: { file: string; modules: readonly string[] };
+  /** Inputs kept secret, in the inputs and in the outputs. */
+  secretInputs?: readonly string[];
+}
+
 export abstract class DynamicResource extends pulumi.CustomResource {
   constructor(
     provider: pulumi.dynamic.ResourceProvider,
     name: string,
     props: pulumi.Inputs,
     opts: pulumi.CustomResourceOptions | undefined,
-    module: string,
-    type: string,
+    spec: DynamicResourceSpec,
   ) {
     if ("__provider" in props) throw new Error("a dynamic resource must not define the __provider key");
-    super(`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, __provider: providerInput(provider) }, opts);
+    const inputs: pulumi.Inputs = { ...props };
+    for (const key of spec.secretInputs ?? []) inputs[key] = pulumi.secret(props[key]);
+    if (spec.version) inputs.providerVersion = providerVersionOf(spec.version.file, [...spec.version.modules]);
+    const secretOutputs = [...(opts?.additionalSecretOutputs ?? []), ...(spec.secretInputs ?? [])];
+    super(
+      `pulumi-nodejs:dynamic/${spec.module}:${spec.type}`,
+      name,
+      { ...inputs, __provider: providerInput(provider) },
+      spec.secretInputs?.length ? { ...opts, additionalSecretOutputs: secretOutputs } : opts,
+    );
   }
 }

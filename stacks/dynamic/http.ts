@@ -1,14 +1,14 @@
 /**
  * A plain HTTP(S) request function for dynamic providers, and the tagged network error it throws.
- * No Pulumi here: dynamic providers serialize whatever they capture, so this module only uses
- * node built-ins.
+ * Runs in the provider host (see README.md in this folder): node built-ins only.
  */
 import * as http from "http";
 import * as https from "https";
+import { taggedError } from "./errors";
 
 export interface HttpRequest {
   method: string;
-  /** Path below the KFP root, e.g. `/apis/v2beta1/healthz`. */
+  /** Path below the connection's base URL, e.g. `/apis/v2beta1/healthz`. */
   path: string;
   query?: Record<string, string | undefined>;
   headers?: Record<string, string>;
@@ -24,19 +24,15 @@ export interface HttpResponse {
 
 export type HttpRequester = (req: HttpRequest) => Promise<HttpResponse>;
 
-/**
- * A connection-level failure (no HTTP status): refused, reset, DNS, TLS, or our own timeout.
- * Plain Errors with a tag, not subclasses: Pulumi's closure serialization rewrites classes so that
- * `super(message)` no longer sets the message of an Error subclass.
- */
-export type KfpNetworkError = Error & { networkCode: string };
+/** A connection-level failure (no HTTP status): refused, reset, DNS, TLS, or our own timeout. */
+export type NetworkError = Error & { networkCode: string };
 
-export function networkError(message: string, code: string): KfpNetworkError {
-  return Object.assign(new Error(message), { name: "KfpNetworkError", networkCode: code });
+export function networkError(message: string, code: string): NetworkError {
+  return taggedError("NetworkError", message, { networkCode: code });
 }
 
-export function isNetworkError(e: unknown): e is KfpNetworkError {
-  return e instanceof Error && typeof (e as Partial<KfpNetworkError>).networkCode === "string";
+export function isNetworkError(e: unknown): e is NetworkError {
+  return e instanceof Error && typeof (e as Partial<NetworkError>).networkCode === "string";
 }
 
 export interface TlsOptions {
@@ -47,7 +43,7 @@ export interface TlsOptions {
 }
 
 export interface Connection {
-  /** Root URL that KFP paths (`/apis/v2beta1/...`) are appended to; no trailing slash. */
+  /** Root URL that request paths are appended to; no trailing slash. */
   baseUrl: string;
   headers: Record<string, string>;
   tls: TlsOptions;

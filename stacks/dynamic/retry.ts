@@ -1,4 +1,4 @@
-/** Exponential backoff for retries; pure apart from the injected sleep. */
+/** Retries with exponential backoff, for code that runs in the provider host; pure apart from the injected wait. */
 
 export interface RetryPolicy {
   attempts: number;
@@ -14,3 +14,49 @@ export function backoffDelayMs(retry: number, policy: RetryPolicy): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface RetryOptions<T> {
+  /** Which failures deserve another attempt; default none. */
+  isRetryable?: (error: unknown) => boolean;
+  /** Told `<what>: <error>; retry n/m in d ms` before each wait. */
+  onRetry?: (message: string) => void;
+  wait?: (ms: number) => Promise<void>;
+  /**
+   * After a retryable failure, before the next attempt: a result that makes that attempt unnecessary
+   * (for calls that may have taken effect despite the error), or undefined to retry.
+   */
+  recover?: (error: unknown) => Promise<T | undefined>;
+  /** The error thrown when the attempts are used up on a retryable failure; default that failure. */
+  giveUp?: (error: unknown, attempts: number) => unknown;
+}
+
+/** Runs fn until it succeeds, fails with a non-retryable error, or `policy.attempts` are used up. */
+export async function withRetry<T>(
+  what: string,
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  o: RetryOptions<T> = {},
+): Promise<T> {
+  const wait = o.wait ?? sleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(o.isRetryable?.(e) ?? false)) throw e;
+      if (attempt >= policy.attempts) throw o.giveUp ? o.giveUp(e, attempt) : e;
+      const recovered = await o.recover?.(e);
+      if (recovered !== undefined) return recovered;
+      const delay = backoffDelayMs(attempt, policy);
+      o.onRetry?.(`${what}: ${(e as Error).message}; retry ${attempt}/${policy.attempts - 1} in ${delay} ms`);
+      await wait(delay);
+    }
+  }
+}
+
+/** A give-up error that says how often `what` was tried (for failures a user may just retry later). */
+export function stillFailing(what: string): (error: unknown, attempts: number) => Error {
+  return (error, attempts) =>
+    attempts > 1
+      ? new Error(`${what}: still failing after ${attempts} attempts: ${(error as Error).message}`, { cause: error })
+      : (error as Error);
+}

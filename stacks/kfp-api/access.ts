@@ -1,10 +1,9 @@
 /**
  * How the stack reaches the KFP REST API, and a plain HTTP(S) request function built from it.
- * No Pulumi here: dynamic providers serialize whatever they capture, so this module only uses
- * node built-ins and `yaml`.
+ * Runs in the provider host (see ../dynamic/README.md).
  */
 import { Connection, HttpRequester, requesterFor } from "../dynamic/http";
-import { kubeConnection, kubeCredentials, kubeServiceProxyPath } from "../kube/credentials";
+import { kubeConnection, kubeCredentials, kubeServiceProxyPath } from "../kube/kubeconfig";
 
 export type KfpAccess =
   | {

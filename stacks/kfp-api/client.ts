@@ -4,9 +4,8 @@
  */
 import { HttpRequester, HttpResponse } from "../dynamic/http";
 import { multipartFile } from "./multipart";
-import { DEFAULT_RETRY, RetryPolicy, sleep } from "../dynamic/retry";
-import { apiError, isApiError } from "./errors";
-import { withRetry } from "./with-retry";
+import { DEFAULT_RETRY, RetryPolicy, sleep, stillFailing, withRetry } from "../dynamic/retry";
+import { apiError, isApiError, isTransient } from "./errors";
 
 export interface KfpPipeline {
   pipeline_id: string;
@@ -138,8 +137,9 @@ export class KfpClient {
       headers = { "content-type": mp.contentType };
       body = mp.body;
     }
+    const what = `KFP ${method} ${path}`;
     return withRetry(
-      `KFP ${method} ${path}`,
+      what,
       async () => {
         const res = await this.request({
           method,
@@ -159,8 +159,7 @@ export class KfpClient {
         }
       },
       init.noRetry ? { ...this.retry, attempts: 1 } : this.retry,
-      this.log,
-      this.wait,
+      { isRetryable: isTransient, onRetry: this.log, wait: this.wait, giveUp: stillFailing(what) },
     );
   }
 

@@ -1,7 +1,6 @@
 /** Idempotent "make sure it exists" steps over the KFP client, safe against concurrent writers. */
 import { CreateRunRequest, KfpClient, KfpRun } from "./client";
-import { versionNameFor } from "../pipeline-run/ir-hash";
-import { RetryPolicy, backoffDelayMs } from "../dynamic/retry";
+import { RetryPolicy, withRetry } from "../dynamic/retry";
 import { isApiError, isTransient } from "./errors";
 
 export interface Ensured {
@@ -49,20 +48,19 @@ export async function ensurePipeline(client: KfpClient, name: string, log: Log):
   return result;
 }
 
-/** The version named after the IR hash: reused when that exact IR was uploaded before. */
+/** The version named `name` (the caller names it after the IR's hash): reused when it was uploaded before. */
 export async function ensureVersion(
   client: KfpClient,
   pipelineId: string,
-  pipelineIr: string,
-  hash: string,
+  version: { name: string; ir: string; description: string },
   log: Log,
 ): Promise<Ensured> {
-  const name = versionNameFor(hash);
+  const { name } = version;
   const result = await findOrCreate(
     `pipeline version ${name}`,
     async () => (await client.findPipelineVersionByName(pipelineId, name))?.pipeline_version_id,
     async () =>
-      (await client.uploadPipelineVersion(pipelineId, name, pipelineIr, `IR sha256 ${hash}`)).pipeline_version_id,
+      (await client.uploadPipelineVersion(pipelineId, name, version.ir, version.description)).pipeline_version_id,
   );
   log(`${result.created ? "uploaded" : "reusing"} pipeline version ${name} (${result.id})`);
   return result;
@@ -114,21 +112,14 @@ export async function createRunOnce(
   log: Log,
   wait: (ms: number) => Promise<void>,
 ): Promise<KfpRun> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.createRun(req);
-    } catch (e) {
-      if (!isTransient(e) || attempt >= policy.attempts) throw e;
+  return withRetry("run creation (no run was made)", () => client.createRun(req), policy, {
+    isRetryable: isTransient,
+    onRetry: log,
+    wait,
+    recover: async (e) => {
       const existing = await client.findRunByDisplayName(req.experiment_id, req.display_name);
-      if (existing) {
-        log(`run creation answered ${(e as Error).message}, but the run exists: ${existing.run_id}`);
-        return existing;
-      }
-      const delay = backoffDelayMs(attempt, policy);
-      log(
-        `run creation: ${(e as Error).message}; no run was made; retry ${attempt}/${policy.attempts - 1} in ${delay} ms`,
-      );
-      await wait(delay);
-    }
-  }
+      if (existing) log(`run creation answered ${(e as Error).message}, but the run exists: ${existing.run_id}`);
+      return existing;
+    },
+  });
 }

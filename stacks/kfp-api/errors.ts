@@ -1,15 +1,13 @@
 /** KFP API errors, and which failures are transient; pure. */
+import { taggedError } from "../dynamic/errors";
 import { isNetworkError } from "../dynamic/http";
 
-/**
- * An HTTP answer that is not 2xx, carrying KFP's (or the API server proxy's) own message. A tagged
- * plain Error, not a subclass (see KfpNetworkError in dynamic/http.ts for why).
- */
+/** An HTTP answer that is not 2xx, carrying KFP's (or the API server proxy's) own message. */
 export type KfpApiError = Error & { status: number; kfpMessage: string; method: string; path: string };
 
 export function apiError(method: string, path: string, status: number, kfpMessage: string): KfpApiError {
   const message = `KFP ${method} ${path} answered HTTP ${status}: ${kfpMessage || "(no message)"}${hintFor(status)}`;
-  return Object.assign(new Error(message), { name: "KfpApiError", status, kfpMessage, method, path });
+  return taggedError("KfpApiError", message, { status, kfpMessage, method, path });
 }
 
 export function isApiError(e: unknown): e is KfpApiError {
@@ -24,7 +22,7 @@ function hintFor(status: number): string {
   return "";
 }
 
-// Arrays, not Sets: dynamic-provider serialization does not reproduce Set/Map contents.
+// Arrays, not Sets (rule 6 of stacks/dynamic/README.md).
 const TRANSIENT_NETWORK_CODES = [
   "ECONNREFUSED",
   "ECONNRESET",

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "../util/child-options";
-import { K8sObject } from "../kube/object";
+import { KubeObject } from "../kube/object";
 import { KubeAccess } from "../kube/api";
 import { kfpManifestSet } from "./kubeflow-pipelines";
 import { KFP_NAMESPACE } from "./transforms";
@@ -9,7 +9,7 @@ import { ManifestSet } from "../kube/manifest-set/manifest-set";
 
 export interface KfpFoundationArgs {
   /** KFP's Namespace and CustomResourceDefinitions. */
-  objects: K8sObject[];
+  objects: KubeObject[];
   access: pulumi.Input<KubeAccess>;
   readinessTimeoutSeconds: number;
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { K8sObject } from "../kube/object";
+import { KubeObject } from "../kube/object";
 import { KubeAccess } from "../kube/api";
 import { KFP_FIELD_MANAGER, KFP_NAMESPACE } from "./transforms";
 import { childOptions } from "../util/child-options";
@@ -7,7 +7,7 @@ import { ManifestSet } from "../kube/manifest-set/manifest-set";
 
 export interface KubeflowPipelinesArgs {
   /** KFP's platform objects, already rewired and trimmed (see release.ts). */
-  objects: K8sObject[];
+  objects: KubeObject[];
   version: string;
   argoVersion: string;
   access: pulumi.Input<KubeAccess>;
@@ -17,7 +17,7 @@ export interface KubeflowPipelinesArgs {
 /** KFP's upstream objects as one ManifestSet: KFP's field manager, timeouts from kfp.readinessTimeoutSeconds. */
 export function kfpManifestSet(
   name: string,
-  objects: K8sObject[],
+  objects: KubeObject[],
   args: { access: pulumi.Input<KubeAccess>; readinessTimeoutSeconds: number },
   opts: pulumi.CustomResourceOptions,
 ): ManifestSet {

@@ -1,5 +1,5 @@
 import { KfpConfig } from "../config";
-import { K8sObject } from "../kube/object";
+import { KubeObject } from "../kube/object";
 import {
   argoVersionOf,
   ContainerLists,
@@ -14,8 +14,8 @@ import { leaderElectionDisabled } from "./workflow-controller-port-patch";
 
 /** KFP's objects for one stack, ready to apply: the foundation (namespace, CRDs) and the rewired, trimmed platform. */
 export interface KfpRelease {
-  foundation: K8sObject[];
-  platform: K8sObject[];
+  foundation: KubeObject[];
+  platform: KubeObject[];
   argoVersion: string;
   /** The workflow-controller container's env and ports as the platform declares them. */
   workflowController: ContainerLists;

@@ -4,18 +4,18 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { cacheBase, writeAtomically } from "../util/cache-files";
-import { K8sObject } from "../kube/object";
+import { KubeObject } from "../kube/object";
 import { KfpSource } from "../config";
 
-/** The two kustomize targets of a standalone KFP install, applied in this order (FACTS). */
+/** The two kustomize targets of a standalone KFP install, applied in this order (kubeflow/pipelines manifests/kustomize). */
 export const KFP_TARGETS = ["cluster-scoped-resources", "env/platform-agnostic"] as const;
 
 export function remoteKustomizeRef(target: string, version: string): string {
   return `https://github.com/kubeflow/pipelines//manifests/kustomize/${target}?ref=${version}`;
 }
 
-export function parseManifests(text: string, origin: string): K8sObject[] {
-  const objs: K8sObject[] = [];
+export function parseManifests(text: string, origin: string): KubeObject[] {
+  const objs: KubeObject[] = [];
   for (const doc of YAML.parseAllDocuments(text)) {
     if (doc.errors.length > 0) throw new Error(`${origin}: invalid YAML: ${doc.errors[0].message}`);
     const value = doc.toJS();
@@ -36,9 +36,9 @@ export function parseManifests(text: string, origin: string): K8sObject[] {
  * parseManifests, remembered as JSON under the cache dir by the text's hash: YAML parsing of KFP's
  * ~1 MB of manifests costs every `pulumi up` ~0.4 s, reading the JSON a few ms.
  */
-export function parseManifestsCached(text: string, origin: string, cacheRoot = cacheBase()): K8sObject[] {
+export function parseManifestsCached(text: string, origin: string, cacheRoot = cacheBase()): KubeObject[] {
   const file = path.join(cacheRoot, "parsed", `${createHash("sha256").update(text).digest("hex")}.json`);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as K8sObject[];
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as KubeObject[];
   const objs = parseManifests(text, origin);
   try {
     writeAtomically(file, JSON.stringify(objs));
@@ -49,7 +49,7 @@ export function parseManifestsCached(text: string, origin: string, cacheRoot = c
 }
 
 /** Reads rendered manifests from one YAML file or every *.yaml/*.yml file of a directory (sorted by name). */
-export function readManifestPath(p: string): K8sObject[] {
+export function readManifestPath(p: string): KubeObject[] {
   if (!fs.existsSync(p))
     throw new Error(
       `kfp.path: ${p} does not exist. Fix: pulumi config set --path kfp.path <dir or file of rendered KFP YAML>`,
@@ -100,10 +100,10 @@ export function loadKfpManifests(
   source: KfpSource,
   render: Renderer = kubectlKustomize,
   cacheDir?: string,
-): K8sObject[] {
+): KubeObject[] {
   if (source.kind === "path") return readManifestPath(source.path);
   const dir = cacheDir ?? kfpCacheDir(source.version);
-  const objs: K8sObject[] = [];
+  const objs: KubeObject[] = [];
   KFP_TARGETS.forEach((target, i) => {
     const file = path.join(dir, `${i}-${target.replace(/\//g, "-")}.yaml`);
     if (!fs.existsSync(file)) {

@@ -1,7 +1,16 @@
-import * as YAML from "yaml";
-import { cloneObjects, K8sObject, requireObject } from "../kube/object";
-
 /** Pure transforms of KFP's rendered manifests. Each returns new objects and leaves its input alone. */
+import * as YAML from "yaml";
+import { cloneObjects, findObject, KubeObject } from "../kube/object";
+
+/** Like findObject, but a missing object is an error that names it (KFP's layout changed under us). */
+export function requireObject(objs: readonly KubeObject[], kind: string, name: string, why: string): KubeObject {
+  const found = findObject(objs, kind, name);
+  if (!found)
+    throw new Error(
+      `KFP manifests have no ${kind} "${name}" (needed to ${why}); is kfp.version/kfp.path a KFP 2.x release?`,
+    );
+  return found;
+}
 
 export const KFP_NAMESPACE = "kubeflow";
 /** The field manager KFP's objects are server-side applied with. */
@@ -35,15 +44,15 @@ export interface KfpPrepareOptions extends KfpTrimOptions {
 }
 
 /** CRDs and Namespaces go first (and must be established) before anything that uses them. */
-export function splitPhases(objs: readonly K8sObject[]): { foundation: K8sObject[]; platform: K8sObject[] } {
-  const first = (o: K8sObject) => o.kind === "CustomResourceDefinition" || o.kind === "Namespace";
+export function splitPhases(objs: readonly KubeObject[]): { foundation: KubeObject[]; platform: KubeObject[] } {
+  const first = (o: KubeObject) => o.kind === "CustomResourceDefinition" || o.kind === "Namespace";
   return { foundation: objs.filter(first), platform: objs.filter((o) => !first(o)) };
 }
 
 const BUNDLED_STORE = /^(seaweedfs|minio)(-.*)?$/;
 
 /** Removes KFP's own object store (SeaweedFS since 2.15, MinIO before) and its default-credential Secret. */
-export function dropBundledObjectStore(objs: readonly K8sObject[]): K8sObject[] {
+export function dropBundledObjectStore(objs: readonly KubeObject[]): KubeObject[] {
   return cloneObjects(objs).filter((o) => {
     if (o.kind === "Secret" && o.metadata.name === ARTIFACT_SECRET) return false;
     const storeKinds = [
@@ -58,8 +67,11 @@ export function dropBundledObjectStore(objs: readonly K8sObject[]): K8sObject[] 
   });
 }
 
-/** Points the three places KFP reads its object store from at `endpoint` (FACTS: API server, Argo, launcher). */
-export function rewireObjectStore(objs: readonly K8sObject[], endpoint: ObjectStoreEndpoint): K8sObject[] {
+/**
+ * Points the three places KFP 2.x reads its object store from at `endpoint`: the API server (ml-pipeline's
+ * OBJECTSTORECONFIG_* env), Argo (workflow-controller-configmap's artifactRepository) and the launcher.
+ */
+export function rewireObjectStore(objs: readonly KubeObject[], endpoint: ObjectStoreEndpoint): KubeObject[] {
   const out = cloneObjects(objs);
   const hostPort = `${endpoint.host}:${endpoint.port}`;
 
@@ -108,7 +120,7 @@ export function rewireObjectStore(objs: readonly K8sObject[], endpoint: ObjectSt
 }
 
 /** Argo's artifact key format, as the workflow-controller ConfigMap sets it (undefined: Argo's own default). */
-export function argoKeyFormat(objs: readonly K8sObject[]): string | undefined {
+export function argoKeyFormat(objs: readonly KubeObject[]): string | undefined {
   const argo = requireObject(objs, "ConfigMap", "workflow-controller-configmap", "read Argo's artifact keyFormat");
   const repo = YAML.parse(argo.data?.artifactRepository ?? "{}") ?? {};
   return typeof repo.s3?.keyFormat === "string" ? repo.s3.keyFormat : undefined;
@@ -120,7 +132,7 @@ export function argoKeyFormat(objs: readonly K8sObject[]): string | undefined {
  * format that differs from the one KFP's own workflow-controller ConfigMap sets. The UI joins
  * MINIO_HOST and MINIO_NAMESPACE as `<host>.<namespace>`, so the host is the bare Service name.
  */
-export function uiEnv(objs: readonly K8sObject[], endpoint?: ObjectStoreEndpoint): Record<string, string> {
+export function uiEnv(objs: readonly KubeObject[], endpoint?: ObjectStoreEndpoint): Record<string, string> {
   const env: Record<string, string> = {};
   if (endpoint) {
     env.MINIO_HOST = endpoint.service;
@@ -139,7 +151,7 @@ export function uiEnv(objs: readonly K8sObject[], endpoint?: ObjectStoreEndpoint
  * (backend/src/apiserver/common/const.go); dropping it keeps every object the stack applies free of a
  * cluster domain, so nothing here has to change on a cluster with another one.
  */
-export function dropClusterDomain(objs: readonly K8sObject[]): K8sObject[] {
+export function dropClusterDomain(objs: readonly KubeObject[]): KubeObject[] {
   const out = cloneObjects(objs);
   const apiServer = requireObject(out, "Deployment", "ml-pipeline", "drop its restated cluster domain");
   for (const c of apiServer.spec.template.spec.containers) {
@@ -151,7 +163,7 @@ export function dropClusterDomain(objs: readonly K8sObject[]): K8sObject[] {
 }
 
 /** Points the UI's artifact links and archived-log fallback at the object store and Argo's keyFormat. */
-export function rewireUi(objs: readonly K8sObject[], endpoint?: ObjectStoreEndpoint): K8sObject[] {
+export function rewireUi(objs: readonly KubeObject[], endpoint?: ObjectStoreEndpoint): KubeObject[] {
   const out = cloneObjects(objs);
   const ui = requireObject(out, "Deployment", "ml-pipeline-ui", "point the KFP UI at the object store");
   const container =
@@ -177,7 +189,7 @@ const OPTIONAL_COMPONENTS: Record<
 };
 
 /** Drops the optional components that are switched off (their workloads and Services). */
-export function trimOptionalComponents(objs: readonly K8sObject[], opts: KfpTrimOptions): K8sObject[] {
+export function trimOptionalComponents(objs: readonly KubeObject[], opts: KfpTrimOptions): KubeObject[] {
   const off = new Set<string>();
   for (const [option, names] of Object.entries(OPTIONAL_COMPONENTS)) {
     if (!opts[option as keyof typeof OPTIONAL_COMPONENTS]) names.forEach((n) => off.add(n));
@@ -187,7 +199,7 @@ export function trimOptionalComponents(objs: readonly K8sObject[], opts: KfpTrim
   );
 }
 
-export function sizeMysqlVolume(objs: readonly K8sObject[], storage: string): K8sObject[] {
+export function sizeMysqlVolume(objs: readonly KubeObject[], storage: string): KubeObject[] {
   const out = cloneObjects(objs);
   const pvc = requireObject(out, "PersistentVolumeClaim", "mysql-pv-claim", "size MySQL's volume");
   pvc.spec.resources.requests.storage = storage;
@@ -197,7 +209,7 @@ export function sizeMysqlVolume(objs: readonly K8sObject[], storage: string): K8
 /** Requests that let KFP schedule on a 4-CPU laptop; limits are left as released. */
 export const MINIKUBE_REQUEST_CAP = { cpu: "50m", memory: "128Mi" };
 
-export function applyResourceProfile(objs: readonly K8sObject[], profile: "minikube" | "upstream"): K8sObject[] {
+export function applyResourceProfile(objs: readonly KubeObject[], profile: "minikube" | "upstream"): KubeObject[] {
   const out = cloneObjects(objs);
   if (profile === "upstream") return out;
   for (const o of out) {
@@ -239,7 +251,7 @@ function minQuantity(a: string, b: string): string {
  * The workflow-controller's metrics containerPort is owned by WorkflowControllerPortPatch, so the KFP
  * manifests must not declare it too (two field managers, two ports named `metrics`).
  */
-export function releaseWorkflowControllerMetricsPort(objs: readonly K8sObject[]): K8sObject[] {
+export function releaseWorkflowControllerMetricsPort(objs: readonly KubeObject[]): KubeObject[] {
   const out = cloneObjects(objs);
   const wc = requireObject(out, "Deployment", "workflow-controller", "hand its metrics port to the port patch");
   for (const c of wc.spec.template.spec.containers) {
@@ -252,7 +264,7 @@ export function releaseWorkflowControllerMetricsPort(objs: readonly K8sObject[])
  * One workflow-controller at a time: without leader election a rolling update would run the old and the
  * new controller side by side, both reconciling the same workflows.
  */
-export function recreateWorkflowController(objs: readonly K8sObject[]): K8sObject[] {
+export function recreateWorkflowController(objs: readonly KubeObject[]): KubeObject[] {
   const out = cloneObjects(objs);
   const wc = requireObject(out, "Deployment", "workflow-controller", "roll it out by Recreate");
   wc.spec.strategy = { type: "Recreate" };
@@ -268,7 +280,7 @@ export interface ContainerLists {
  * The workflow-controller container's env and ports as the platform objects declare them, ports with
  * the protocol the API server defaults, so a patch can restate them in the live object's order.
  */
-export function workflowControllerLists(objs: readonly K8sObject[]): ContainerLists {
+export function workflowControllerLists(objs: readonly KubeObject[]): ContainerLists {
   const wc = requireObject(objs, "Deployment", "workflow-controller", "read the workflow-controller container");
   const c = wc.spec.template.spec.containers.find((x: { name: string }) => x.name === "workflow-controller");
   return {
@@ -278,7 +290,7 @@ export function workflowControllerLists(objs: readonly K8sObject[]): ContainerLi
 }
 
 /** The Argo version KFP bundles, read off the workflow-controller image tag (e.g. `v4.0.5` → "4.0.5"). */
-export function argoVersionOf(objs: readonly K8sObject[]): string {
+export function argoVersionOf(objs: readonly KubeObject[]): string {
   const wc = requireObject(objs, "Deployment", "workflow-controller", "find the Argo version");
   const image: string = wc.spec.template.spec.containers[0].image;
   const m = /:v?(\d+\.\d+\.\d+)(@|$)/.exec(image);
@@ -287,7 +299,7 @@ export function argoVersionOf(objs: readonly K8sObject[]): string {
 }
 
 /** All platform transforms, in order. The foundation phase (CRDs, Namespace) is applied as rendered. */
-export function preparePlatform(objs: readonly K8sObject[], opts: KfpPrepareOptions): K8sObject[] {
+export function preparePlatform(objs: readonly KubeObject[], opts: KfpPrepareOptions): KubeObject[] {
   // Each transform returns fresh objects, so the input is never modified.
   let out = opts.objectStore ? rewireObjectStore(dropBundledObjectStore(objs), opts.objectStore) : objs;
   out = rewireUi(dropClusterDomain(out), opts.objectStore);

@@ -16,7 +16,7 @@ export interface WorkflowControllerPortPatchArgs {
   upstream: ContainerLists;
 }
 
-/** Argo ≤ 3.5 starts its telemetry server on the metrics port unless told otherwise (FACTS). */
+/** Argo ≤ 3.5 starts its telemetry server on the metrics port unless told otherwise (Argo Workflows' workflow-controller before 3.6). */
 export function telemetryInheritsMetricsPort(argoVersion: string): boolean {
   const [major, minor] = argoVersion.split(".").map(Number);
   return major < 3 || (major === 3 && minor <= 5);

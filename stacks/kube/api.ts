@@ -1,12 +1,13 @@
 /**
  * The few Kubernetes API calls ManifestSet needs (discovery, server-side apply, get, delete) over one
- * keep-alive connection pool. No Pulumi here: the dynamic provider serializes what it captures.
+ * keep-alive connection pool. Runs in the provider host (see ../dynamic/README.md).
  */
 import * as http from "http";
 import * as https from "https";
+import { taggedError } from "../dynamic/errors";
 import { isNetworkError, requesterFor } from "../dynamic/http";
-import { sleep } from "../dynamic/retry";
-import { kubeConnection } from "./credentials";
+import { sleep, withRetry } from "../dynamic/retry";
+import { kubeConnection } from "./kubeconfig";
 import { KubeObject, ObjectRef } from "./object";
 
 export interface KubeAccess {
@@ -15,9 +16,13 @@ export interface KubeAccess {
   context?: string;
 }
 
+/** What the API server answers: an object, a list or a Status, as JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KubeBody = Record<string, any>;
+
 export interface KubeResponse {
   status: number;
-  body: KubeObject | undefined;
+  body: KubeBody | undefined;
 }
 
 export interface KubeTransport {
@@ -27,10 +32,9 @@ export interface KubeTransport {
 
 export type KubeApiError = Error & { status: number; path: string };
 
-export function kubeApiError(method: string, path: string, status: number, body: KubeObject | undefined): KubeApiError {
+export function kubeApiError(method: string, path: string, status: number, body: KubeBody | undefined): KubeApiError {
   const detail = typeof body?.message === "string" ? body.message : "(no message)";
-  return Object.assign(new Error(`Kubernetes API ${method} ${path} answered HTTP ${status}: ${detail}`), {
-    name: "KubeApiError",
+  return taggedError("KubeApiError", `Kubernetes API ${method} ${path} answered HTTP ${status}: ${detail}`, {
     status,
     path,
   });
@@ -69,9 +73,9 @@ export function httpTransport(access: KubeAccess, timeoutMs = 30_000): KubeTrans
   };
 }
 
-function parseBody(text: string): KubeObject | undefined {
+function parseBody(text: string): KubeBody | undefined {
   try {
-    return text ? (JSON.parse(text) as KubeObject) : undefined;
+    return text ? (JSON.parse(text) as KubeBody) : undefined;
   } catch {
     return { message: text.slice(0, 300) };
   }
@@ -91,7 +95,7 @@ export interface KubeApiOptions {
 
 /** Discovery, server-side apply, get and delete, with retries of transient failures. */
 export class KubeApi {
-  // Assigned in the constructor: closure serialization drops class field initializers.
+  // Assigned in the constructor (rule 6 of ../dynamic/README.md).
   private readonly discovered: Record<string, Promise<ApiResource[]>>;
   private readonly attempts: number;
   private readonly retryDelayMs: number;
@@ -114,17 +118,18 @@ export class KubeApi {
     body?: string,
     contentType?: string,
   ): Promise<KubeResponse> {
-    for (let attempt = 1; ; attempt++) {
-      try {
+    const policy = { attempts: this.attempts, baseDelayMs: this.retryDelayMs, maxDelayMs: Infinity };
+    return withRetry(
+      `Kubernetes API ${method} ${path}`,
+      async () => {
         const res = await this.transport.request(method, path, body, contentType);
         if (!ok.includes(res.status) && !(res.status >= 200 && res.status < 300))
           throw kubeApiError(method, path, res.status, res.body);
         return res;
-      } catch (e) {
-        if (!isRetried(e) || attempt >= this.attempts) throw e;
-        await this.wait(this.retryDelayMs * 2 ** (attempt - 1));
-      }
-    }
+      },
+      policy,
+      { isRetryable: isRetried, wait: this.wait },
+    );
   }
 
   /** The REST resource serving a kind, or undefined when the API server does not know it (yet). */
@@ -166,12 +171,12 @@ export class KubeApi {
     const path = await this.pathOf(refOf(obj));
     const query = `?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
     const res = await this.call("PATCH", path + query, [], JSON.stringify(obj), "application/apply-patch+yaml");
-    return res.body ?? {};
+    return (res.body ?? {}) as KubeObject;
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const res = await this.call("GET", await this.pathOf(ref), [404]);
-    return res.status === 404 ? undefined : res.body;
+    return res.status === 404 ? undefined : (res.body as KubeObject | undefined);
   }
 
   /** Deletes (background propagation); false when it was already gone. */
@@ -196,31 +201,4 @@ export function refOf(obj: KubeObject): ObjectRef {
 
 export function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
-}
-
-/** Runs fn over items with at most `limit` in flight; rejects with the first failure after all settle. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) {
-    throw new Error(
-      `${errors.length} operations failed:\n${errors.map((e) => `- ${(e as Error).message}`).join("\n")}`,
-    );
-  }
 }

@@ -1,5 +1,5 @@
-/** A Kubernetes object as plain data (what KFP's manifests parse into). */
-export interface K8sObject {
+/** A Kubernetes object as plain data: parsed from a manifest, or as the API server returns it. */
+export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: {
@@ -14,21 +14,11 @@ export interface K8sObject {
   [key: string]: any;
 }
 
-export function findObject(objs: readonly K8sObject[], kind: string, name: string): K8sObject | undefined {
+export function findObject(objs: readonly KubeObject[], kind: string, name: string): KubeObject | undefined {
   return objs.find((o) => o.kind === kind && o.metadata.name === name);
 }
 
-/** Like findObject, but a missing object is an error that names it (KFP's layout changed under us). */
-export function requireObject(objs: readonly K8sObject[], kind: string, name: string, why: string): K8sObject {
-  const found = findObject(objs, kind, name);
-  if (!found)
-    throw new Error(
-      `KFP manifests have no ${kind} "${name}" (needed to ${why}); is kfp.version/kfp.path a KFP 2.x release?`,
-    );
-  return found;
-}
-
-export function cloneObjects(objs: readonly K8sObject[]): K8sObject[] {
+export function cloneObjects(objs: readonly KubeObject[]): KubeObject[] {
   return objs.map((o) => structuredClone(o));
 }
 
@@ -38,7 +28,3 @@ export interface ObjectRef {
   namespace?: string;
   name: string;
 }
-
-// Objects are schemaless JSON.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KubeObject = Record<string, any>;

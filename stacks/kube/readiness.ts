@@ -3,9 +3,11 @@
  * `kubectl rollout status` apply, as pure functions over the object the API server returns.
  */
 
-// Live objects are schemaless JSON here.
+import type { KubeObject } from "./object";
+
+// Conditions are schemaless JSON here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Live = Record<string, any>;
+type Condition = Record<string, any>;
 
 export type Readiness = { state: "ready" } | { state: "waiting"; reason: string } | { state: "failed"; reason: string };
 
@@ -15,24 +17,24 @@ const waiting = (reason: string): Readiness => ({ state: "waiting", reason });
 /** Kinds whose readiness is more than existing. */
 export const AWAITED_KINDS = ["CustomResourceDefinition", "Deployment", "StatefulSet", "DaemonSet"];
 
-function condition(live: Live, type: string): Live | undefined {
-  const conditions: Live[] = Array.isArray(live.status?.conditions) ? live.status.conditions : [];
+function condition(live: KubeObject, type: string): Condition | undefined {
+  const conditions: Condition[] = Array.isArray(live.status?.conditions) ? live.status.conditions : [];
   return conditions.find((c) => c.type === type);
 }
 
-function observed(live: Live): boolean {
-  const generation = live.metadata?.generation;
+function observed(live: KubeObject): boolean {
+  const generation = live.metadata?.generation as number | undefined;
   return generation === undefined || (live.status?.observedGeneration ?? 0) >= generation;
 }
 
-function crdReadiness(live: Live): Readiness {
+function crdReadiness(live: KubeObject): Readiness {
   const names = condition(live, "NamesAccepted");
   if (names?.status === "False")
     return { state: "failed", reason: `names not accepted: ${names.message ?? names.reason}` };
   return condition(live, "Established")?.status === "True" ? ready : waiting("not Established yet");
 }
 
-function deploymentReadiness(live: Live): Readiness {
+function deploymentReadiness(live: KubeObject): Readiness {
   if (!observed(live)) return waiting("spec change not observed yet");
   const progressing = condition(live, "Progressing");
   if (progressing?.reason === "ProgressDeadlineExceeded") {
@@ -48,7 +50,7 @@ function deploymentReadiness(live: Live): Readiness {
   return ready;
 }
 
-function statefulSetReadiness(live: Live): Readiness {
+function statefulSetReadiness(live: KubeObject): Readiness {
   if (!observed(live)) return waiting("spec change not observed yet");
   const want = live.spec?.replicas ?? 1;
   const s = live.status ?? {};
@@ -59,7 +61,7 @@ function statefulSetReadiness(live: Live): Readiness {
   return ready;
 }
 
-function daemonSetReadiness(live: Live): Readiness {
+function daemonSetReadiness(live: KubeObject): Readiness {
   if (!observed(live)) return waiting("spec change not observed yet");
   const s = live.status ?? {};
   const desired = s.desiredNumberScheduled ?? 0;
@@ -69,7 +71,7 @@ function daemonSetReadiness(live: Live): Readiness {
   return ready;
 }
 
-export function readinessOf(live: Live): Readiness {
+export function readinessOf(live: KubeObject): Readiness {
   switch (live.kind) {
     case "CustomResourceDefinition":
       return crdReadiness(live);

@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import { randomBytes } from "crypto";
 import { DynamicResource } from "../dynamic/dynamic-resource";
 
 /**
  * An access key pair generated once, on create, and kept in state as secrets. A dynamic provider
- * rather than @pulumi/random so the stack needs no extra provider plugin.
+ * rather than @pulumi/random so the stack needs no extra provider plugin. Runs in the provider host
+ * (see ../dynamic/README.md).
  */
 const credentialsProvider: pulumi.dynamic.ResourceProvider = {
   async create() {
-    // Required inside the method: dynamic provider code is serialized and run elsewhere.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { randomBytes } = require("crypto");
     const accessKey = `kfp-${randomBytes(8).toString("hex")}`;
     const secretKey = randomBytes(30).toString("base64url");
     return { id: accessKey, outs: { accessKey, secretKey } };
@@ -29,8 +28,7 @@ export class GeneratedCredentials extends DynamicResource {
       name,
       { accessKey: undefined, secretKey: undefined },
       { ...opts, additionalSecretOutputs: ["accessKey", "secretKey"] },
-      "kfp-protein",
-      "GeneratedCredentials",
+      { module: "kfp-protein", type: "GeneratedCredentials" },
     );
   }
 }

@@ -2,8 +2,7 @@
 import { parse as parseYaml } from "yaml";
 import type { KfpAccess } from "../kfp-api/access";
 import type { KfpRun, KfpTaskDetail } from "../kfp-api/client";
-
-export type RunParameters = Record<string, string | number | boolean | unknown[]>;
+import type { PipelineParameters } from "../../pipelines/protein/presets";
 
 /** What the provider receives (after Pulumi resolved the inputs). */
 export interface RunInputs {
@@ -11,7 +10,7 @@ export interface RunInputs {
   pipelineIr: string;
   pipelineName: string;
   experimentName: string;
-  parameters: RunParameters;
+  parameters: PipelineParameters;
   wait: boolean;
   timeoutSeconds: number;
   rerunToken?: string;
@@ -48,7 +47,7 @@ export interface RunOutputs extends Omit<RunInputs, "pipelineIr"> {
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const DEFAULT_PIPELINE_ROOT = "minio://mlpipeline/v2/artifacts";
-// An array, not a Set: dynamic-provider serialization does not reproduce Set/Map contents.
+// An array, not a Set (rule 6 of stacks/dynamic/README.md).
 export const TERMINAL_STATES: readonly string[] = ["SUCCEEDED", "SKIPPED", "FAILED", "CANCELED"];
 
 function containsUnknown(value: unknown): boolean {

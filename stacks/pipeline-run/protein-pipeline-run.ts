@@ -4,27 +4,34 @@
  * into state and runs in a separate process.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DynamicResource } from "../dynamic/dynamic-resource";
-import { providerVersionOf } from "../dynamic/provider-version";
+import { DynamicResource, DynamicResourceSpec } from "../dynamic/dynamic-resource";
 import type { KfpAccess } from "../kfp-api/access";
-import type { RunParameters } from "./decisions";
+import type { PipelineParameters } from "../../pipelines/protein/presets";
 import { makeRunProvider } from "./provider";
 
-const PROVIDER_MODULES = [
-  "protein-pipeline-run",
-  "provider",
-  "../kfp-api/access",
-  "../kfp-api/client",
-  "../kfp-api/ensure",
-  "../kfp-api/errors",
-  "../kfp-api/with-retry",
-  "../dynamic/http",
-  "../dynamic/retry",
-  "../kube/credentials",
-  "../kfp-api/multipart",
-  "ir-hash",
-  "decisions",
-];
+export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
+  module: "kfp-protein",
+  type: "ProteinPipelineRun",
+  version: {
+    file: __filename,
+    modules: [
+      "protein-pipeline-run",
+      "provider",
+      "decisions",
+      "ir-hash",
+      "../kfp-api/access",
+      "../kfp-api/client",
+      "../kfp-api/ensure",
+      "../kfp-api/errors",
+      "../kfp-api/multipart",
+      "../dynamic/errors",
+      "../dynamic/http",
+      "../dynamic/retry",
+      "../kube/kubeconfig",
+    ],
+  },
+  secretInputs: ["access"],
+};
 
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
 
@@ -33,7 +40,7 @@ export interface ProteinPipelineRunArgs {
   pipelineIr: pulumi.Input<string>;
   pipelineName: pulumi.Input<string>;
   experimentName: pulumi.Input<string>;
-  parameters: pulumi.Input<RunParameters>;
+  parameters: pulumi.Input<PipelineParameters>;
   wait: boolean;
   timeoutSeconds: number;
   rerunToken?: string;
@@ -57,24 +64,15 @@ export class ProteinPipelineRun extends DynamicResource {
 
   constructor(name: string, args: ProteinPipelineRunArgs, opts?: pulumi.CustomResourceOptions) {
     sharedProvider ??= makeRunProvider();
-    super(
-      sharedProvider,
-      name,
-      {
-        ...args,
-        access: pulumi.secret(args.access),
-        providerVersion: providerVersionOf(__filename, PROVIDER_MODULES),
-        pipelineId: undefined,
-        versionId: undefined,
-        experimentId: undefined,
-        runId: undefined,
-        state: undefined,
-        runUrl: undefined,
-        artifactRoot: undefined,
-      },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "access"] },
-      "kfp-protein",
-      "ProteinPipelineRun",
-    );
+    const outputs = {
+      pipelineId: undefined,
+      versionId: undefined,
+      experimentId: undefined,
+      runId: undefined,
+      state: undefined,
+      runUrl: undefined,
+      artifactRoot: undefined,
+    };
+    super(sharedProvider, name, { ...args, ...outputs }, opts, PROTEIN_PIPELINE_RUN);
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
+import { PartialFailure, partialFailure, withoutUndefined } from "../dynamic/errors";
 import { HttpRequester } from "../dynamic/http";
 import { KfpAccess, defaultUiBaseUrl, requesterForAccess } from "../kfp-api/access";
 import { KfpClient, KfpRun, isNotFound } from "../kfp-api/client";
@@ -16,7 +17,7 @@ import {
   ensureVersion,
   rollbackCreated,
 } from "../kfp-api/ensure";
-import { irHash } from "./ir-hash";
+import { irHash, versionNameFor } from "./ir-hash";
 import { DEFAULT_RETRY, RetryPolicy, sleep } from "../dynamic/retry";
 import {
   DEFAULT_POLL,
@@ -46,25 +47,13 @@ export interface RunProviderDeps {
 }
 
 /**
- * Thrown when the run exists in KFP but did not succeed (FAILED, CANCELED, timed out): carries the id
- * and outputs so Pulumi records the resource (the dynamic-provider host reads `id`/`properties`/`reasons`)
- * and a later destroy can still clean up. A tagged plain Error: serialized Error subclasses lose their message.
+ * Thrown when the run exists in KFP but did not succeed (FAILED, CANCELED, timed out): the resource is
+ * recorded with its id and outputs, so a later destroy can still clean up.
  */
-export type RunNotSucceededError = Error & { id: string; properties: RunOutputs; reasons: string[] };
+export type RunNotSucceededError = PartialFailure<RunOutputs>;
 
 export function runNotSucceeded(message: string, id: string, properties: RunOutputs): RunNotSucceededError {
-  // The engine shows `reasons`, not the message, for a resource recorded despite its error.
-  return Object.assign(new Error(message), {
-    name: "RunNotSucceededError",
-    id,
-    properties: withoutUndefined(properties),
-    reasons: [message],
-  });
-}
-
-/** The dynamic-provider host encodes outputs as a protobuf Struct, which rejects `undefined`. */
-export function withoutUndefined<T extends object>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return partialFailure("RunNotSucceededError", message, id, withoutUndefined(properties));
 }
 
 interface Owned {
@@ -129,7 +118,8 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     let run: KfpRun;
     let experiment: Ensured | undefined;
     try {
-      version = await ensureVersion(client, pipeline.id, inputs.pipelineIr, hash, log);
+      const ir = { name: versionNameFor(hash), ir: inputs.pipelineIr, description: `IR sha256 ${hash}` };
+      version = await ensureVersion(client, pipeline.id, ir, log);
       experiment = await ensureExperiment(client, inputs.experimentName);
       const experimentId = experiment.id;
       const request = {

@@ -1,6 +1,7 @@
-import { createHash } from "crypto";
+/** The AMBER image's build context: .dockerignore rules and the content hash the image is tagged with. */
 import * as fs from "fs";
 import * as path from "path";
+import { hashTree } from "../../pipelines/hash-tree";
 
 interface IgnoreRule {
   pattern: RegExp;
@@ -41,21 +42,5 @@ export function isIgnored(relPath: string, rules: IgnoreRule[]): boolean {
 export function hashDirectory(dir: string): string {
   const ignoreFile = path.join(dir, ".dockerignore");
   const rules = fs.existsSync(ignoreFile) ? dockerignoreRules(fs.readFileSync(ignoreFile, "utf8")) : [];
-  const hash = createHash("sha256");
-  const walk = (rel: string) => {
-    for (const entry of fs
-      .readdirSync(path.join(dir, rel), { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && !isIgnored(child, rules)) {
-        hash
-          .update(`${child}\0`)
-          .update(fs.readFileSync(path.join(dir, child)))
-          .update("\0");
-      }
-    }
-  };
-  walk("");
-  return hash.digest("hex");
+  return hashTree(dir, { include: (rel) => !isIgnored(rel, rules) });
 }

@@ -9,6 +9,10 @@ import { networkError } from "../../stacks/dynamic/http";
 import { describeRef, KubeResponse, KubeTransport } from "../../stacks/kube/api";
 import { KubeObject, ObjectRef } from "../../stacks/kube/object";
 
+// Statuses, conditions and request bodies are schemaless JSON here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
 export interface ResourceKind {
   apiVersion: string;
   kind: string;
@@ -60,7 +64,7 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   contentType?: string;
-  body?: KubeObject;
+  body?: Json;
   status: number;
 }
 
@@ -73,7 +77,7 @@ export interface RecordedApply {
 }
 
 /** The status a controller gives an object on its n-th GET since its spec last changed; undefined leaves it alone. */
-export type Controller = (obj: KubeObject, gets: number) => KubeObject | undefined;
+export type Controller = (obj: KubeObject, gets: number) => Json | undefined;
 
 export interface FakeKubeOptions {
   /** GETs that still see an object of this kind not ready after its spec changed (default 0: ready at the first GET). */
@@ -96,16 +100,16 @@ const keyOf = (apiVersion: string, kind: string, namespace: string | undefined, 
 const refKey = (r: ObjectRef): string => keyOf(r.apiVersion, r.kind, r.namespace, r.name);
 const specOf = (o: KubeObject): string => JSON.stringify({ ...o, metadata: undefined, status: undefined });
 
-function statusBody(code: number, reason: string, message: string): KubeObject {
+function statusBody(code: number, reason: string, message: string): Json {
   return { kind: "Status", apiVersion: "v1", status: "Failure", code, reason, message };
 }
 
-function condition(type: string, status: string, reason?: string, message?: string): KubeObject {
+function condition(type: string, status: string, reason?: string, message?: string): Json {
   return { type, status, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }
 
 /** Built-in controllers: `ready` once the object's GETs exceed the configured not-ready GETs. */
-export function builtinStatus(o: KubeObject, ready: boolean): KubeObject | undefined {
+export function builtinStatus(o: KubeObject, ready: boolean): Json | undefined {
   const generation = o.metadata?.generation;
   switch (o.kind) {
     case "Deployment": {
@@ -293,7 +297,7 @@ export class FakeKube implements KubeTransport {
       const crd = s.object;
       if (crd.kind !== "CustomResourceDefinition" || s.lingerGets !== undefined) continue;
       const established = (crd.status?.conditions ?? []).some(
-        (c: KubeObject) => c.type === "Established" && c.status === "True",
+        (c: Json) => c.type === "Established" && c.status === "True",
       );
       if (!established) continue;
       for (const v of crd.spec.versions ?? []) {
@@ -422,7 +426,7 @@ export class FakeKube implements KubeTransport {
   private kindOfCrdServed(s: Stored): boolean {
     return (
       s.object.kind === "CustomResourceDefinition" &&
-      (s.object.status?.conditions ?? []).some((c: KubeObject) => c.type === "Established" && c.status === "True")
+      (s.object.status?.conditions ?? []).some((c: Json) => c.type === "Established" && c.status === "True")
     );
   }
 
@@ -486,7 +490,7 @@ export class FakeKube implements KubeTransport {
     this.events.push(`APPLY ${described}`);
     const object = clone(body);
     const specChanged = !existing || specOf(existing.object) !== specOf(object);
-    const generation = existing ? existing.object.metadata.generation + (specChanged ? 1 : 0) : 1;
+    const generation = existing ? (existing.object.metadata.generation as number) + (specChanged ? 1 : 0) : 1;
     object.metadata = {
       ...object.metadata,
       ...(namespace ? { namespace } : {}),
@@ -506,7 +510,7 @@ export class FakeKube implements KubeTransport {
     return { status: existing ? 200 : 201, body: object };
   }
 
-  private delete(key: string, kind: ResourceKind, name: string, body: KubeObject | undefined): KubeResponse {
+  private delete(key: string, kind: ResourceKind, name: string, body: Json | undefined): KubeResponse {
     const s = this.objects.get(key);
     if (!s) return this.notFound(kind, name);
     if (

@@ -5,9 +5,11 @@
  *   up → checks in the API server → up again (no changes) → destroy → nothing left → stack removed
  *   kubectl baseline on the same objects (apply --server-side + wait, delete)
  *   faults: engine killed mid-up then up converges; a bad kubeconfig fails clearly
+ *   upgrade: a stack created by the code of UPGRADE_BASE_COMMIT, then `up` by this code: updates only
  *
  * Its last line is `integration: up=… noop=… destroy=… kubectl_apply=… kubectl_delete=…
- * changes_on_noop=… leftover=…`; the exit code is non-zero when any check or criterion failed.
+ * changes_on_noop=… leftover=… upgrade_updates=… upgrade_unexpected=…`; the exit code is non-zero when
+ * any check or criterion failed.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -24,6 +26,14 @@ import { countChanges, failedCriteria, Measurements, previewProblems, ratioLine,
 import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KINDS } from "./verify";
 import { killEngineMidUp } from "./faults";
 import { describePhases, phaseRecorder } from "./phases";
+import {
+  checkoutBase,
+  describeSteps,
+  stateUpgradeProblems,
+  stepRecorder,
+  UPGRADE_BASE_COMMIT,
+  upgradeProblems,
+} from "./upgrade";
 
 const METRICS_PORT = 9191;
 
@@ -55,6 +65,8 @@ async function main(): Promise<number> {
     kubectlDeleteSeconds: NaN,
     changesOnNoop: NaN,
     leftover: NaN,
+    upgradeUpdates: NaN,
+    upgradeUnexpected: NaN,
   };
   const stacks: EphemeralStack[] = [];
   let cluster: LocalCluster | undefined;
@@ -78,10 +90,10 @@ async function main(): Promise<number> {
       kfpApiEndpoint: fakeKfp?.url,
       metricsPort: METRICS_PORT,
     });
-    const newStack = async (prefix: string, overrides: Record<string, string> = {}) => {
+    const newStack = async (prefix: string, overrides: Record<string, string> = {}, fromDir = projectDir) => {
       const s = await createEphemeralStack({
         toolsRoot: path.dirname(toolsBin),
-        projectDir,
+        projectDir: fromDir,
         workDir: path.join(workDir, prefix),
         namePrefix: prefix,
         config: { ...config, ...overrides },
@@ -177,6 +189,42 @@ async function main(): Promise<number> {
         : []),
       ...created.map((r) => `created ${r.urn}`),
     ]);
+
+    // 5. Upgrade in place: created by the base commit's code, then `up` by this code.
+    const base = await checkoutBase(repoRoot, UPGRADE_BASE_COMMIT, workDir);
+    try {
+      const upgraded = await newStack("itest-upgrade", {}, base.dir);
+      const created = await upgraded.stack.up({ color: "never", onOutput: log.engine("upgrade-base-up") });
+      record(
+        `up by the base commit ${UPGRADE_BASE_COMMIT.slice(0, 7)} succeeds`,
+        created.summary.result === "succeeded" ? [] : [`up ended ${created.summary.result}`],
+      );
+      const beforeUpgrade = await upgraded.exportWithSecrets();
+      upgraded.useProject(projectDir);
+      const steps = stepRecorder();
+      await upgraded.stack.up({ color: "never", diff: true, onEvent: steps.onEvent, onOutput: log.engine("upgrade") });
+      const unexpected = [
+        ...upgradeProblems(steps.steps),
+        ...stateUpgradeProblems(beforeUpgrade, await upgraded.exportWithSecrets()),
+      ];
+      m.upgradeUpdates = steps.steps.filter((s) => s.op === "update").length;
+      m.upgradeUnexpected = unexpected.length;
+      log.say(`upgrade: ${describeSteps(steps.steps)}`);
+      record("upgrade from the base commit updates in place: no replace, no delete", unexpected);
+      const after = await upgraded.stack.up({ color: "never", onOutput: log.engine("upgrade-noop") });
+      const again = countChanges(after.summary.resourceChanges as Record<string, number> | undefined);
+      record(
+        "up after the upgrade changes nothing",
+        again === 0 ? [] : [JSON.stringify(after.summary.resourceChanges)],
+      );
+      const upgradedState = await upgraded.exportWithSecrets();
+      await upgraded.stack.destroy({ color: "never", onOutput: log.engine("upgrade-destroy") });
+      const upgradeLeft = await leftoverObjects(kubectl, upgradedState, clusterScopedBefore);
+      m.leftover += upgradeLeft.length;
+      record("destroy by the current code after the upgrade leaves nothing", upgradeLeft);
+    } finally {
+      await base.remove();
+    }
   } catch (e) {
     record("integration run completes", [(e as Error).stack ?? String(e)]);
   } finally {

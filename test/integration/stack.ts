@@ -19,6 +19,8 @@ export interface EphemeralStack {
   env: Record<string, string>;
   /** `pulumi stack export --show-secrets` (the Automation API's export keeps secrets encrypted). */
   exportWithSecrets(): Promise<Deployment>;
+  /** Runs the stack's next operations with another checkout's program (same project name and config). */
+  useProject(projectDir: string): void;
   /** Destroys what is left (when anything is) and removes the stack. Never throws; returns problems. */
   dispose(): Promise<string[]>;
 }
@@ -43,13 +45,7 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
   const pulumiHome = path.join(o.workDir, "pulumi-home");
   for (const d of [projectCopy, stateDir, pulumiHome]) fs.mkdirSync(d, { recursive: true });
 
-  const settings = parseYaml(fs.readFileSync(path.join(o.projectDir, "Pulumi.yaml"), "utf8")) as Record<
-    string,
-    unknown
-  >;
-  settings.main = path.relative(projectCopy, path.join(o.projectDir, (settings.main as string | undefined) ?? "."));
-  settings.backend = { url: `file://${stateDir}` };
-  fs.writeFileSync(path.join(projectCopy, "Pulumi.yaml"), stringifyYaml(settings));
+  writeProjectFile(o.projectDir, projectCopy, stateDir);
 
   const bin = path.join(o.toolsRoot, "bin");
   const env: Record<string, string> = {
@@ -95,5 +91,19 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
     return problems;
   };
 
-  return { name, stack, workspace, env, exportWithSecrets, dispose };
+  const useProject = (projectDir: string): void => {
+    writeProjectFile(projectDir, projectCopy, stateDir);
+    env.PULUMI_NODEJS_TSCONFIG_PATH = path.join(projectDir, "tsconfig.json");
+    workspace.envVars.PULUMI_NODEJS_TSCONFIG_PATH = env.PULUMI_NODEJS_TSCONFIG_PATH;
+  };
+
+  return { name, stack, workspace, env, exportWithSecrets, useProject, dispose };
+}
+
+/** The project's Pulumi.yaml in the copy, `main` pointing back at the project, state in `stateDir`. */
+function writeProjectFile(projectDir: string, projectCopy: string, stateDir: string): void {
+  const settings = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+  settings.main = path.relative(projectCopy, path.join(projectDir, (settings.main as string | undefined) ?? "."));
+  settings.backend = { url: `file://${stateDir}` };
+  fs.writeFileSync(path.join(projectCopy, "Pulumi.yaml"), stringifyYaml(settings));
 }

@@ -8,6 +8,10 @@ export interface Measurements {
   kubectlDeleteSeconds: number;
   changesOnNoop: number;
   leftover: number;
+  /** Resources the upgrade from the base commit updated in place. */
+  upgradeUpdates: number;
+  /** Upgrade steps other than those updates and no-ops (replaces, creates, deletes, unexpected diffs). */
+  upgradeUnexpected: number;
 }
 
 /** The target for `up` against the kubectl apply + wait baseline on the same objects (reported, not asserted). */
@@ -20,7 +24,8 @@ export function summaryLine(m: Measurements): string {
   return (
     `integration: up=${seconds(m.upSeconds)} noop=${seconds(m.noopSeconds)} destroy=${seconds(m.destroySeconds)} ` +
     `kubectl_apply=${seconds(m.kubectlApplySeconds)} kubectl_delete=${seconds(m.kubectlDeleteSeconds)} ` +
-    `changes_on_noop=${m.changesOnNoop} leftover=${m.leftover}`
+    `changes_on_noop=${m.changesOnNoop} leftover=${m.leftover} ` +
+    `upgrade_updates=${m.upgradeUpdates} upgrade_unexpected=${m.upgradeUnexpected}`
   );
 }
 
@@ -32,6 +37,11 @@ export function failedCriteria(m: Measurements): string[] {
   }
   if (m.leftover !== 0) {
     failures.push(`${m.leftover} object(s) the stack created remain after destroy; none may`);
+  }
+  if (m.upgradeUnexpected !== 0) {
+    failures.push(
+      `the upgrade from the base commit planned ${m.upgradeUnexpected} step(s) other than updates; none may`,
+    );
   }
   return failures;
 }

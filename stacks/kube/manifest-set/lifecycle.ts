@@ -4,7 +4,8 @@
  * set after those CRDs are established), wait until they are ready as `kubectl wait`/`rollout status`
  * would, prune what left the set, and delete everything, waiting until it is gone.
  */
-import { describeRef, forEachLimited, KubeApi, refOf } from "../api";
+import { forEachLimited } from "../../util/concurrency";
+import { describeRef, KubeApi, refOf } from "../api";
 import { KubeObject, ObjectRef } from "../object";
 import { AWAITED_KINDS, readinessOf } from "../readiness";
 import { sleep } from "../../dynamic/retry";

@@ -1,5 +1,6 @@
 /** ManifestSet's dynamic provider: its methods are serialized into state and run in a separate process. */
 import * as pulumi from "@pulumi/pulumi";
+import { partialFailure } from "../../dynamic/errors";
 import { httpTransport, KubeAccess, KubeApi } from "../api";
 import { lifecycle, LifecycleOptions } from "./lifecycle";
 import { AppliedObject, appliedOf, digestOf, parseManifestMap, planChange, refOfApplied } from "./plan";
@@ -71,13 +72,10 @@ export function makeManifestSetProvider(deps: ManifestSetProviderDeps = {}) {
       try {
         await withLifecycle(inputs, (l) => l.apply(parsed.map((p) => p.object)));
       } catch (e) {
-        // Recorded anyway (the dynamic-provider host reads id/properties/reasons off the error), so a
-        // later `up` retries and `destroy` removes what was applied. A tagged plain Error: serialized
-        // Error subclasses lose their message.
-        // Digests left empty: the next `up` then re-applies and re-awaits every object.
-        const message = (e as Error).message;
+        // Recorded anyway, so a later `up` retries and `destroy` removes what was applied. Digests left
+        // empty: the next `up` then re-applies and re-awaits every object.
         const unconfirmed = { ...outs, applied: outs.applied.map((a) => ({ ...a, digest: "" })) };
-        throw Object.assign(new Error(message), { id, properties: unconfirmed, reasons: [message] });
+        throw partialFailure("ManifestSetIncomplete", (e as Error).message, id, unconfirmed);
       }
       return { id, outs };
     },

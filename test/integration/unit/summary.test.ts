@@ -8,12 +8,15 @@ const passing: Measurements = {
   kubectlDeleteSeconds: 4.44,
   changesOnNoop: 0,
   leftover: 0,
+  upgradeUpdates: 4,
+  upgradeUnexpected: 0,
 };
 
 describe("summaryLine", () => {
   it("prints every measurement in the fixed order with one decimal", () => {
     expect(summaryLine(passing)).toBe(
-      "integration: up=12.3 noop=3.0 destroy=7.1 kubectl_apply=10.0 kubectl_delete=4.4 changes_on_noop=0 leftover=0",
+      "integration: up=12.3 noop=3.0 destroy=7.1 kubectl_apply=10.0 kubectl_delete=4.4 changes_on_noop=0 leftover=0 " +
+        "upgrade_updates=4 upgrade_unexpected=0",
     );
   });
 });
@@ -24,10 +27,15 @@ describe("failedCriteria", () => {
   });
 
   it("names each failed criterion with the measured and required values", () => {
-    const failures = failedCriteria({ ...passing, changesOnNoop: 2, leftover: 1 });
-    expect(failures).toHaveLength(2);
+    const failures = failedCriteria({ ...passing, changesOnNoop: 2, leftover: 1, upgradeUnexpected: 3 });
+    expect(failures).toHaveLength(3);
     expect(failures[0]).toContain("changed 2 resource(s)");
     expect(failures[1]).toContain("1 object(s)");
+    expect(failures[2]).toContain("3 step(s) other than updates");
+  });
+
+  it("fails a run whose upgrade check never ran", () => {
+    expect(failedCriteria({ ...passing, upgradeUnexpected: NaN })).toHaveLength(1);
   });
 });
 

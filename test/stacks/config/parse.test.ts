@@ -232,7 +232,7 @@ describe("bad config", () => {
       { "pipeline.onDestroy": "keep" },
       /pipeline\.onDestroy: "keep" is not one of archive, delete/,
     ],
-    ["an unknown preset", { "pipeline.preset": "huge" }, /pipeline\.preset: "huge" is not one of tutorial, tiny/],
+    ["an unknown preset", { "pipeline.preset": "huge" }, /pipeline\.preset: "huge" is not one of tutorial, short, tiny/],
     [
       "an API endpoint that is not a URL",
       { "kfp.apiEndpoint": "localhost:8888" },

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { cachedSerialization, serializeWithSdk } from "../../../stacks/dynamic/dynamic-resource";
-import { makeReadyProvider } from "../../../stacks/kfp-api/kfp-api-ready";
+import { makeReadyProvider } from "../../../stacks/kfp-api/ready-provider";
 import { makeRunProvider } from "../../../stacks/pipeline-run/provider";
 import { FakeKfp, startFakeKfp } from "../../fakes/fake-kfp";
 import { runInputs } from "../../fixtures/provider-inputs";

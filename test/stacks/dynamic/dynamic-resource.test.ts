@@ -173,7 +173,7 @@ describe("as the engine sees it (mocks)", () => {
   };
   class Cached extends DynamicResource {
     constructor(name: string) {
-      super(provider, name, { size: 3 }, undefined, "kfp-protein", "Probe");
+      super(provider, name, { size: 3 }, undefined, { module: "kfp-protein", type: "Probe" });
     }
   }
   class Sdk extends pulumi.dynamic.Resource {
@@ -199,7 +199,7 @@ describe("as the engine sees it (mocks)", () => {
   it("refuses a __provider input of its own", () => {
     class Bad extends DynamicResource {
       constructor() {
-        super(provider, "bad", { __provider: "x" }, undefined, "kfp-protein", "Probe");
+        super(provider, "bad", { __provider: "x" }, undefined, { module: "kfp-protein", type: "Probe" });
       }
     }
     expect(() => new Bad()).toThrow(/__provider/);

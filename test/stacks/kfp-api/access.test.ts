@@ -1,94 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { connectionFor, defaultUiBaseUrl, requesterForAccess, KfpAccess } from "../../../stacks/kfp-api/access";
-import { kubeCredentials } from "../../../stacks/kube/credentials";
+import { kubeconfig } from "../../fixtures/kubeconfig";
 import { KfpClient } from "../../../stacks/kfp-api/client";
 import { startFakeKfp } from "../../fakes/fake-kfp";
 import { FAST_RETRY } from "../../fixtures/provider-inputs";
-
-const b64 = (s: string): string => Buffer.from(s).toString("base64");
-
-function kubeconfig(server: string, user: string, extraCluster = ""): string {
-  return [
-    "apiVersion: v1",
-    "kind: Config",
-    "current-context: minikube",
-    "clusters:",
-    "- name: minikube",
-    "  cluster:",
-    `    server: ${server}`,
-    extraCluster,
-    "- name: other",
-    "  cluster:",
-    "    server: https://other:6443",
-    "    insecure-skip-tls-verify: true",
-    "contexts:",
-    "- name: minikube",
-    "  context: {cluster: minikube, user: minikube, namespace: default}",
-    "- name: other",
-    "  context: {cluster: other, user: tokenuser}",
-    "users:",
-    "- name: minikube",
-    `  user:${user}`,
-    "- name: tokenuser",
-    "  user: {token: tok-123}",
-  ].join("\n");
-}
-
-describe("kubeconfig credentials", () => {
-  test("current-context with absolute certificate files, read through the injected reader", () => {
-    const read = (p: string): Buffer => Buffer.from(`contents of ${p}`);
-    const creds = kubeCredentials(
-      kubeconfig(
-        "https://192.168.49.2:8443/",
-        "\n    client-certificate: /home/u/.minikube/client.crt\n    client-key: /home/u/.minikube/client.key",
-        "    certificate-authority: /home/u/.minikube/ca.crt",
-      ),
-      undefined,
-      read,
-    );
-    expect(creds.server).toBe("https://192.168.49.2:8443");
-    expect(creds.token).toBeUndefined();
-    expect(creds.tls.ca?.toString()).toBe("contents of /home/u/.minikube/ca.crt");
-    expect(creds.tls.cert?.toString()).toBe("contents of /home/u/.minikube/client.crt");
-    expect(creds.tls.key?.toString()).toBe("contents of /home/u/.minikube/client.key");
-    expect(creds.tls.rejectUnauthorized).toBe(true);
-  });
-
-  test("inline -data fields are base64-decoded; a named context with a token and insecure-skip-tls-verify", () => {
-    const cfg = kubeconfig(
-      "https://k:6443",
-      `\n    client-certificate-data: ${b64("CERT")}\n    client-key-data: ${b64("KEY")}`,
-      `    certificate-authority-data: ${b64("CA")}`,
-    );
-    const mine = kubeCredentials(cfg);
-    expect([mine.tls.ca?.toString(), mine.tls.cert?.toString(), mine.tls.key?.toString()]).toEqual([
-      "CA",
-      "CERT",
-      "KEY",
-    ]);
-    const other = kubeCredentials(cfg, "other");
-    expect(other).toEqual({
-      server: "https://other:6443",
-      token: "tok-123",
-      tls: { ca: undefined, cert: undefined, key: undefined, rejectUnauthorized: false },
-    });
-  });
-
-  test("errors name the problem and the fix", () => {
-    const cfg = kubeconfig("https://k:6443", " {token: t}", "    certificate-authority: ca.crt");
-    expect(() => kubeCredentials(cfg)).toThrow(
-      /certificate-authority "ca.crt" is a relative path.*absolute path or certificate-authority-data/,
-    );
-    expect(() => kubeCredentials(cfg, "nope")).toThrow(
-      'kubeconfig: context "nope" not found (known: minikube, other); fix the context/kubeconfig setting',
-    );
-    expect(() => kubeCredentials(kubeconfig("https://k", "\n    exec: {command: gke-gcloud-auth-plugin}"))).toThrow(
-      /exec\/auth-provider credentials/,
-    );
-    expect(() => kubeCredentials("clusters: [")).toThrow(/not valid YAML/);
-  });
-});
 
 describe("connections", () => {
   const access: KfpAccess = {

@@ -1,6 +1,6 @@
 import * as path from "path";
 import * as YAML from "yaml";
-import { findObject, K8sObject } from "../../../stacks/kube/object";
+import { KubeObject, findObject } from "../../../stacks/kube/object";
 import {
   applyResourceProfile,
   argoVersionOf,
@@ -29,11 +29,11 @@ const trim = {
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function container(objs: K8sObject[], deployment: string): any {
+function container(objs: KubeObject[], deployment: string): any {
   return findObject(objs, "Deployment", deployment)!.spec.template.spec.containers[0];
 }
 
-function env(objs: K8sObject[], deployment: string, name: string): string | undefined {
+function env(objs: KubeObject[], deployment: string, name: string): string | undefined {
   return container(objs, deployment).env.find((e: { name: string }) => e.name === name)?.value;
 }
 

@@ -1,5 +1,5 @@
 import * as YAML from "yaml";
-import { findObject, K8sObject } from "../../../stacks/kube/object";
+import { findObject, KubeObject } from "../../../stacks/kube/object";
 import {
   ARTIFACT_BUCKET,
   argoKeyFormat,
@@ -32,7 +32,7 @@ const UI_DEFAULTS_2_17_0: Record<string, string> = {
 type EnvVar = { name: string; value?: string; valueFrom?: any };
 
 /** What the UI server ends up with: the container's env (fieldRef to the namespace resolved), else the default. */
-function effectiveUiSettings(objs: readonly K8sObject[]): Record<string, string> {
+function effectiveUiSettings(objs: readonly KubeObject[]): Record<string, string> {
   const ui = findObject(objs, "Deployment", "ml-pipeline-ui")!;
   const env: EnvVar[] = ui.spec.template.spec.containers[0].env ?? [];
   const settings = { ...UI_DEFAULTS_2_17_0 };
@@ -49,7 +49,7 @@ function effectiveUiSettings(objs: readonly K8sObject[]): Record<string, string>
   return { ...settings, endpoint: `${endpoint}:${settings.MINIO_PORT}` };
 }
 
-function argoS3(objs: readonly K8sObject[]): { endpoint: string; bucket: string; keyFormat: string } {
+function argoS3(objs: readonly KubeObject[]): { endpoint: string; bucket: string; keyFormat: string } {
   const cm = findObject(objs, "ConfigMap", "workflow-controller-configmap")!;
   return YAML.parse(cm.data!.artifactRepository).s3;
 }

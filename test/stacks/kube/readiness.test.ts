@@ -1,3 +1,4 @@
+import type { KubeObject } from "../../../stacks/kube/object";
 import { AWAITED_KINDS, readinessOf } from "../../../stacks/kube/readiness";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -5,7 +6,7 @@ type Live = Record<string, any>;
 
 const cond = (type: string, status: string, extra: Live = {}): Live => ({ type, status, ...extra });
 
-function crd(conditions: Live[] | undefined): Live {
+function crd(conditions: Live[] | undefined): KubeObject {
   return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
@@ -14,7 +15,7 @@ function crd(conditions: Live[] | undefined): Live {
   };
 }
 
-function deployment(status: Live | undefined, spec: Live = { replicas: 2 }, generation = 3): Live {
+function deployment(status: Live | undefined, spec: Live = { replicas: 2 }, generation = 3): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -24,7 +25,7 @@ function deployment(status: Live | undefined, spec: Live = { replicas: 2 }, gene
   };
 }
 
-function statefulSet(status: Live, spec: Live = { replicas: 2 }, generation = 2): Live {
+function statefulSet(status: Live, spec: Live = { replicas: 2 }, generation = 2): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
@@ -34,7 +35,7 @@ function statefulSet(status: Live, spec: Live = { replicas: 2 }, generation = 2)
   };
 }
 
-function daemonSet(status: Live, generation = 1): Live {
+function daemonSet(status: Live, generation = 1): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",

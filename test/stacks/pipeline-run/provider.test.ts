@@ -1,5 +1,5 @@
 import { randomUUID } from "crypto";
-import { RunNotSucceededError, makeRunProvider, withoutUndefined } from "../../../stacks/pipeline-run/provider";
+import { RunNotSucceededError, makeRunProvider } from "../../../stacks/pipeline-run/provider";
 import { irHash, versionNameFor } from "../../../stacks/pipeline-run/ir-hash";
 import { RunInputs, RunOutputs, UNKNOWN } from "../../../stacks/pipeline-run/decisions";
 import { FakeKfp, FakeKfpOptions, startFakeKfp } from "../../fakes/fake-kfp";
@@ -212,11 +212,6 @@ describe("ProteinPipelineRun provider: create", () => {
     expect(outs.state).toBe("SUCCEEDED");
     expect(logs.filter((l) => /retry 1\/2/.test(l))).toHaveLength(2);
   });
-});
-
-test("withoutUndefined drops undefined keys at any depth, keeping everything else", () => {
-  const cleaned = withoutUndefined({ a: 1, b: undefined, c: { d: undefined, e: [1, "x"], f: false } });
-  expect(JSON.stringify(cleaned)).toBe('{"a":1,"c":{"e":[1,"x"],"f":false}}');
 });
 
 describe("ProteinPipelineRun provider: run creation behind gateway errors", () => {

@@ -28,3 +28,25 @@ describe("build context hash", () => {
     expect(isIgnored("a?c", dockerignoreRules("a?c"))).toBe(true);
   });
 });
+
+describe("build context hash bytes", () => {
+  // The AMBER image is tagged by this hash: a change of the hashing scheme would rebuild it for every user.
+  it("is pinned for a known tree (paths sorted by localeCompare, `path NUL contents NUL`, ignored files skipped)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ctx-pin-"));
+    const files: Record<string, string> = {
+      Dockerfile: "FROM x\nCOPY . /app\n",
+      ".dockerignore": "tests/\n**/*.pyc\n",
+      "B.txt": "upper\n",
+      "a.txt": "lower\n",
+      "pkg/__init__.py": "",
+      "pkg/sub/b.py": "print('b')\n",
+      "pkg/c.pyc": "\x00\x01",
+      "tests/t.py": "assert True\n",
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    expect(hashDirectory(dir)).toBe("0c78b96fd71a7c9b6c07e165161845897f4bd19994543420680ef17108a1d585");
+  });
+});

@@ -29,38 +29,43 @@ def run_pdb4amber(args: argparse.Namespace) -> None:
         deliver(result, args.output_pdb, "cleaned PDB")
 
 
-def _deliver_leap_outputs(args: argparse.Namespace, scratch) -> None:
-    restore_disulfides(scratch / "out.pdb")
-    deliver(scratch / "out.parmtop", args.output_top, "topology")
-    deliver(scratch / "out.inpcrd", args.output_crd, "coordinates")
-    deliver(scratch / "out.pdb", args.output_pdb, "PDB")
-
-
 LEAP_OUTPUTS = ("out.pdb", "out.parmtop", "out.inpcrd")
 
 
-def _leap_paths(scratch) -> dict[str, str]:
-    pdb, top, crd = (str(scratch / name) for name in LEAP_OUTPUTS)
-    return {"output_pdb_path": pdb, "output_top_path": top, "output_crd_path": crd}
-
-
-def _leap_expected(scratch) -> tuple:
-    return tuple(scratch / name for name in LEAP_OUTPUTS)
+def _run_leap(
+    args: argparse.Namespace, name: str, label: str, block, restore_input: bool = False, **properties
+) -> None:
+    """The skeleton every tleap step shares: stage --input-pdb (with its disulfide CONECT records
+    restored when `restore_input`: ambpdb and tleap's savepdb drop them), run the biobb leap block with
+    `properties`, check and deliver its PDB (disulfides restored), topology and coordinates to KFP's paths."""
+    with scratch_dir(name) as scratch:
+        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
+        if restore_input:
+            restore_disulfides(scratch / "input.pdb")
+        props = biobb_properties(scratch, **properties)
+        pdb, top, crd = (scratch / output for output in LEAP_OUTPUTS)
+        run_biobb(
+            label,
+            lambda: block(
+                input_pdb_path=source,
+                properties=props,
+                output_pdb_path=str(pdb),
+                output_top_path=str(top),
+                output_crd_path=str(crd),
+            ),
+            scratch,
+            expected=(pdb, top, crd),
+        )
+        restore_disulfides(pdb)
+        deliver(top, args.output_top, "topology")
+        deliver(crd, args.output_crd, "coordinates")
+        deliver(pdb, args.output_pdb, "PDB")
 
 
 def leap_gen_top(args: argparse.Namespace) -> None:
     from biobb_amber.leap.leap_gen_top import leap_gen_top as block
 
-    with scratch_dir("leap-gen-top") as scratch:
-        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
-        properties = biobb_properties(scratch, forcefield=args.forcefield)
-        run_biobb(
-            "tleap (topology)",
-            lambda: block(input_pdb_path=source, properties=properties, **_leap_paths(scratch)),
-            scratch,
-            expected=_leap_expected(scratch),
-        )
-        _deliver_leap_outputs(args, scratch)
+    _run_leap(args, "leap-gen-top", "tleap (topology)", block, forcefield=args.forcefield)
 
 
 def _box_properties(args: argparse.Namespace) -> dict:
@@ -70,17 +75,15 @@ def _box_properties(args: argparse.Namespace) -> dict:
 def leap_solvate(args: argparse.Namespace) -> None:
     from biobb_amber.leap.leap_solvate import leap_solvate as block
 
-    with scratch_dir("leap-solvate") as scratch:
-        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
-        restore_disulfides(scratch / "input.pdb")
-        properties = biobb_properties(scratch, **_box_properties(args), distance_to_molecule=str(args.box_distance))
-        run_biobb(
-            "tleap (solvate)",
-            lambda: block(input_pdb_path=source, properties=properties, **_leap_paths(scratch)),
-            scratch,
-            expected=_leap_expected(scratch),
-        )
-        _deliver_leap_outputs(args, scratch)
+    _run_leap(
+        args,
+        "leap-solvate",
+        "tleap (solvate)",
+        block,
+        restore_input=True,
+        **_box_properties(args),
+        distance_to_molecule=str(args.box_distance),
+    )
 
 
 def leap_add_ions(args: argparse.Namespace) -> None:
@@ -88,24 +91,18 @@ def leap_add_ions(args: argparse.Namespace) -> None:
     (biobb reads it there), so --box-distance is accepted for symmetry with leap-solvate but unused."""
     from biobb_amber.leap.leap_add_ions import leap_add_ions as block
 
-    with scratch_dir("leap-add-ions") as scratch:
-        source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
-        restore_disulfides(scratch / "input.pdb")
-        properties = biobb_properties(
-            scratch,
-            **_box_properties(args),
-            neutralise=True,
-            ionic_concentration=args.ionic_concentration,
-            positive_ions_type=args.positive_ion,
-            negative_ions_type=args.negative_ion,
-        )
-        run_biobb(
-            "tleap (add ions)",
-            lambda: block(input_pdb_path=source, properties=properties, **_leap_paths(scratch)),
-            scratch,
-            expected=_leap_expected(scratch),
-        )
-        _deliver_leap_outputs(args, scratch)
+    _run_leap(
+        args,
+        "leap-add-ions",
+        "tleap (add ions)",
+        block,
+        restore_input=True,
+        **_box_properties(args),
+        neutralise=True,
+        ionic_concentration=args.ionic_concentration,
+        positive_ions_type=args.positive_ion,
+        negative_ions_type=args.negative_ion,
+    )
 
 
 def amber_to_pdb(args: argparse.Namespace) -> None:

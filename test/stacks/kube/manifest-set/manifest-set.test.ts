@@ -4,8 +4,7 @@
  * the lifecycle's clock and waits are injected, and every wait advances the clock.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { K8sObject } from "../../../../stacks/kube/object";
-import { forEachLimited, KubeAccess, KubeApi, refOf } from "../../../../stacks/kube/api";
+import { KubeAccess, KubeApi, refOf } from "../../../../stacks/kube/api";
 import { KubeObject, ObjectRef } from "../../../../stacks/kube/object";
 import { readinessOf } from "../../../../stacks/kube/readiness";
 import { manifestInputs } from "../../../../stacks/kube/manifest-set/manifest-set";
@@ -32,25 +31,25 @@ const ACCESS: KubeAccess = { kubeconfig: "apiVersion: v1\nkind: Config\n", conte
 
 // ---- objects ----
 
-const namespace = (name = NS): K8sObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
-const configMap = (name: string, data: Record<string, string> = { a: "1" }): K8sObject => ({
+const namespace = (name = NS): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+const configMap = (name: string, data: Record<string, string> = { a: "1" }): KubeObject => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: { name, namespace: NS },
   data,
 });
-const secret = (name: string): K8sObject => ({
+const secret = (name: string): KubeObject => ({
   apiVersion: "v1",
   kind: "Secret",
   metadata: { name, namespace: NS },
   stringData: { password: "hunter2" },
 });
-const serviceAccount = (name: string): K8sObject => ({
+const serviceAccount = (name: string): KubeObject => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
   metadata: { name, namespace: NS },
 });
-const clusterRole = (name: string): K8sObject => ({
+const clusterRole = (name: string): KubeObject => ({
   apiVersion: "rbac.authorization.k8s.io/v1",
   kind: "ClusterRole",
   metadata: { name },
@@ -60,13 +59,13 @@ const podTemplate = (name: string, image: string) => ({
   metadata: { labels: { app: name } },
   spec: { containers: [{ name, image }] },
 });
-const deployment = (name: string, image = "app:1", replicas = 1): K8sObject => ({
+const deployment = (name: string, image = "app:1", replicas = 1): KubeObject => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
   metadata: { name, namespace: NS },
   spec: { replicas, selector: { matchLabels: { app: name } }, template: podTemplate(name, image) },
 });
-const statefulSet = (name: string): K8sObject => ({
+const statefulSet = (name: string): KubeObject => ({
   apiVersion: "apps/v1",
   kind: "StatefulSet",
   metadata: { name, namespace: NS },
@@ -77,13 +76,13 @@ const statefulSet = (name: string): K8sObject => ({
     template: podTemplate(name, "db:1"),
   },
 });
-const daemonSet = (name: string): K8sObject => ({
+const daemonSet = (name: string): KubeObject => ({
   apiVersion: "apps/v1",
   kind: "DaemonSet",
   metadata: { name, namespace: NS },
   spec: { selector: { matchLabels: { app: name } }, template: podTemplate(name, "agent:1") },
 });
-const crd: K8sObject = {
+const crd: KubeObject = {
   apiVersion: "apiextensions.k8s.io/v1",
   kind: "CustomResourceDefinition",
   metadata: { name: "workflowtemplates.argoproj.io" },
@@ -106,22 +105,22 @@ const crd: K8sObject = {
     ],
   },
 };
-const workflowTemplate: K8sObject = {
+const workflowTemplate: KubeObject = {
   apiVersion: "argoproj.io/v1alpha1",
   kind: "WorkflowTemplate",
   metadata: { name: "hello", namespace: NS },
   spec: { entrypoint: "main", templates: [{ name: "main", container: { image: "busybox:1.36" } }] },
 };
 
-const describe_ = (o: K8sObject): string =>
+const describe_ = (o: KubeObject): string =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
 /** objectKey → JSON, as ManifestSet's inputs arrive at the provider (secrets unwrapped). */
-function manifestsOf(objects: K8sObject[]): Record<string, string> {
+function manifestsOf(objects: KubeObject[]): Record<string, string> {
   return Object.fromEntries(objects.map((o) => [objectKey(refOf(o)), JSON.stringify(o)]));
 }
 
-function inputs(objects: K8sObject[], overrides: Partial<ManifestSetInputs> = {}): ManifestSetInputs {
+function inputs(objects: KubeObject[], overrides: Partial<ManifestSetInputs> = {}): ManifestSetInputs {
   return {
     access: ACCESS,
     fieldManager: MANAGER,
@@ -133,7 +132,8 @@ function inputs(objects: K8sObject[], overrides: Partial<ManifestSetInputs> = {}
   };
 }
 
-const appliedFor = (objects: K8sObject[]) => objects.map((o) => ({ ...refOf(o), digest: digestOf(JSON.stringify(o)) }));
+const appliedFor = (objects: KubeObject[]) =>
+  objects.map((o) => ({ ...refOf(o), digest: digestOf(JSON.stringify(o)) }));
 
 const refsOf = (applied: AppliedObject[]): ObjectRef[] => applied.map(({ digest: _digest, ...ref }) => ref);
 
@@ -203,7 +203,7 @@ const patchesSince = (mark: number): string[] =>
     .map((r) => r.path)
     .sort();
 
-const pathOf = (o: K8sObject): string => {
+const pathOf = (o: KubeObject): string => {
   const prefix = o.apiVersion.includes("/") ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
   const plural = BUILTIN_KINDS.find((k) => k.kind === o.kind)?.plural ?? crd.spec.names.plural;
   return o.metadata.namespace
@@ -707,8 +707,8 @@ describe("update", () => {
       { ...crd.spec.versions[0], storage: false },
       { ...crd.spec.versions[0], name: "v1", storage: true },
     ];
-    const twoVersions: K8sObject = { ...crd, spec: { ...crd.spec, versions } };
-    const moved: K8sObject = { ...workflowTemplate, apiVersion: "argoproj.io/v1" };
+    const twoVersions: KubeObject = { ...crd, spec: { ...crd.spec, versions } };
+    const moved: KubeObject = { ...workflowTemplate, apiVersion: "argoproj.io/v1" };
     const { id, outs } = await provider().create(inputs([namespace(), twoVersions, workflowTemplate]));
     await provider().update(id, outs, inputs([namespace(), twoVersions, moved]));
     expect(fake.stored(refOf(moved))).toMatchObject({ apiVersion: "argoproj.io/v1", spec: workflowTemplate.spec });
@@ -931,7 +931,7 @@ describe("parseManifestMap and planChange", () => {
 
 describe("KubeApi", () => {
   const api = () => new KubeApi(fake, { wait: async (ms) => void retryWaits.push(ms) });
-  const ref = (o: K8sObject): ObjectRef => refOf(o as KubeObject);
+  const ref = (o: KubeObject): ObjectRef => refOf(o as KubeObject);
 
   test("concurrent lookups of one apiVersion share one discovery request; forget asks again", async () => {
     const a = api();
@@ -1021,74 +1021,5 @@ describe("KubeApi", () => {
     const a = new KubeApi(fake, { attempts: 3, retryDelayMs: 10, wait: async (ms) => void retryWaits.push(ms) });
     await expect(a.resourceFor("v1", "ConfigMap")).rejects.toThrow("socket hang up");
     expect(retryWaits).toEqual([10, 20]);
-  });
-});
-
-// ---- forEachLimited ----
-
-describe("forEachLimited", () => {
-  const tick = () => new Promise((r) => setImmediate(r));
-
-  async function run(items: number[], limit: number, fail: (i: number) => boolean = () => false) {
-    let inFlight = 0;
-    let max = 0;
-    const done: number[] = [];
-    const result = await forEachLimited(items, limit, async (i) => {
-      inFlight++;
-      max = Math.max(max, inFlight);
-      await tick();
-      if (i % 2) await tick();
-      inFlight--;
-      done.push(i);
-      if (fail(i)) throw new Error(`bad ${i}`);
-    }).then(
-      () => undefined,
-      (e: Error) => e,
-    );
-    return { max, done, error: result };
-  }
-
-  const ten = Array.from({ length: 10 }, (_, i) => i);
-
-  test("never runs more than the limit at once, and runs every item once", async () => {
-    const { max, done, error } = await run(ten, 3);
-    expect(error).toBeUndefined();
-    expect(max).toBe(3);
-    expect([...done].sort((a, b) => a - b)).toEqual(ten);
-  });
-
-  test("a limit above the item count runs them all at once", async () => {
-    expect((await run(ten, 50)).max).toBe(10);
-  });
-
-  test("no items: nothing runs", async () => {
-    const { done, error } = await run([], 4);
-    expect(done).toEqual([]);
-    expect(error).toBeUndefined();
-  });
-
-  test("one failure rejects with that very error, after every other item ran", async () => {
-    const thrown: Error[] = [];
-    const e = await forEachLimited(ten, 2, async (i) => {
-      await tick();
-      if (i === 4) {
-        const err = new Error("bad 4");
-        thrown.push(err);
-        throw err;
-      }
-    }).then(
-      () => undefined,
-      (err: Error) => err,
-    );
-    expect(e).toBe(thrown[0]);
-    const { done, error } = await run(ten, 2, (i) => i === 4);
-    expect(error?.message).toBe("bad 4");
-    expect(done).toHaveLength(10);
-  });
-
-  test("several failures are aggregated into one message listing each", async () => {
-    const { done, error } = await run(ten, 3, (i) => i === 2 || i === 7);
-    expect(done).toHaveLength(10);
-    expect(error?.message).toBe("2 operations failed:\n- bad 2\n- bad 7");
   });
 });

@@ -1,4 +1,4 @@
-import { makeReadyProvider } from "../../../stacks/kfp-api/kfp-api-ready";
+import { makeReadyProvider } from "../../../stacks/kfp-api/ready-provider";
 import { FakeKfp, startFakeKfp } from "../../fakes/fake-kfp";
 import { endpointAccess } from "../../fixtures/provider-inputs";
 

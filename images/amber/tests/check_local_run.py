@@ -1,6 +1,6 @@
-"""Checks a local run's output directory: the done-criteria of the local runner (issue 4).
+"""Checks a local run's output directory: the done-criteria of the local runner.
 
-Usage: python images/amber/check_local_run.py DIR   (DIR = --out of `npm run pipeline:local`)
+Usage: python images/amber/tests/check_local_run.py DIR   (DIR = --out of `npm run pipeline:local`)
 """
 
 import json

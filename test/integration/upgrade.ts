@@ -1,0 +1,118 @@
+/**
+ * Upgrade in place: a stack created by the code of a base commit (a `git worktree` of it), then `pulumi up`
+ * by the current code. Type tokens and resource names must not have changed, so the engine may update
+ * (dynamic providers' `providerVersion` and serialized `__provider` change with their code) but must
+ * neither replace nor delete anything.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { EngineEvent } from "@pulumi/pulumi/automation";
+import { run } from "./exec";
+import { Deployment } from "./state";
+
+/** main before `stacks/` was cut into domain folders: the layout whose stacks must upgrade in place. */
+export const UPGRADE_BASE_COMMIT = "5c0520e636a39d52ee40016447582566d6b9bc30";
+
+/** Inputs an upgrade may change: a dynamic provider's version and its serialized code. */
+export const EXPECTED_UPGRADE_DIFFS = ["providerVersion", "__provider"];
+
+const HARMLESS_OPS = ["same", "update", "read", "refresh"];
+
+export interface UpgradeStep {
+  op: string;
+  urn: string;
+  diffs?: string[];
+}
+
+/** Steps of an operation, from its engine events (the Stack resource itself is not counted). */
+export function stepRecorder(): { onEvent: (e: EngineEvent) => void; steps: UpgradeStep[] } {
+  const steps: UpgradeStep[] = [];
+  const onEvent = (e: EngineEvent) => {
+    const meta = e.resourcePreEvent?.metadata;
+    if (!meta || meta.type === "pulumi:pulumi:Stack") return;
+    steps.push({ op: meta.op, urn: meta.urn, ...(meta.diffs ? { diffs: meta.diffs } : {}) });
+  };
+  return { onEvent, steps };
+}
+
+const nameOf = (urn: string): string => urn.split("::").slice(-2).join("::");
+
+/** Pure: every step of the upgrade that is not an in-place update of an expected input, or a no-op. */
+export function upgradeProblems(steps: UpgradeStep[]): string[] {
+  const problems: string[] = [];
+  for (const s of steps) {
+    if (!HARMLESS_OPS.includes(s.op)) {
+      problems.push(`${s.op} ${nameOf(s.urn)}: an upgrade must neither replace, create nor delete`);
+      continue;
+    }
+    const unexpected = (s.diffs ?? []).filter((d) => !EXPECTED_UPGRADE_DIFFS.includes(d));
+    if (s.op === "update" && unexpected.length > 0)
+      problems.push(`update ${nameOf(s.urn)} changes ${unexpected.join(", ")}; only providerVersion may change`);
+  }
+  return problems;
+}
+
+/**
+ * Pure: the same check on the states before and after the upgrade, independent of what the engine reports
+ * per step: the same resources (by URN), and inputs that differ only in the expected keys.
+ */
+export function stateUpgradeProblems(before: Deployment, after: Deployment): string[] {
+  const byUrn = (d: Deployment) => new Map((d.resources ?? []).map((r) => [r.urn, r]));
+  const old = byUrn(before);
+  const now = byUrn(after);
+  const problems: string[] = [];
+  for (const urn of old.keys()) if (!now.has(urn)) problems.push(`${nameOf(urn)} is gone after the upgrade`);
+  for (const [urn, r] of now) {
+    const o = old.get(urn);
+    if (!o) {
+      problems.push(`${nameOf(urn)} is new after the upgrade`);
+      continue;
+    }
+    const keys = new Set([...Object.keys(o.inputs ?? {}), ...Object.keys(r.inputs ?? {})]);
+    const changed = [...keys].filter(
+      (k) => !EXPECTED_UPGRADE_DIFFS.includes(k) && JSON.stringify(o.inputs?.[k]) !== JSON.stringify(r.inputs?.[k]),
+    );
+    if (changed.length > 0) problems.push(`${nameOf(urn)}: the upgrade changed input(s) ${changed.join(", ")}`);
+  }
+  return problems;
+}
+
+/** One line for the log: how many steps of each operation. */
+export function describeSteps(steps: UpgradeStep[]): string {
+  const counts: Record<string, number> = {};
+  for (const s of steps) counts[s.op] = (counts[s.op] ?? 0) + 1;
+  return (
+    Object.entries(counts)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([op, n]) => `${op}=${n}`)
+      .join(" ") || "no steps"
+  );
+}
+
+export interface BaseWorktree {
+  dir: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * A detached worktree of `commit` under `parent`, sharing the project's node_modules (the base commit's
+ * runtime dependencies must be the current ones: a dependency upgrade is its own change, not a layout one).
+ */
+export async function checkoutBase(repoRoot: string, commit: string, parent: string): Promise<BaseWorktree> {
+  const dir = path.join(parent, "base");
+  try {
+    await run("git", ["-C", repoRoot, "worktree", "add", "--detach", dir, commit]);
+  } catch (e) {
+    throw new Error(
+      `cannot check out the upgrade base ${commit} (a shallow clone? fetch it with \`git fetch --unshallow\`): ${(e as Error).message}`,
+    );
+  }
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return {
+    dir,
+    remove: async () => {
+      await run("git", ["-C", repoRoot, "worktree", "remove", "--force", dir]).catch(() => undefined);
+      await run("git", ["-C", repoRoot, "worktree", "prune"]).catch(() => undefined);
+    },
+  };
+}
