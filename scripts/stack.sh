@@ -6,8 +6,12 @@ cd "$(dirname "$0")/.."
 action=${1:?usage: stack.sh up|preview|destroy [pulumi args…]}; shift
 stack=${PULUMI_STACK:-dev}
 
-command -v pulumi >/dev/null || { echo "pulumi CLI not found: install it (see README, Prerequisites)." >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
+if ! command -v pulumi >/dev/null; then
+  # No CLI: the pinned one, installed once into .pulumi-cli/ (KFP_PROTEIN_PULUMI_ROOT overrides).
+  pulumi_bin=$(node_modules/.bin/ts-node --transpile-only scripts/ensure-pulumi-cli.ts)
+  export PATH="$pulumi_bin:$PATH"
+fi
 
 if [ -z "${PULUMI_BACKEND_URL:-}" ] && ! pulumi whoami >/dev/null 2>&1; then
   export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
