@@ -9,6 +9,7 @@ import { watchRun } from "../../scripts/watch/watch-run";
 import { FakeKfp, RunOutcome, startFakeKfp } from "../provider/fake-kfp";
 import { FAST_RETRY, sampleIr } from "../provider/helpers";
 
+const ESC = String.fromCharCode(27);
 const noWait = async (): Promise<void> => undefined;
 
 async function startedRun(outcome: RunOutcome, failingTask?: string): Promise<{ fake: FakeKfp; runId: string }> {
@@ -107,7 +108,7 @@ describe("watchRun against the swagger-validated fake KFP", () => {
       sleep: noWait,
     });
     expect(out[0]).toContain("[------------------------------] 0/2 tasks done");
-    expect(out[1]).toMatch(/^\x1b\[\d+A\x1b\[0J/); // moves up over the previous frame
+    expect(out[1].split("\n")[0]).toMatch(new RegExp(`^${ESC}\\[\\d+A${ESC}\\[0J`)); // up over the last frame
     expect(out[1]).toContain("> fetch-pdb  running");
     expect(out[out.length - 2]).toContain("[##############################] 2/2 tasks done");
   });
