@@ -15,7 +15,7 @@ export type Flags = Record<string, string | boolean>;
 export function parseFlags(argv: string[], known: string[], switches: string[] = []): Flags {
   const flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(argv[i]);
     const name = match?.[1] ?? "";
     if (!match || (!known.includes(name) && !switches.includes(name))) {
       throw new Error(

@@ -117,7 +117,7 @@ describe("npm run results against a real MinIO", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("a full disk: a clear error, no partial file; a re-run with space completes", async () => {
+  it("a full disk: a clear error and no partial file", async () => {
     const mount = mkdtempSync(join(tmpdir(), "results-tiny-"));
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=8k", "tmpfs", mount]);
     try {
