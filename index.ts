@@ -1,5 +1,5 @@
 import { loadConfig } from "./stacks/config";
-import { knownPipelineParameters } from "./stacks/pipeline-parameters";
+import { knownPipelineParameters } from "./pipelines/protein/parameters";
 import { createProteinPlatform } from "./stacks/platform";
 
 const platform = createProteinPlatform(loadConfig(knownPipelineParameters()));

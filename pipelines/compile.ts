@@ -10,7 +10,7 @@ import { DEFAULT_BATCH_PARALLELISM } from "./protein/batch";
 import { walkFlags } from "./cli-flags";
 
 export const PLACEHOLDER_IMAGE = `localhost:5000/amber@sha256:${"0".repeat(64)}`;
-export const GOLDEN_PATH = resolve(__dirname, "../test/pipelines/golden/protein.yaml");
+export const GOLDEN_PATH = resolve(__dirname, "../test/fixtures/golden/protein.yaml");
 
 export interface CompileArgs {
   image: string;

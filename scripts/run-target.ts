@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import { homedir } from "os";
 import { join, resolve } from "path";
-import { KfpAccess } from "../stacks/kfp-access";
+import { KfpAccess } from "../stacks/kfp-api/access";
 
 export type Flags = Record<string, string | boolean>;
 

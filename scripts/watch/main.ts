@@ -4,9 +4,11 @@
  * Follows the stack's pipeline run (or any run by id) until it ends; exit 0 on SUCCEEDED, 1 when the
  * run ended otherwise, 2 when it could not be watched (unknown run, KFP unreachable, bad flags).
  */
-import { isNetworkError, kubeConnection, requesterFor, requesterForAccess } from "../../stacks/kfp-access";
-import { KfpClient } from "../../stacks/kfp-client";
-import { isApiError } from "../../stacks/retry";
+import { isNetworkError, requesterFor } from "../../stacks/dynamic/http";
+import { requesterForAccess } from "../../stacks/kfp-api/access";
+import { KfpClient } from "../../stacks/kfp-api/client";
+import { isApiError } from "../../stacks/kfp-api/errors";
+import { kubeConnection } from "../../stacks/kube/credentials";
 import { Flags, Target, parseFlags, readStackOutputs, targetFrom } from "../run-target";
 import { RunLike } from "./progress";
 import { watchRun } from "./watch-run";

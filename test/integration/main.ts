@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     cluster = await startLocalCluster({ toolsBin, workDir, name: `itest-${randomBytes(3).toString("hex")}` });
     log.say(`cluster ${cluster.context} up (kubeconfig ${cluster.kubeconfig})`);
     fakeKfp = await startFakeKfpIfPresent(repoRoot);
-    log.say(fakeKfp ? `fake KFP API at ${fakeKfp.url}` : "test/provider/fake-kfp.ts absent: pipeline.enabled=false");
+    log.say(fakeKfp ? `fake KFP API at ${fakeKfp.url}` : "test/fakes/fake-kfp.ts absent: pipeline.enabled=false");
     // Only the test's own keys: every other key takes Pulumi.yaml's declared default, as for users.
     const config = integrationConfig({
       kubeconfig: cluster.kubeconfig,
@@ -204,7 +204,7 @@ function lastLines(text: string, n: number): string {
 async function startFakeKfpIfPresent(
   repoRoot: string,
 ): Promise<{ url: string; close(): Promise<void> | void } | undefined> {
-  const modulePath = path.join(repoRoot, "test", "provider", "fake-kfp.ts");
+  const modulePath = path.join(repoRoot, "test", "fakes", "fake-kfp.ts");
   if (!fs.existsSync(modulePath)) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startFakeKfp } = require(modulePath) as {

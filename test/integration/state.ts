@@ -44,7 +44,7 @@ export interface StackObject {
   retained: boolean;
 }
 
-/** The type token of the stack's dynamic resource holding a set of KFP's objects (stacks/manifest-set.ts). */
+/** The type token of the stack's dynamic resource holding a set of KFP's objects (stacks/kube/manifest-set/manifest-set.ts). */
 export const MANIFEST_SET_TYPE = "pulumi-nodejs:dynamic/kfp-protein:ManifestSet";
 export const PIPELINE_RUN_TYPE = "pulumi-nodejs:dynamic/kfp-protein:ProteinPipelineRun";
 

@@ -1,13 +1,13 @@
 import * as http from "http";
 import { AddressInfo } from "net";
-import { requesterFor } from "../../stacks/kfp-access";
-import { KfpClient } from "../../stacks/kfp-client";
-import { ensureExperiment, ensurePipeline, ensureVersion } from "../../stacks/kfp-ensure";
+import { requesterFor } from "../../stacks/dynamic/http";
+import { KfpClient } from "../../stacks/kfp-api/client";
+import { ensureExperiment, ensurePipeline, ensureVersion } from "../../stacks/kfp-api/ensure";
 import { main, podLogReader } from "../../scripts/watch/main";
 import { RunLike, changes, renderFrame, runView } from "../../scripts/watch/progress";
 import { watchRun } from "../../scripts/watch/watch-run";
-import { FakeKfp, RunOutcome, startFakeKfp } from "../provider/fake-kfp";
-import { FAST_RETRY, sampleIr } from "../provider/helpers";
+import { FakeKfp, RunOutcome, startFakeKfp } from "../fakes/fake-kfp";
+import { FAST_RETRY, sampleIr } from "../fixtures/provider-inputs";
 
 const ESC = String.fromCharCode(27);
 const noWait = async (): Promise<void> => undefined;

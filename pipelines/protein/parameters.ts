@@ -1,0 +1,60 @@
+import { presets } from "./presets";
+import { ParameterValue, PipelineConfig } from "../../stacks/config/types";
+import { Problems } from "../../stacks/config/checks";
+
+/** The run's parameters: the preset, then the configured PDB code, then explicit overrides. */
+export function pipelineParameters(
+  p: Pick<PipelineConfig, "preset" | "pdbCode" | "parameterOverrides">,
+): Record<string, ParameterValue> {
+  return { ...presets[p.preset], pdb_code: p.pdbCode, ...p.parameterOverrides };
+}
+
+/** Every parameter the protein pipeline takes, with its tutorial default (for validating overrides). */
+export function knownPipelineParameters(): Record<string, ParameterValue> {
+  return { ...presets.tutorial };
+}
+
+export function parseParameterOverrides(
+  text: string,
+  known: Record<string, ParameterValue> | undefined,
+  problems: Problems,
+): Record<string, ParameterValue> {
+  if (!text) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    problems.add(
+      `pipeline.parameters: not valid JSON (${(e as Error).message}). Fix: pulumi config set --path pipeline.parameters '{"temperature": 310}'`,
+    );
+    return {};
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    problems.add("pipeline.parameters: must be a JSON object of parameter names to values.");
+    return {};
+  }
+  const overrides = parsed as Record<string, ParameterValue>;
+  for (const [name, value] of Object.entries(overrides)) {
+    if (known && !(name in known)) {
+      problems.add(
+        `pipeline.parameters: "${name}" is not a parameter of the protein pipeline (known: ${Object.keys(known).sort().join(", ")}).`,
+      );
+      continue;
+    }
+    if (known && typeof value !== typeof known[name]) {
+      problems.add(`pipeline.parameters: "${name}" must be a ${typeof known[name]}, got ${JSON.stringify(value)}.`);
+      continue;
+    }
+    if (/_steps$/.test(name) && !(Number.isInteger(value) && (value as number) > 0)) {
+      problems.add(
+        `pipeline.parameters: "${name}" must be a positive whole number of steps, got ${JSON.stringify(value)}.`,
+      );
+    }
+    if (/(_weight|_distance|_concentration|temperature)$/.test(name) && typeof value === "number" && value < 0) {
+      problems.add(`pipeline.parameters: "${name}" must not be negative, got ${value}.`);
+    }
+    if (name === "pdb_code")
+      problems.add("pipeline.parameters: set the PDB code with pipeline.pdbCode, not pipeline.parameters.");
+  }
+  return overrides;
+}

@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "./schema";
+import { ParameterValue, StackConfig } from "./types";
+import { parseStackConfig } from "./parse";
+
+/** Reads `pulumi config` for this project and validates it. Throws ConfigError listing every problem. */
+export function loadConfig(pipelineParameters?: Record<string, ParameterValue>): StackConfig {
+  const raw = flattenConfig(pulumi.runtime.allConfig(), PROJECT);
+  return parseStackConfig(raw, { stackName: pulumi.getStack(), env: process.env, pipelineParameters });
+}
+
+/**
+ * This project's keys as dotted paths. The engine treats the dotted keys Pulumi.yaml declares as
+ * property paths, so values set with `pulumi config set --path cluster.mode existing` (and the
+ * declared defaults) arrive as objects (`cluster` = `{"mode": …}`); a key set without `--path`
+ * arrives flat (`cluster.mode`) and, being set explicitly, wins over the object's value.
+ */
+export function flattenConfig(all: Record<string, string>, project: string): Record<string, unknown> {
+  const nested: Record<string, unknown> = {};
+  const flat: Record<string, unknown> = {};
+  const prefix = `${project}:`;
+  const walk = (key: string, value: unknown) => {
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(`${key}.${k}`, v);
+    } else {
+      nested[key] = value;
+    }
+  };
+  for (const [fullKey, text] of Object.entries(all)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    const structured = parseObject(text);
+    if (structured && !key.includes(".")) walk(key, structured);
+    else flat[key] = text;
+  }
+  return { ...nested, ...flat };
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  if (!text.trimStart().startsWith("{")) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,254 @@
+/** One parser per config section: typed values in, the section's config out, problems collected. */
+import * as os from "os";
+import * as path from "path";
+import { DNS_LABEL, Get, isDigestRef, isPinnedImage, oneOf, portIn, Problems, quantity } from "./checks";
+import {
+  AmberConfig,
+  ClusterConfig,
+  KfpConfig,
+  KfpSource,
+  MinikubeConfig,
+  ObjectStoreConfig,
+  ParameterValue,
+  PipelineConfig,
+  RegistryConfig,
+  WorkflowControllerConfig,
+} from "./types";
+import { parseParameterOverrides } from "../../pipelines/protein/parameters";
+
+const MINIKUBE_DRIVERS = ["docker", "podman", "kvm2", "qemu2", "virtualbox", "hyperkit", "vfkit", "none"];
+const SEMVER = /^\d+\.\d+\.\d+$/;
+const KUBE_VERSION = /^v\d+\.\d+\.\d+$/;
+const MINIKUBE_SIZE = /^\d+(\.\d+)?(b|k|kb|m|mb|g|gb)?$/i;
+const PDB_CODE = /^[0-9][a-z0-9]{3}$/i;
+/** Argo's own ports in the workflow-controller pod, which the metrics port must not take. */
+const WORKFLOW_CONTROLLER_HEALTHZ_PORT = 6060;
+
+export function parseCluster(
+  str: Get<string>,
+  int: Get<number>,
+  bool: Get<boolean>,
+  stackName: string,
+  env: Record<string, string | undefined>,
+  problems: Problems,
+): ClusterConfig {
+  const mode = oneOf("cluster.mode", str("cluster.mode"), ["minikube", "existing"] as const, problems);
+  const kubeconfigPath = str("cluster.kubeconfig") || defaultKubeconfigPath(env);
+  const manage = bool("cluster.minikube.manage");
+  if (mode !== "minikube") {
+    if (manage)
+      problems.add(
+        'cluster.minikube.manage is true but cluster.mode is "existing": the stack can only own a minikube profile in minikube mode. Fix: set cluster.mode minikube, or cluster.minikube.manage false.',
+      );
+    return { mode, context: str("cluster.context"), kubeconfigPath };
+  }
+  const profile = str("cluster.minikube.profile") || (manage ? `kfp-protein-${stackName}` : "minikube");
+  const minikube: MinikubeConfig = {
+    manage,
+    profile,
+    cpus: int("cluster.minikube.cpus"),
+    memory: str("cluster.minikube.memory"),
+    disk: str("cluster.minikube.disk"),
+    kubernetesVersion: str("cluster.minikube.kubernetesVersion"),
+    driver: str("cluster.minikube.driver"),
+  };
+  if (!DNS_LABEL.test(profile))
+    problems.add(`cluster.minikube.profile: "${profile}" must be lowercase letters, digits and '-'.`);
+  if (minikube.cpus < 2)
+    problems.add(`cluster.minikube.cpus: ${minikube.cpus} is below minikube's minimum of 2 (KFP wants 4).`);
+  if (!MINIKUBE_SIZE.test(minikube.memory))
+    problems.add(`cluster.minikube.memory: "${minikube.memory}" is not a size such as 8g or 8192m.`);
+  if (!MINIKUBE_SIZE.test(minikube.disk))
+    problems.add(`cluster.minikube.disk: "${minikube.disk}" is not a size such as 40g.`);
+  if (!KUBE_VERSION.test(minikube.kubernetesVersion)) {
+    problems.add(`cluster.minikube.kubernetesVersion: "${minikube.kubernetesVersion}" must look like v1.34.0.`);
+  }
+  oneOf("cluster.minikube.driver", minikube.driver, MINIKUBE_DRIVERS, problems);
+  const context = str("cluster.context") || profile;
+  if (manage && str("cluster.context") && str("cluster.context") !== profile) {
+    problems.add(
+      `cluster.context "${str("cluster.context")}" differs from the managed profile "${profile}", whose context minikube names after the profile. Fix: pulumi config rm --path cluster.context`,
+    );
+  }
+  return { mode, context, kubeconfigPath, minikube };
+}
+
+function defaultKubeconfigPath(env: Record<string, string | undefined>): string {
+  const first = (env.KUBECONFIG ?? "").split(path.delimiter).find((p) => p.length > 0);
+  return first ?? path.join(env.HOME ?? os.homedir(), ".kube", "config");
+}
+
+export function parseKfp(str: Get<string>, int: Get<number>, bool: Get<boolean>, problems: Problems): KfpConfig {
+  const version = str("kfp.version");
+  if (!SEMVER.test(version)) {
+    problems.add(
+      `kfp.version: "${version}" is not a release version such as 2.17.0 (branches and "latest" are not pinned).`,
+    );
+  } else if (Number(version.split(".")[0]) !== 2) {
+    problems.add(`kfp.version: ${version} is not a KFP 2.x release; this stack deploys KFP v2 pipelines.`);
+  }
+  const sourceKind = oneOf("kfp.source", str("kfp.source"), ["remote", "path"] as const, problems);
+  const localPath = str("kfp.path");
+  let source: KfpSource = { kind: "remote", version };
+  if (sourceKind === "path") {
+    if (!localPath)
+      problems.add(
+        'kfp.source is "path" but kfp.path is empty. Fix: pulumi config set --path kfp.path <dir of rendered KFP YAML>',
+      );
+    source = { kind: "path", path: path.resolve(localPath || ".") };
+  } else if (localPath) {
+    problems.add(
+      'kfp.path is set but kfp.source is "remote", so it would be ignored. Fix: pulumi config set --path kfp.source path, or pulumi config rm --path kfp.path',
+    );
+  }
+  const apiEndpoint = str("kfp.apiEndpoint");
+  if (apiEndpoint && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(apiEndpoint)) {
+    problems.add(`kfp.apiEndpoint: "${apiEndpoint}" is not an http(s) URL such as http://localhost:8888.`);
+  }
+  const readinessTimeoutSeconds = int("kfp.readinessTimeoutSeconds");
+  if (readinessTimeoutSeconds < 60)
+    problems.add(
+      `kfp.readinessTimeoutSeconds: ${readinessTimeoutSeconds} is too short; KFP needs minutes to start (use 600 or more).`,
+    );
+  const mysqlStorage = str("kfp.mysqlStorage");
+  quantity("kfp.mysqlStorage", mysqlStorage, problems);
+  return {
+    version,
+    source,
+    apiEndpoint: apiEndpoint ? apiEndpoint.replace(/\/+$/, "") : undefined,
+    readinessTimeoutSeconds,
+    visualizationServer: bool("kfp.visualizationServer"),
+    viewerController: bool("kfp.viewerController"),
+    cache: bool("kfp.cache"),
+    mysqlStorage,
+    resourceProfile: oneOf(
+      "kfp.resourceProfile",
+      str("kfp.resourceProfile"),
+      ["minikube", "upstream"] as const,
+      problems,
+    ),
+  };
+}
+
+export function parseObjectStore(str: Get<string>, problems: Problems): ObjectStoreConfig {
+  const kind = oneOf("objectStore.kind", str("objectStore.kind"), ["minio", "seaweedfs"] as const, problems);
+  if (kind === "seaweedfs") return { kind };
+  const image = str("minio.image");
+  if (!isPinnedImage(image))
+    problems.add(
+      `minio.image: "${image}" is not pinned: give a tag other than latest, or better a digest (repo:tag@sha256:…).`,
+    );
+  const storage = str("minio.storage");
+  quantity("minio.storage", storage, problems);
+  return { kind, image, storage };
+}
+
+export function parseRegistry(
+  str: Get<string>,
+  int: Get<number>,
+  bool: Get<boolean>,
+  problems: Problems,
+): RegistryConfig {
+  const registry: RegistryConfig = {
+    enabled: bool("registry.enabled"),
+    image: str("registry.image"),
+    proxyImage: str("registry.proxyImage"),
+    storage: str("registry.storage"),
+    hostPort: int("registry.hostPort"),
+  };
+  for (const key of ["registry.image", "registry.proxyImage"]) {
+    if (!isPinnedImage(str(key)))
+      problems.add(`${key}: "${str(key)}" is not pinned: give a tag other than latest, or a digest.`);
+  }
+  quantity("registry.storage", registry.storage, problems);
+  portIn("registry.hostPort", registry.hostPort, problems);
+  return registry;
+}
+
+export function parseAmber(
+  str: Get<string>,
+  bool: Get<boolean>,
+  cluster: ClusterConfig,
+  registry: RegistryConfig,
+  problems: Problems,
+): AmberConfig {
+  const image = str("amber.image");
+  if (bool("amber.build")) {
+    if (image)
+      problems.add(
+        "amber.image is set but amber.build is true, so it would be ignored. Fix: pulumi config set --path amber.build false (use the given image) or pulumi config rm --path amber.image",
+      );
+    if (cluster.mode !== "minikube")
+      problems.add(
+        'amber.build is true but cluster.mode is "existing": the image is built with minikube\'s Docker. Fix: build and push it yourself, then pulumi config set --path amber.build false and amber.image <repo@sha256:…>',
+      );
+    if (!registry.enabled)
+      problems.add(
+        "amber.build is true but registry.enabled is false: the built image is pushed to the in-cluster registry. Fix: pulumi config set --path registry.enabled true",
+      );
+    return { build: true };
+  }
+  if (!image) {
+    problems.add(
+      "amber.build is false but amber.image is empty. Fix: pulumi config set --path amber.image <repo>@sha256:<64 hex digits>",
+    );
+  } else if (!isDigestRef(image)) {
+    problems.add(
+      `amber.image: "${image}" is not a digest reference; pipelines must pin the exact image. Fix: use <repo>@sha256:<64 hex digits> (docker inspect --format '{{index .RepoDigests 0}}' <image>).`,
+    );
+  }
+  return { build: false, image };
+}
+
+export function parseWorkflowController(
+  int: Get<number>,
+  bool: Get<boolean>,
+  problems: Problems,
+): WorkflowControllerConfig {
+  const metricsPort = int("workflowController.metricsPort");
+  const telemetryPort = int("workflowController.telemetryPort");
+  portIn("workflowController.metricsPort", metricsPort, problems);
+  portIn("workflowController.telemetryPort", telemetryPort, problems);
+  if (metricsPort === WORKFLOW_CONTROLLER_HEALTHZ_PORT) {
+    problems.add(
+      `workflowController.metricsPort: ${metricsPort} is the workflow-controller's healthz port. Fix: pick another, e.g. 9091.`,
+    );
+  }
+  if (metricsPort === telemetryPort) {
+    problems.add(
+      `workflowController.metricsPort and workflowController.telemetryPort are both ${metricsPort}: that is the clash this setting exists to avoid. Fix: give them different ports.`,
+    );
+  }
+  return { metricsPort, telemetryPort, disableLeaderElection: bool("workflowController.disableLeaderElection") };
+}
+
+export function parsePipeline(
+  str: Get<string>,
+  int: Get<number>,
+  bool: Get<boolean>,
+  known: Record<string, ParameterValue> | undefined,
+  problems: Problems,
+): PipelineConfig {
+  const pdbCode = str("pipeline.pdbCode");
+  if (!PDB_CODE.test(pdbCode))
+    problems.add(`pipeline.pdbCode: "${pdbCode}" is not a PDB ID (a digit then 3 letters or digits, e.g. 1aki).`);
+  const timeoutMinutes = int("pipeline.timeoutMinutes");
+  if (timeoutMinutes <= 0) problems.add(`pipeline.timeoutMinutes: ${timeoutMinutes} must be positive.`);
+  const name = str("pipeline.name");
+  const experiment = str("pipeline.experiment");
+  if (!name.trim()) problems.add("pipeline.name is empty. Fix: pulumi config set --path pipeline.name protein-md");
+  if (!experiment.trim())
+    problems.add("pipeline.experiment is empty. Fix: pulumi config set --path pipeline.experiment protein-md");
+  return {
+    enabled: bool("pipeline.enabled"),
+    name,
+    experiment,
+    preset: oneOf("pipeline.preset", str("pipeline.preset"), ["tutorial", "tiny"] as const, problems),
+    pdbCode: pdbCode.toLowerCase(),
+    parameterOverrides: parseParameterOverrides(str("pipeline.parameters"), known, problems),
+    wait: bool("pipeline.wait"),
+    timeoutSeconds: timeoutMinutes * 60,
+    rerunToken: str("pipeline.rerunToken"),
+    onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
+  };
+}

@@ -1,0 +1,97 @@
+/** The validated stack configuration, as the components receive it. */
+
+export type Preset = "tutorial" | "tiny";
+export type ParameterValue = string | number | boolean | unknown[];
+
+export interface MinikubeConfig {
+  manage: boolean;
+  profile: string;
+  cpus: number;
+  memory: string;
+  disk: string;
+  kubernetesVersion: string;
+  driver: string;
+}
+
+export interface ClusterConfig {
+  mode: "minikube" | "existing";
+  /** Empty means the kubeconfig's current-context. */
+  context: string;
+  kubeconfigPath: string;
+  minikube?: MinikubeConfig;
+}
+
+export type KfpSource = { kind: "remote"; version: string } | { kind: "path"; path: string };
+
+export interface KfpConfig {
+  version: string;
+  source: KfpSource;
+  apiEndpoint?: string;
+  readinessTimeoutSeconds: number;
+  visualizationServer: boolean;
+  viewerController: boolean;
+  cache: boolean;
+  mysqlStorage: string;
+  resourceProfile: "minikube" | "upstream";
+}
+
+export type ObjectStoreConfig = { kind: "minio"; image: string; storage: string } | { kind: "seaweedfs" };
+
+export interface RegistryConfig {
+  enabled: boolean;
+  image: string;
+  proxyImage: string;
+  storage: string;
+  hostPort: number;
+}
+
+export type AmberConfig = { build: true } | { build: false; image: string };
+
+export interface WorkflowControllerConfig {
+  metricsPort: number;
+  telemetryPort: number;
+  disableLeaderElection: boolean;
+}
+
+export interface PipelineConfig {
+  enabled: boolean;
+  name: string;
+  experiment: string;
+  preset: Preset;
+  pdbCode: string;
+  /** Overrides from pipeline.parameters, applied over the preset. */
+  parameterOverrides: Record<string, ParameterValue>;
+  wait: boolean;
+  timeoutSeconds: number;
+  rerunToken: string;
+  onDestroy: "archive" | "delete";
+}
+
+export interface StackConfig {
+  stackName: string;
+  cluster: ClusterConfig;
+  kfp: KfpConfig;
+  objectStore: ObjectStoreConfig;
+  registry: RegistryConfig;
+  amber: AmberConfig;
+  workflowController: WorkflowControllerConfig;
+  pipeline: PipelineConfig;
+}
+
+export interface ParseContext {
+  stackName: string;
+  /** Environment used for defaults (KUBECONFIG, HOME). */
+  env?: Record<string, string | undefined>;
+  /** The pipeline's parameters and their defaults, to validate pipeline.parameters against. */
+  pipelineParameters?: Record<string, ParameterValue>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}

@@ -1,0 +1,225 @@
+import * as YAML from "yaml";
+import { cloneObjects, K8sObject, requireObject } from "../kube/object";
+
+/** Pure transforms of KFP's rendered manifests. Each returns new objects and leaves its input alone. */
+
+export const KFP_NAMESPACE = "kubeflow";
+/** The field manager KFP's objects are server-side applied with. */
+export const KFP_FIELD_MANAGER = "kfp-protein-stack";
+export const ARTIFACT_SECRET = "mlpipeline-minio-artifact";
+export const ARTIFACT_BUCKET = "mlpipeline";
+
+export interface ObjectStoreEndpoint {
+  host: string;
+  port: number;
+}
+
+export interface KfpTrimOptions {
+  visualizationServer: boolean;
+  viewerController: boolean;
+  cache: boolean;
+  mysqlStorage: string;
+  resourceProfile: "minikube" | "upstream";
+}
+
+export interface KfpPrepareOptions extends KfpTrimOptions {
+  /** Where KFP stores artifacts; undefined keeps KFP's bundled store (SeaweedFS) as released. */
+  objectStore?: ObjectStoreEndpoint;
+}
+
+/** CRDs and Namespaces go first (and must be established) before anything that uses them. */
+export function splitPhases(objs: readonly K8sObject[]): { foundation: K8sObject[]; platform: K8sObject[] } {
+  const first = (o: K8sObject) => o.kind === "CustomResourceDefinition" || o.kind === "Namespace";
+  return { foundation: objs.filter(first), platform: objs.filter((o) => !first(o)) };
+}
+
+const BUNDLED_STORE = /^(seaweedfs|minio)(-.*)?$/;
+
+/** Removes KFP's own object store (SeaweedFS since 2.15, MinIO before) and its default-credential Secret. */
+export function dropBundledObjectStore(objs: readonly K8sObject[]): K8sObject[] {
+  return cloneObjects(objs).filter((o) => {
+    if (o.kind === "Secret" && o.metadata.name === ARTIFACT_SECRET) return false;
+    const storeKinds = [
+      "Deployment",
+      "StatefulSet",
+      "Service",
+      "PersistentVolumeClaim",
+      "ServiceAccount",
+      "NetworkPolicy",
+    ];
+    return !(storeKinds.includes(o.kind) && BUNDLED_STORE.test(o.metadata.name));
+  });
+}
+
+/** Points the three places KFP reads its object store from at `endpoint` (FACTS: API server, Argo, launcher). */
+export function rewireObjectStore(objs: readonly K8sObject[], endpoint: ObjectStoreEndpoint): K8sObject[] {
+  const out = cloneObjects(objs);
+  const hostPort = `${endpoint.host}:${endpoint.port}`;
+
+  const apiServer = requireObject(out, "Deployment", "ml-pipeline", "point the API server at the object store");
+  const container = apiServer.spec.template.spec.containers[0];
+  setEnv(container, "OBJECTSTORECONFIG_HOST", endpoint.host);
+  setEnv(container, "OBJECTSTORECONFIG_PORT", String(endpoint.port));
+  setEnv(container, "OBJECTSTORECONFIG_SECURE", "false");
+
+  const argo = requireObject(
+    out,
+    "ConfigMap",
+    "workflow-controller-configmap",
+    "point Argo's artifact repository at the object store",
+  );
+  const repo = YAML.parse(argo.data?.artifactRepository ?? "{}") ?? {};
+  repo.s3 = { ...(repo.s3 ?? {}), endpoint: hostPort, bucket: ARTIFACT_BUCKET, insecure: true };
+  repo.s3.accessKeySecret = { name: ARTIFACT_SECRET, key: "accesskey" };
+  repo.s3.secretKeySecret = { name: ARTIFACT_SECRET, key: "secretkey" };
+  argo.data = { ...argo.data, artifactRepository: YAML.stringify(repo) };
+
+  const launcher = requireObject(
+    out,
+    "ConfigMap",
+    "kfp-launcher",
+    "point the v2 launcher's minio:// scheme at the object store",
+  );
+  launcher.data = {
+    ...launcher.data,
+    defaultPipelineRoot: `minio://${ARTIFACT_BUCKET}/v2/artifacts`,
+    providers: YAML.stringify({
+      minio: {
+        default: {
+          endpoint: hostPort,
+          disableSSL: true,
+          region: "minio",
+          credentials: {
+            fromEnv: false,
+            secretRef: { secretName: ARTIFACT_SECRET, accessKeyKey: "accesskey", secretKeyKey: "secretkey" },
+          },
+        },
+      },
+    }),
+  };
+  return out;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setEnv(container: any, name: string, value: string): void {
+  container.env = (container.env ?? []).filter((e: { name: string }) => e.name !== name);
+  container.env.push({ name, value });
+}
+
+const OPTIONAL_COMPONENTS: Record<
+  keyof Pick<KfpTrimOptions, "visualizationServer" | "viewerController" | "cache">,
+  string[]
+> = {
+  visualizationServer: ["ml-pipeline-visualizationserver"],
+  viewerController: ["ml-pipeline-viewer-crd"],
+  cache: ["cache-server", "cache-deployer-deployment"],
+};
+
+/** Drops the optional components that are switched off (their workloads and Services). */
+export function trimOptionalComponents(objs: readonly K8sObject[], opts: KfpTrimOptions): K8sObject[] {
+  const off = new Set<string>();
+  for (const [option, names] of Object.entries(OPTIONAL_COMPONENTS)) {
+    if (!opts[option as keyof typeof OPTIONAL_COMPONENTS]) names.forEach((n) => off.add(n));
+  }
+  return cloneObjects(objs).filter(
+    (o) => !((o.kind === "Deployment" || o.kind === "Service") && off.has(o.metadata.name)),
+  );
+}
+
+export function sizeMysqlVolume(objs: readonly K8sObject[], storage: string): K8sObject[] {
+  const out = cloneObjects(objs);
+  const pvc = requireObject(out, "PersistentVolumeClaim", "mysql-pv-claim", "size MySQL's volume");
+  pvc.spec.resources.requests.storage = storage;
+  return out;
+}
+
+/** Requests that let KFP schedule on a 4-CPU laptop; limits are left as released. */
+export const MINIKUBE_REQUEST_CAP = { cpu: "50m", memory: "128Mi" };
+
+export function applyResourceProfile(objs: readonly K8sObject[], profile: "minikube" | "upstream"): K8sObject[] {
+  const out = cloneObjects(objs);
+  if (profile === "upstream") return out;
+  for (const o of out) {
+    if (o.kind !== "Deployment") continue;
+    for (const c of [...(o.spec.template.spec.containers ?? []), ...(o.spec.template.spec.initContainers ?? [])]) {
+      const requests = c.resources?.requests;
+      if (!requests) continue;
+      if (requests.cpu) requests.cpu = minQuantity(requests.cpu, MINIKUBE_REQUEST_CAP.cpu);
+      if (requests.memory) requests.memory = minQuantity(requests.memory, MINIKUBE_REQUEST_CAP.memory);
+    }
+  }
+  return out;
+}
+
+const UNITS: Record<string, number> = {
+  "": 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+};
+
+export function quantityValue(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q);
+  if (!m || !(m[2] in UNITS)) throw new Error(`not a Kubernetes quantity: ${q}`);
+  return Number(m[1]) * UNITS[m[2]];
+}
+
+function minQuantity(a: string, b: string): string {
+  return quantityValue(a) <= quantityValue(b) ? a : b;
+}
+
+/**
+ * The workflow-controller's metrics containerPort is owned by WorkflowControllerPortPatch, so the KFP
+ * manifests must not declare it too (two field managers, two ports named `metrics`).
+ */
+export function releaseWorkflowControllerMetricsPort(objs: readonly K8sObject[]): K8sObject[] {
+  const out = cloneObjects(objs);
+  const wc = requireObject(out, "Deployment", "workflow-controller", "hand its metrics port to the port patch");
+  for (const c of wc.spec.template.spec.containers) {
+    c.ports = (c.ports ?? []).filter((p: { name?: string }) => p.name !== "metrics");
+  }
+  return out;
+}
+
+export interface ContainerLists {
+  env: Record<string, unknown>[];
+  ports: Record<string, unknown>[];
+}
+
+/**
+ * The workflow-controller container's env and ports as the platform objects declare them, ports with
+ * the protocol the API server defaults, so a patch can restate them in the live object's order.
+ */
+export function workflowControllerLists(objs: readonly K8sObject[]): ContainerLists {
+  const wc = requireObject(objs, "Deployment", "workflow-controller", "read the workflow-controller container");
+  const c = wc.spec.template.spec.containers.find((x: { name: string }) => x.name === "workflow-controller");
+  return {
+    env: structuredClone(c?.env ?? []),
+    ports: (c?.ports ?? []).map((p: Record<string, unknown>) => ({ ...p, protocol: p.protocol ?? "TCP" })),
+  };
+}
+
+/** The Argo version KFP bundles, read off the workflow-controller image tag (e.g. `v4.0.5` → "4.0.5"). */
+export function argoVersionOf(objs: readonly K8sObject[]): string {
+  const wc = requireObject(objs, "Deployment", "workflow-controller", "find the Argo version");
+  const image: string = wc.spec.template.spec.containers[0].image;
+  const m = /:v?(\d+\.\d+\.\d+)(@|$)/.exec(image);
+  if (!m) throw new Error(`cannot read the Argo version from workflow-controller image "${image}"`);
+  return m[1];
+}
+
+/** All platform transforms, in order. The foundation phase (CRDs, Namespace) is applied as rendered. */
+export function preparePlatform(objs: readonly K8sObject[], opts: KfpPrepareOptions): K8sObject[] {
+  // Each transform returns fresh objects, so the input is never modified.
+  let out = opts.objectStore ? rewireObjectStore(dropBundledObjectStore(objs), opts.objectStore) : objs;
+  out = trimOptionalComponents(out, opts);
+  out = sizeMysqlVolume(out, opts.mysqlStorage);
+  out = applyResourceProfile(out, opts.resourceProfile);
+  return releaseWorkflowControllerMetricsPort(out);
+}

@@ -1,0 +1,78 @@
+/**
+ * ProteinPipelineRun: uploads the compiled IR to KFP (pipeline by name, version by IR hash), ensures
+ * the experiment, starts a run and optionally waits for it. The provider (provider.ts) is serialized
+ * into state and runs in a separate process.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "../dynamic/dynamic-resource";
+import { providerVersionOf } from "../dynamic/provider-version";
+import type { KfpAccess } from "../kfp-api/access";
+import type { RunParameters } from "./decisions";
+import { makeRunProvider } from "./provider";
+
+const PROVIDER_MODULES = [
+  "protein-pipeline-run",
+  "provider",
+  "../kfp-api/access",
+  "../kfp-api/client",
+  "../kfp-api/ensure",
+  "../kfp-api/errors",
+  "../kfp-api/with-retry",
+  "../dynamic/http",
+  "../dynamic/retry",
+  "../kube/credentials",
+  "../kfp-api/multipart",
+  "ir-hash",
+  "decisions",
+];
+
+let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
+
+export interface ProteinPipelineRunArgs {
+  access: pulumi.Input<KfpAccess>;
+  pipelineIr: pulumi.Input<string>;
+  pipelineName: pulumi.Input<string>;
+  experimentName: pulumi.Input<string>;
+  parameters: pulumi.Input<RunParameters>;
+  wait: boolean;
+  timeoutSeconds: number;
+  rerunToken?: string;
+  onDestroy: "archive" | "delete";
+  uiBaseUrl?: pulumi.Input<string>;
+  kfpNamespace: string;
+  /** Object-store root for artifacts; default KFP's `minio://mlpipeline/v2/artifacts`. */
+  pipelineRoot?: pulumi.Input<string>;
+}
+
+export class ProteinPipelineRun extends DynamicResource {
+  declare readonly pipelineId: pulumi.Output<string>;
+  declare readonly versionId: pulumi.Output<string>;
+  declare readonly experimentId: pulumi.Output<string>;
+  declare readonly runId: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
+  declare readonly runUrl: pulumi.Output<string>;
+  declare readonly artifactRoot: pulumi.Output<string>;
+
+  constructor(name: string, args: ProteinPipelineRunArgs, opts?: pulumi.CustomResourceOptions) {
+    sharedProvider ??= makeRunProvider();
+    super(
+      sharedProvider,
+      name,
+      {
+        ...args,
+        access: pulumi.secret(args.access),
+        providerVersion: providerVersionOf(__filename, PROVIDER_MODULES),
+        pipelineId: undefined,
+        versionId: undefined,
+        experimentId: undefined,
+        runId: undefined,
+        state: undefined,
+        runUrl: undefined,
+        artifactRoot: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "access"] },
+      "kfp-protein",
+      "ProteinPipelineRun",
+    );
+  }
+}

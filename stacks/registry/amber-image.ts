@@ -1,0 +1,90 @@
+import * as path from "path";
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { hashDirectory } from "./build-context";
+import { shellQuote } from "../util/shell";
+import { childOptions } from "../util/child-options";
+
+export interface AmberImageBuild {
+  /** minikube profile whose Docker daemon builds the image (its node pushes to the registry). */
+  minikubeProfile: string;
+  /** Registry as the node addresses it, e.g. localhost:5000. */
+  registryAddress: string;
+  contextDir: string;
+}
+
+export interface AmberImageArgs {
+  /** Build images/amber; otherwise `prebuiltImage` is used as given. */
+  build?: AmberImageBuild;
+  /** A digest reference (validated by config) used when nothing is built. */
+  prebuiltImage?: string;
+}
+
+/** `minikube docker-env --shell none` prints KEY=VALUE lines. */
+export function parseDockerEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)="?([^"]*)"?\s*$/.exec(line);
+    if (m) env[m[1]] = m[2];
+  }
+  if (!env.DOCKER_HOST)
+    throw new Error(
+      `minikube docker-env gave no DOCKER_HOST (is the profile running with the docker runtime?): ${text.trim()}`,
+    );
+  return env;
+}
+
+/** The tag names the build context's content, so a changed context is a new image and an unchanged one is not rebuilt. */
+export function amberImageName(registryAddress: string, contextHash: string): string {
+  return `${registryAddress}/amber:ctx-${contextHash.slice(0, 16)}`;
+}
+
+/**
+ * The AMBER image every pipeline step runs in, consumed downstream only by digest
+ * (`localhost:5000/amber@sha256:…`). Built by minikube's Docker daemon and pushed to the in-cluster
+ * registry, or taken as given.
+ */
+export class AmberImage extends pulumi.ComponentResource {
+  readonly imageRef: pulumi.Output<string>;
+
+  constructor(name: string, args: AmberImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-protein:image:AmberImage", name, {}, opts);
+    if (args.build) {
+      const b = args.build;
+      const contextDir = path.resolve(b.contextDir);
+      const dockerEnv = new command.local.Command(
+        `${name}-docker-env`,
+        {
+          create: `minikube docker-env --profile ${shellQuote(b.minikubeProfile)} --shell none`,
+          triggers: [b.minikubeProfile],
+        },
+        childOptions(this, opts),
+      );
+      const env = dockerEnv.stdout.apply(parseDockerEnv);
+      const daemon = new docker.Provider(
+        `${name}-minikube-docker`,
+        {
+          host: env.apply((e) => e.DOCKER_HOST),
+          certPath: env.apply((e) => e.DOCKER_CERT_PATH ?? ""),
+        },
+        childOptions(this, opts),
+      );
+      const image = new docker.Image(
+        `${name}-image`,
+        {
+          imageName: amberImageName(b.registryAddress, hashDirectory(contextDir)),
+          build: { context: contextDir, dockerfile: path.join(contextDir, "Dockerfile"), platform: "linux/amd64" },
+          skipPush: false,
+        },
+        childOptions(this, opts, { provider: daemon }),
+      );
+      this.imageRef = image.repoDigest;
+    } else if (args.prebuiltImage) {
+      this.imageRef = pulumi.output(args.prebuiltImage);
+    } else {
+      throw new Error("AmberImage needs either build or prebuiltImage");
+    }
+    this.registerOutputs({ imageRef: this.imageRef });
+  }
+}

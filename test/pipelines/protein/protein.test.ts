@@ -1,0 +1,264 @@
+import { readFileSync } from "fs";
+import { join } from "path";
+import { parseAllDocuments } from "yaml";
+import { compileBatchPipeline, compileProteinPipeline, presets, batchParameters } from "../../../pipelines/protein";
+import { tutorial } from "../../../pipelines/protein/presets";
+import { Ir } from "../../fixtures/pipeline-ir";
+
+const IMAGE = `localhost:5000/amber@sha256:${"b".repeat(64)}`;
+
+function load(text: string): { spec: Ir; platform: Ir } {
+  const [spec, platform] = parseAllDocuments(text).map((doc) => doc.toJS());
+  return { spec, platform };
+}
+
+/** subcommand → the flags STEPS.md lists for it (parameters, input and output artifacts). */
+function contractFlags(): Map<string, string[]> {
+  const table = readFileSync(join(__dirname, "../../../images/amber/STEPS.md"), "utf8");
+  const rows = new Map<string, string[]>();
+  for (const line of table.split("\n")) {
+    const match = /^\| `([a-z0-9-]+)` \|(.*)$/.exec(line);
+    if (!match) continue;
+    const flags = [...match[2].matchAll(/`(--[a-z-]+)`/g)].map((m) => m[1]);
+    rows.set(match[1], [...new Set(flags)].sort());
+  }
+  return rows;
+}
+
+const { spec, platform } = load(compileProteinPipeline({ image: IMAGE }));
+const tasks: Ir = spec.root.dag.tasks;
+const executorOf = (taskName: string) =>
+  spec.deploymentSpec.executors[spec.components[tasks[taskName].componentRef.name].executorLabel].container;
+
+describe("protein pipeline: step runner contract", () => {
+  const contract = contractFlags();
+
+  it("finds the contract table", () => {
+    expect(contract.size).toBe(11);
+  });
+
+  it("calls protein-step with exactly the flags STEPS.md specifies, each followed by a value", () => {
+    for (const [label, executor] of Object.entries<Ir>(spec.deploymentSpec.executors)) {
+      const [binary, subcommand] = executor.container.command;
+      expect([label, binary]).toEqual([label, "protein-step"]);
+      const args: string[] = executor.container.args;
+      const flags = args.filter((_, i) => i % 2 === 0);
+      const values = args.filter((_, i) => i % 2 === 1);
+      expect(flags.every((flag) => flag.startsWith("--"))).toBe(true);
+      expect(values.every((value) => /^\{\{\$.*\}\}$/.test(value))).toBe(true);
+      expect([subcommand, [...flags].sort()]).toEqual([subcommand, contract.get(subcommand)]);
+    }
+  });
+
+  it("passes the executor input to every step with a Metrics output", () => {
+    for (const executor of Object.values<Ir>(spec.deploymentSpec.executors)) {
+      const args: string[] = executor.container.args;
+      if (args.includes("--output-metrics")) {
+        expect(args[args.indexOf("--executor-input") + 1]).toBe("{{$}}");
+      }
+    }
+  });
+});
+
+describe("protein pipeline: graph", () => {
+  const chain = [
+    "fetch-pdb",
+    "pdb4amber",
+    "leap-gen-top",
+    "min-vacuum-h",
+    "min-vacuum-system",
+    "amber-to-pdb",
+    "leap-solvate",
+    "leap-add-ions",
+    "min-solvated",
+    "heat",
+    "nvt",
+    "npt",
+    "free-md",
+  ];
+  const analyses = [
+    "plot-min-vacuum-h",
+    "plot-min-vacuum-system",
+    "plot-min-solvated",
+    "plot-heat",
+    "plot-nvt",
+    "plot-npt",
+    "rmsd-first",
+    "rmsd-experimental",
+    "rgyr",
+    "image-trajectory",
+  ];
+
+  it("has every tutorial step and nothing else", () => {
+    expect(Object.keys(tasks).sort()).toEqual([...chain, ...analyses].sort());
+  });
+
+  it("runs the MD chain in sequence", () => {
+    for (let i = 1; i < chain.length; i++) {
+      expect([chain[i], tasks[chain[i]].dependentTasks]).toEqual([chain[i], expect.arrayContaining([chain[i - 1]])]);
+    }
+  });
+
+  it("branches analyses off the chain: nothing waits for them, each waits only for its inputs", () => {
+    for (const task of Object.values<Ir>(tasks)) {
+      for (const dependency of task.dependentTasks ?? []) expect(analyses).not.toContain(dependency);
+    }
+    expect(tasks["plot-min-vacuum-h"].dependentTasks).toEqual(["min-vacuum-h"]);
+    expect(tasks["plot-npt"].dependentTasks).toEqual(["npt"]);
+    expect(tasks["rgyr"].dependentTasks).toEqual(["free-md", "leap-add-ions"]);
+  });
+
+  it("wires every input of every task", () => {
+    for (const [name, task] of Object.entries<Ir>(tasks)) {
+      const definitions = spec.components[task.componentRef.name].inputDefinitions;
+      expect([name, Object.keys(task.inputs.parameters ?? {}).sort()]).toEqual([
+        name,
+        Object.keys(definitions.parameters ?? {}).sort(),
+      ]);
+      expect([name, Object.keys(task.inputs.artifacts ?? {}).sort()]).toEqual([
+        name,
+        Object.keys(definitions.artifacts ?? {}).sort(),
+      ]);
+    }
+  });
+
+  it("feeds each stage the previous stage's restart file", () => {
+    const crdOf = (name: string) => tasks[name].inputs.artifacts.input_crd.taskOutputArtifact;
+    expect(crdOf("min-vacuum-system")).toEqual({ outputArtifactKey: "output_rst", producerTask: "min-vacuum-h" });
+    expect(crdOf("amber-to-pdb")).toEqual({ outputArtifactKey: "output_rst", producerTask: "min-vacuum-system" });
+    expect(crdOf("min-solvated")).toEqual({ outputArtifactKey: "output_crd", producerTask: "leap-add-ions" });
+    expect(crdOf("free-md")).toEqual({ outputArtifactKey: "output_rst", producerTask: "npt" });
+    expect(tasks["rmsd-experimental"].inputs.artifacts.input_ref_pdb.taskOutputArtifact.producerTask).toBe("fetch-pdb");
+  });
+
+  it("sets the stage types and energy terms of the tutorial", () => {
+    const constant = (task: string, input: string) => tasks[task].inputs.parameters[input].runtimeValue?.constant;
+    expect(
+      chain
+        .filter((t) => tasks[t].componentRef.name === "comp-sander-mdrun")
+        .map((t) => constant(t, "simulation_type")),
+    ).toEqual(["minimization", "minimization", "minimization", "heat", "nvt", "npt", "free"]);
+    expect(constant("plot-heat", "terms")).toBe("TEMP");
+    expect(constant("plot-npt", "terms")).toBe("PRES,DENSITY");
+    expect(constant("plot-min-solvated", "terms")).toBe("ENERGY");
+    expect(constant("rmsd-experimental", "reference")).toBe("experimental");
+  });
+});
+
+describe("protein pipeline: outputs, parameters, deployment", () => {
+  it("shows HTML plots and Metrics for energies, temperatures, pressure/density, RMSD and Rgyr", () => {
+    const withPlots = [
+      "plot-min-vacuum-h",
+      "plot-min-vacuum-system",
+      "plot-min-solvated",
+      "plot-heat",
+      "plot-nvt",
+      "plot-npt",
+      "rmsd-first",
+      "rmsd-experimental",
+      "rgyr",
+    ];
+    for (const name of withPlots) {
+      const outputs = spec.components[tasks[name].componentRef.name].outputDefinitions.artifacts;
+      expect([
+        name,
+        outputs.output_html.artifactType.schemaTitle,
+        outputs.output_metrics.artifactType.schemaTitle,
+      ]).toEqual([name, "system.HTML", "system.Metrics"]);
+    }
+  });
+
+  it("exposes the science as parameters with the tutorial values as defaults", () => {
+    const parameters: Ir = spec.root.inputDefinitions.parameters;
+    const defaults = Object.fromEntries(Object.entries<Ir>(parameters).map(([name, def]) => [name, def.defaultValue]));
+    expect(defaults).toEqual(tutorial);
+    expect(parameters.box_distance.parameterType).toBe("NUMBER_DOUBLE");
+    expect(parameters.heat_steps.parameterType).toBe("NUMBER_INTEGER");
+    expect(tutorial).toMatchObject({
+      pdb_code: "1aki",
+      forcefield: "protein.ff14SB",
+      water_model: "TIP3PBOX",
+      box_distance: 9,
+      ionic_concentration: 150,
+      heat_steps: 2500,
+    });
+  });
+
+  it("pins every image, pulls IfNotPresent, caches, and bounds resources", () => {
+    for (const [label, executor] of Object.entries<Ir>(spec.deploymentSpec.executors)) {
+      expect(executor.container.image).toBe(IMAGE);
+      expect(platform.platforms.kubernetes.deploymentSpec.executors[label]).toEqual({
+        imagePullPolicy: "IfNotPresent",
+      });
+      expect(Object.keys(executor.container.resources).sort()).toEqual([
+        "cpuLimit",
+        "cpuRequest",
+        "memoryLimit",
+        "memoryRequest",
+        "resourceCpuLimit",
+        "resourceCpuRequest",
+        "resourceMemoryLimit",
+        "resourceMemoryRequest",
+      ]);
+    }
+    for (const task of Object.values<Ir>(tasks)) expect(task.cachingOptions).toEqual({ enableCache: true });
+    expect(executorOf("free-md").resources.resourceCpuLimit).toBe("2");
+  });
+
+  it("offers a tiny preset that keeps the science and shortens every stage", () => {
+    const stepKeys = Object.keys(tutorial).filter((key) => key.endsWith("_steps"));
+    expect(stepKeys).toHaveLength(7);
+    for (const key of stepKeys) {
+      expect(presets.tiny[key] as number).toBeLessThanOrEqual(200);
+      expect(presets.tiny[key] as number).toBeLessThan(presets.tutorial[key] as number);
+    }
+    expect(presets.tiny.forcefield).toBe(presets.tutorial.forcefield);
+  });
+
+  // The API server rejects runs with parameters the pipeline lacks, or values of the wrong JSON kind.
+  it("gives presets exactly the pipeline's parameters, each of the declared kind", () => {
+    const parameters: Ir = spec.root.inputDefinitions.parameters;
+    const kind: Record<string, string> = {
+      STRING: "string",
+      NUMBER_INTEGER: "number",
+      NUMBER_DOUBLE: "number",
+      BOOLEAN: "boolean",
+    };
+    for (const [name, preset] of Object.entries(presets)) {
+      expect([name, Object.keys(preset).sort()]).toEqual([name, Object.keys(parameters).sort()]);
+      for (const [key, value] of Object.entries(preset)) {
+        expect([name, key, typeof value]).toEqual([name, key, kind[parameters[key].parameterType]]);
+        if (parameters[key].parameterType === "NUMBER_INTEGER") expect(Number.isInteger(value)).toBe(true);
+      }
+    }
+  });
+});
+
+describe("batch pipeline", () => {
+  const batch = load(compileBatchPipeline({ image: IMAGE, parallelism: 3 })).spec;
+
+  it("runs the whole protein setup per PDB code under a parallelism limit", () => {
+    const loop = batch.root.dag.tasks["for-loop-1"];
+    expect(loop.iteratorPolicy).toEqual({ parallelismLimit: 3 });
+    expect(loop.parameterIterator.items).toEqual({ inputParameter: "pipelinechannel--pdb_codes" });
+    const body = batch.components["comp-for-loop-1"].dag.tasks;
+    expect(Object.keys(body).sort()).toEqual(Object.keys(tasks).sort());
+    expect(body["fetch-pdb"].inputs.parameters.pdb_code).toEqual({
+      componentInputParameter: "pipelinechannel--pdb_codes-loop-item",
+    });
+    expect(batch.root.inputDefinitions.parameters.pdb_codes).toEqual({
+      defaultValue: ["1aki"],
+      description: "list of 4-character PDB ids",
+      isOptional: true,
+      parameterType: "LIST",
+    });
+  });
+
+  it("builds batch parameters from a preset", () => {
+    const parameters = batchParameters("tiny", ["1aki", "2lzm"]);
+    expect(parameters.pdb_codes).toEqual(["1aki", "2lzm"]);
+    expect(parameters).not.toHaveProperty("pdb_code");
+    expect(Object.keys(parameters).sort()).toEqual(Object.keys(batch.root.inputDefinitions.parameters).sort());
+    expect(() => batchParameters("tiny", [])).toThrow(/at least one PDB code/);
+  });
+});
