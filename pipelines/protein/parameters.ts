@@ -1,11 +1,15 @@
-import { presets } from "./presets";
+import { batchParameters, presets } from "./presets";
 import { ParameterValue, PipelineConfig } from "../../stacks/config/types";
 import { Problems } from "../../stacks/config/checks";
 
-/** The run's parameters: the preset, then the configured PDB code, then explicit overrides. */
+/**
+ * The run's parameters: the preset, then the configured PDB code (or, for a batch, the list of codes
+ * as `pdb_codes`), then explicit overrides.
+ */
 export function pipelineParameters(
-  p: Pick<PipelineConfig, "preset" | "pdbCode" | "parameterOverrides">,
+  p: Pick<PipelineConfig, "preset" | "pdbCode" | "pdbCodes" | "parameterOverrides">,
 ): Record<string, ParameterValue> {
+  if (p.pdbCodes) return { ...batchParameters(p.preset, p.pdbCodes), ...p.parameterOverrides };
   return { ...presets[p.preset], pdb_code: p.pdbCode, ...p.parameterOverrides };
 }
 

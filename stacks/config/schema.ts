@@ -2,11 +2,14 @@
  * Every stack config key this project reads, with its type, default and description.
  * Pulumi.yaml declares the same keys (a unit test keeps the two in step).
  */
-export type KeyType = "string" | "integer" | "boolean";
+export type KeyType = "string" | "integer" | "boolean" | "array";
 
 export interface KeySpec {
   type: KeyType;
-  default: string | number | boolean;
+  /** Arrays declare none, so that a list set empty can be told from one not set at all. */
+  default: string | number | boolean | undefined;
+  /** For arrays: the items' type. */
+  items?: "string";
   description: string;
   secret?: boolean;
 }
@@ -183,6 +186,18 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     type: "string",
     default: "1aki",
     description: "PDB entry to simulate (4 characters, e.g. 1aki).",
+  },
+  "pipeline.pdbCodes": {
+    type: "array",
+    items: "string",
+    default: undefined,
+    description:
+      "PDB entries to simulate as a batch (the batch pipeline, a ParallelFor), e.g. [1aki, 4e43]. Not set: one protein, pipeline.pdbCode.",
+  },
+  "pipeline.parallelism": {
+    type: "integer",
+    default: 2,
+    description: "With pipeline.pdbCodes: how many proteins run at once (0 = no limit).",
   },
   "pipeline.parameters": {
     type: "string",

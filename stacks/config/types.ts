@@ -59,6 +59,10 @@ export interface PipelineConfig {
   experiment: string;
   preset: Preset;
   pdbCode: string;
+  /** PDB codes of a batch run (the batch pipeline); undefined: one protein, `pdbCode`. */
+  pdbCodes?: string[];
+  /** With pdbCodes: the ParallelFor's parallelism (0 = no limit). */
+  parallelism: number;
   /** Overrides from pipeline.parameters, applied over the preset. */
   parameterOverrides: Record<string, ParameterValue>;
   wait: boolean;

@@ -286,6 +286,48 @@ describe("bad config", () => {
   });
 });
 
+describe("pipeline.pdbCodes (a batch)", () => {
+  it("is off when not set: one protein, pipeline.pdbCode", () => {
+    expect(parse({}).pipeline.pdbCodes).toBeUndefined();
+  });
+
+  it.each([
+    ["a list, as the engine hands a --path value", ["1AKI", "4e43"]],
+    ["JSON text", '["1aki", "4E43"]'],
+    ["comma-separated text", "1aki, 4e43"],
+  ])("reads %s, lower-cased, with the default parallelism", (_what, value) => {
+    expect(parse({ "pipeline.pdbCodes": value }).pipeline).toMatchObject({
+      pdbCodes: ["1aki", "4e43"],
+      parallelism: 2,
+    });
+  });
+
+  it("takes pipeline.parallelism", () => {
+    expect(parse({ "pipeline.pdbCodes": ["1aki"], "pipeline.parallelism": "4" }).pipeline.parallelism).toBe(4);
+  });
+
+  it("reports every bad entry at once, naming the key and the fix", () => {
+    expect(problemsOf({ "pipeline.pdbCodes": ["1aki", "1ak", "zzzz", "1AKI"], "pipeline.parallelism": "-1" })).toEqual([
+      'pipeline.pdbCodes: "1ak" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
+      'pipeline.pdbCodes: "zzzz" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
+      "pipeline.pdbCodes: 1aki listed more than once. Fix: list each protein once.",
+      "pipeline.parallelism: -1 must be 0 (no limit) or more.",
+    ]);
+  });
+
+  it("needs at least one code", () => {
+    expect(problemsOf({ "pipeline.pdbCodes": [] })).toEqual([
+      "pipeline.pdbCodes is empty: give at least one PDB code, or remove the key for one protein. Fix: pulumi config set --path 'pipeline.pdbCodes[0]' 1aki (one entry per index)",
+    ]);
+  });
+
+  it("rejects what is not a list of strings", () => {
+    expect(problemsOf({ "pipeline.pdbCodes": [1, 2] })[0]).toMatch(
+      /^pipeline\.pdbCodes: expected a list of strings, got \[1,2\]/,
+    );
+  });
+});
+
 describe("Pulumi.yaml", () => {
   const project = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8"));
 
@@ -294,7 +336,9 @@ describe("Pulumi.yaml", () => {
   });
 
   it.each(Object.entries(CONFIG_KEYS))("declares %s with the same type and default", (key, spec) => {
-    expect(project.config[key]).toMatchObject({ type: spec.type, default: spec.default });
+    expect(project.config[key].type).toBe(spec.type);
+    expect(project.config[key].default).toEqual(spec.default); // arrays declare none
+    if (spec.items) expect(project.config[key].items).toEqual({ type: spec.items });
     expect(project.config[key].description.length).toBeGreaterThan(10);
   });
 
