@@ -3,6 +3,7 @@ import { AddressInfo } from "net";
 import { requesterFor } from "../../stacks/dynamic/http";
 import { KfpClient } from "../../stacks/kfp-api/client";
 import { ensureExperiment, ensurePipeline, ensureVersion } from "../../stacks/kfp-api/ensure";
+import { compileBatchPipeline } from "../../pipelines/protein";
 import { main, podLogReader } from "../../scripts/watch/main";
 import { RunLike, changes, renderFrame, runView } from "../../scripts/watch/progress";
 import { watchRun } from "../../scripts/watch/watch-run";
@@ -12,20 +13,25 @@ import { FAST_RETRY, sampleIr } from "../fixtures/provider-inputs";
 const ESC = String.fromCharCode(27);
 const noWait = async (): Promise<void> => undefined;
 
-async function startedRun(outcome: RunOutcome, failingTask?: string): Promise<{ fake: FakeKfp; runId: string }> {
+async function startedRun(
+  outcome: RunOutcome,
+  failingTask?: string,
+  ir = sampleIr(),
+  parameters: Record<string, unknown> = { pdb_code: "1aki" },
+): Promise<{ fake: FakeKfp; runId: string }> {
   const fake = await startFakeKfp({ runOutcome: outcome, pollsToFinish: 3, failingTask });
   const client = new KfpClient(requesterFor({ baseUrl: fake.url, headers: {}, tls: { rejectUnauthorized: true } }), {
     retry: FAST_RETRY,
   });
   const log = (): void => undefined;
   const pipeline = await ensurePipeline(client, "protein-md", log);
-  const version = await ensureVersion(client, pipeline.id, sampleIr(), "abc123", log);
+  const version = await ensureVersion(client, pipeline.id, ir, "abc123", log);
   const experiment = await ensureExperiment(client, "protein");
   const run = await client.createRun({
     display_name: "watch me",
     experiment_id: experiment,
     pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
-    runtime_config: { parameters: { pdb_code: "1aki" } },
+    runtime_config: { parameters },
   });
   return { fake, runId: run.run_id };
 }
@@ -94,6 +100,26 @@ describe("watchRun against the swagger-validated fake KFP", () => {
     expect(text).toContain(
       "  --- last lines ---\n  protein-step leap-gen-top: FAILED after 0:03: tleap (topology) failed\n",
     );
+  });
+
+  it("follows a batch per protein and names the protein of the failed task", async () => {
+    const ir = compileBatchPipeline({ image: `localhost:5000/amber@sha256:${"a".repeat(64)}`, parallelism: 2 });
+    const started = await startedRun("FAILED", "leap-gen-top", ir, { pdb_codes: ["1aki", "4e43"] });
+    fake = started.fake;
+    const out: string[] = [];
+    const code = await watchRun(started.runId, {
+      getRun: (id) => clientFor(started.fake).getRun(id) as Promise<RunLike>,
+      write: (text) => out.push(text),
+      tty: false,
+      namespace: "kubeflow",
+      sleep: noWait,
+    });
+    const lines = out.join("").split("\n");
+    expect(code).toBe(1);
+    expect(lines).toContain("[0/46] 1aki/amber-to-pdb running");
+    expect(lines).toContain("[0/46] 4e43/amber-to-pdb running");
+    expect(lines.filter((l) => / 4e43\/\S+ SUCCEEDED$/.test(l))).toHaveLength(23);
+    expect(lines).toContain("failed task: 1aki/leap-gen-top (task leap-gen-top exited with code 1)");
   });
 
   it("redraws a frame with a bar on a terminal", async () => {
