@@ -26,6 +26,7 @@ import { killEngineMidUp } from "./faults";
 import { describePhases, phaseRecorder } from "./phases";
 
 const METRICS_PORT = 9191;
+const BATCH_OF_TWO = { "pipeline.pdbCodes[0]": "1aki", "pipeline.pdbCodes[1]": "4e43" };
 
 interface Outcome {
   name: string;
@@ -147,12 +148,18 @@ async function main(): Promise<number> {
     record("kubectl baseline applies, becomes ready and deletes", []);
 
     // 3. Fault: the engine killed mid-update, then up converges.
-    const crashed = await newStack("itest-kill");
+    // Its run is a 2-protein batch (pipeline.pdbCodes, set by path as `pulumi config set --path` does).
+    const crashed = await newStack("itest-kill", fakeKfp ? BATCH_OF_TWO : {});
     const kill = await killEngineMidUp(crashed, log);
     record("engine killed mid-up, then up converges", kill.problems);
     const crashedState = await crashed.exportWithSecrets();
     record("no duplicates after the recovered up", await orphanedObjects(kubectl, crashedState));
-    if (fakeKfp) record("the pipeline run resource ran against the fake KFP API", pipelineRunProblems(crashedState));
+    if (fakeKfp) {
+      record(
+        "the pipeline run resource ran a 2-protein batch against the fake KFP API",
+        pipelineRunProblems(crashedState, ["1aki", "4e43"]),
+      );
+    }
     await crashed.stack.destroy({ color: "never", onOutput: log.engine("kill-destroy") });
     const crashLeft = await leftoverObjects(kubectl, crashedState, clusterScopedBefore);
     m.leftover += crashLeft.length;
