@@ -23,6 +23,7 @@ import { createEphemeralStack, EphemeralStack } from "./stack";
 import { countChanges, failedCriteria, Measurements, previewProblems, ratioLine, summaryLine } from "./summary";
 import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KINDS } from "./verify";
 import { killEngineMidUp } from "./faults";
+import { dynamicLogProblems, runDynamicLogProbe } from "./dynamic-log";
 import { describePhases, phaseRecorder } from "./phases";
 
 const METRICS_PORT = 9191;
@@ -90,6 +91,10 @@ async function main(): Promise<number> {
       stacks.push(s);
       return s;
     };
+    // 0. What a user sees of the run's progress lines: a dynamic provider's logs reach `up`'s output live.
+    const seen = await runDynamicLogProbe(toolsBin, repoRoot, path.join(workDir, "dynamic-log"));
+    record("a dynamic provider's progress lines reach up's output while it runs", dynamicLogProblems(seen));
+
     const kubectl = cluster.kubectl;
     const clusterScopedBefore = await kubectl.names(CLUSTER_SCOPED_KINDS);
 
