@@ -82,12 +82,12 @@ function stringList(key: string, value: unknown, problems: Problems): string[] |
   let items = value;
   if (typeof value === "string") {
     try {
-      items = value.startsWith("[") ? JSON.parse(value) : value.split(",").map((s) => s.trim());
+      items = value.startsWith("[") ? JSON.parse(value) : value === "" ? [] : value.split(",");
     } catch {
       items = undefined;
     }
   }
-  if (Array.isArray(items) && items.every((item) => typeof item === "string")) return items.filter((s) => s !== "");
+  if (Array.isArray(items) && items.every((item) => typeof item === "string")) return items.map((s) => s.trim());
   problems.add(
     `${key}: expected a list of strings, got ${JSON.stringify(value)}. Fix: pulumi config set --path '${key}[0]' <value>`,
   );

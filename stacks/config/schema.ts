@@ -6,8 +6,8 @@ export type KeyType = "string" | "integer" | "boolean" | "array";
 
 export interface KeySpec {
   type: KeyType;
-  /** Arrays declare none, so that a list set empty can be told from one not set at all. */
-  default: string | number | boolean | undefined;
+  /** Every key has one: the engine refuses a stack that lacks a declared key without a default. */
+  default: string | number | boolean | string[];
   /** For arrays: the items' type. */
   items?: "string";
   description: string;
@@ -190,9 +190,9 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   "pipeline.pdbCodes": {
     type: "array",
     items: "string",
-    default: undefined,
+    default: [],
     description:
-      "PDB entries to simulate as a batch (the batch pipeline, a ParallelFor), e.g. [1aki, 4e43]. Not set: one protein, pipeline.pdbCode.",
+      "PDB entries to simulate as a batch (the batch pipeline, a ParallelFor), e.g. [1aki, 4e43]. Empty: one protein, pipeline.pdbCode.",
   },
   "pipeline.parallelism": {
     type: "integer",

@@ -259,14 +259,12 @@ export function parsePipeline(
   };
 }
 
-/** A batch's PDB codes: at least one, each a PDB ID, no duplicates (case-insensitive); lower-cased. */
+/**
+ * A batch's PDB codes: each a PDB ID, no duplicates (case-insensitive); lower-cased. Empty (the declared
+ * default, which the engine needs; an explicit empty list looks the same) means one protein, no batch.
+ */
 export function parsePdbCodes(codes: string[] | undefined, problems: Problems): string[] | undefined {
-  if (codes === undefined) return undefined;
-  const fix = "Fix: pulumi config set --path 'pipeline.pdbCodes[0]' 1aki (one entry per index)";
-  if (codes.length === 0) {
-    problems.add(`pipeline.pdbCodes is empty: give at least one PDB code, or remove the key for one protein. ${fix}`);
-    return undefined;
-  }
+  if (codes === undefined || codes.length === 0) return undefined;
   const lower = codes.map((code) => code.toLowerCase());
   for (const code of codes.filter((c) => !PDB_CODE.test(c))) {
     problems.add(

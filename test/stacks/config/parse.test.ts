@@ -287,8 +287,9 @@ describe("bad config", () => {
 });
 
 describe("pipeline.pdbCodes (a batch)", () => {
-  it("is off when not set: one protein, pipeline.pdbCode", () => {
+  it("is off when empty (the declared default): one protein, pipeline.pdbCode", () => {
     expect(parse({}).pipeline.pdbCodes).toBeUndefined();
+    expect(parse({ "pipeline.pdbCodes": [] }).pipeline.pdbCodes).toBeUndefined();
   });
 
   it.each([
@@ -300,6 +301,11 @@ describe("pipeline.pdbCodes (a batch)", () => {
       pdbCodes: ["1aki", "4e43"],
       parallelism: 2,
     });
+  });
+
+  it("reads the list as the engine hands it (checked with the 3.248.0 engine: set --path 'pipeline.pdbCodes[0]')", () => {
+    const all = { "kfp-protein-stack:pipeline": '{"parallelism":2,"pdbCode":"1aki","pdbCodes":["1AKI","4e43"]}' };
+    expect(parse(flattenConfig(all, "kfp-protein-stack")).pipeline).toMatchObject({ pdbCodes: ["1aki", "4e43"] });
   });
 
   it("takes pipeline.parallelism", () => {
@@ -315,9 +321,9 @@ describe("pipeline.pdbCodes (a batch)", () => {
     ]);
   });
 
-  it("needs at least one code", () => {
-    expect(problemsOf({ "pipeline.pdbCodes": [] })).toEqual([
-      "pipeline.pdbCodes is empty: give at least one PDB code, or remove the key for one protein. Fix: pulumi config set --path 'pipeline.pdbCodes[0]' 1aki (one entry per index)",
+  it("rejects a blank entry", () => {
+    expect(problemsOf({ "pipeline.pdbCodes": ["1aki", " "] })).toEqual([
+      'pipeline.pdbCodes: "" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
     ]);
   });
 
@@ -337,7 +343,7 @@ describe("Pulumi.yaml", () => {
 
   it.each(Object.entries(CONFIG_KEYS))("declares %s with the same type and default", (key, spec) => {
     expect(project.config[key].type).toBe(spec.type);
-    expect(project.config[key].default).toEqual(spec.default); // arrays declare none
+    expect(project.config[key].default).toEqual(spec.default);
     if (spec.items) expect(project.config[key].items).toEqual({ type: spec.items });
     expect(project.config[key].description.length).toBeGreaterThan(10);
   });
