@@ -42,7 +42,8 @@ export interface StackOutputs {
   [key: string]: unknown;
 }
 
-export function readStackOutputs(projectDir = resolve(__dirname, "..")): StackOutputs {
+/** `without` says how to do without a stack (the flags of the calling command). */
+export function readStackOutputs(without: string, projectDir = resolve(__dirname, "..")): StackOutputs {
   const result = spawnSync("bash", [join(projectDir, "scripts/stack.sh"), "outputs"], {
     encoding: "utf8",
     stdio: ["inherit", "pipe", "pipe"],
@@ -50,7 +51,7 @@ export function readStackOutputs(projectDir = resolve(__dirname, "..")): StackOu
   if (result.status !== 0) {
     throw new Error(
       `could not read the stack's outputs (${result.stderr.trim().split("\n").pop() ?? "pulumi failed"}); ` +
-        "run `npm run up` first, or pass --endpoint URL and --run ID",
+        `run \`npm run up\` first, or ${without}`,
     );
   }
   return JSON.parse(result.stdout) as StackOutputs;

@@ -62,7 +62,12 @@ export async function main(
   const outExisted = existsSync(out);
   try {
     const haveCredentials = process.env.KFP_PROTEIN_S3_ACCESS_KEY && process.env.KFP_PROTEIN_S3_SECRET_KEY;
-    const outputs = flags.run && haveCredentials ? undefined : readStackOutputs();
+    const outputs =
+      flags.run && haveCredentials
+        ? undefined
+        : readStackOutputs(
+            "pass --run ID and --s3-endpoint URL with KFP_PROTEIN_S3_ACCESS_KEY and KFP_PROTEIN_S3_SECRET_KEY set",
+          );
     const runId = (flags.run as string | undefined) ?? outputs?.pipelineRunId;
     if (!runId) throw new Error("the stack has no pipeline run (is pipeline.enabled false?): pass --run ID");
     const keys = credentials(outputs);

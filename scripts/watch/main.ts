@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   let runId = flags.run as string | undefined;
   let where = String(flags.endpoint ?? "the stack's KFP");
   try {
-    const outputs = flags.endpoint && runId ? undefined : readStackOutputs();
+    const outputs = flags.endpoint && runId ? undefined : readStackOutputs("pass --endpoint URL and --run ID");
     runId ??= outputs?.pipelineRunId;
     if (!runId) throw new Error("the stack has no pipeline run (is pipeline.enabled false?): pass --run ID");
     const target = targetFrom(flags, outputs);
