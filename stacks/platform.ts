@@ -17,6 +17,9 @@ import { GeneratedCredentials } from "./minio/generated-credentials";
 import { InClusterRegistry } from "./registry/in-cluster-registry";
 import { Renderer } from "./kfp/source";
 import { WorkflowControllerPortPatch } from "./kfp/workflow-controller-port-patch";
+import { PreflightResult, runPreflight } from "./preflight/preflight";
+import { ToolProbe } from "./preflight/probe";
+import { amberBuildPlatform } from "./preflight/arch";
 
 export const KFP_UI_LOCAL_PORT = 8080;
 const KFP_API_SERVICE = { service: "ml-pipeline", port: 8888 };
@@ -27,6 +30,11 @@ export interface PlatformOptions {
   renderKfp?: Renderer;
   /** Directory of the AMBER image build context. */
   amberContextDir?: string;
+  /**
+   * Asks the machine for tool versions and the node's architecture (default: runs minikube and docker).
+   * `skip` runs no checks and builds for this machine's architecture (npm run render applies nothing).
+   */
+  probe?: ToolProbe | "skip";
 }
 
 export interface PlatformOutputs {
@@ -51,8 +59,9 @@ export interface PlatformOutputs {
  * resource is registered, so a bad manifest source fails the program with nothing created.
  */
 export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions = {}): PlatformOutputs {
+  const preflight: PreflightResult = options.probe === "skip" ? skippedPreflight() : runPreflight(cfg, options.probe);
   const objectStore = cfg.objectStore.kind === "minio" ? minioEndpoint(KFP_NAMESPACE) : undefined;
-  const release: KfpRelease = prepareKfpRelease(cfg.kfp, objectStore, options.renderKfp);
+  const release: KfpRelease = prepareKfpRelease(cfg.kfp, objectStore, options.renderKfp, cfg.workflowController);
   const timeout = cfg.kfp.readinessTimeoutSeconds;
 
   const cluster = new TargetCluster("cluster", { cluster: cfg.cluster });
@@ -135,6 +144,8 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
             minikubeProfile: cfg.cluster.minikube!.profile,
             registryAddress: registry!.address,
             contextDir: options.amberContextDir ?? path.join(__dirname, "..", "images", "amber"),
+            platform: preflight.amberPlatform!,
+            profileRunning: cluster.apiServer,
           },
         }
       : { prebuiltImage: cfg.amber.image },
@@ -196,6 +207,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         onDestroy: cfg.pipeline.onDestroy,
         uiBaseUrl: outputs.kfpUiUrl,
         kfpNamespace: kfp.namespace,
+        kubeContext: cluster.context,
       },
       { dependsOn: [ready, amber] },
     );
@@ -204,4 +216,9 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
     outputs.pipelineRunId = run.runId;
   }
   return outputs;
+}
+
+function skippedPreflight(): PreflightResult {
+  const platform = amberBuildPlatform(process.arch);
+  return { amberPlatform: "platform" in platform ? platform.platform : `linux/${process.arch}` };
 }

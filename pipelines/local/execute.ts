@@ -1,10 +1,11 @@
 /**
- * One task as a local subprocess: its executor's command and args with placeholders resolved to
- * files under `<out>/<task>/`, output to `<out>/<task>/log.txt`, skipped when the cache is valid.
+ * One task of a local run: its executor's command and args with placeholders resolved to files under
+ * `<out>/<task>/`, started by a launcher (a subprocess here, a container in ./docker-launcher), output to
+ * `<out>/<task>/log.txt`, skipped when the cache is valid.
  */
 import { spawn } from "child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "fs";
-import { join, resolve } from "path";
+import { dirname, join, resolve } from "path";
 import { inputHash, isCached, recordSuccess } from "./cache";
 import type { JsonValue, LocalTask } from "./ir";
 import { renderParameter, resolvePlaceholders, TaskIo } from "./placeholders";
@@ -13,12 +14,47 @@ import type { RunResult } from "./schedule";
 export const LOG_FILE = "log.txt";
 export const EXECUTOR_OUTPUT_FILE = "executor_output.json";
 
+/** How a task's resolved command line becomes a process. */
+export interface TaskLauncher {
+  /** Recorded in summary.json: `subprocess` or `docker`. */
+  readonly name: string;
+  /**
+   * The process to start for `argv` (the executor's command + args, placeholders resolved). `taskDir` exists
+   * and is empty (the launcher may prepare it, e.g. hand it to a container's user); `inputDirs` are the
+   * directories of the task's input artifacts.
+   */
+  launch(task: LocalTask, argv: string[], taskDir: string, inputDirs: string[]): Launch;
+  /** The one message that says why a launched task failed. */
+  failure(launch: Launch, logText: string, exitCode: number | null, signal: string | null): string;
+}
+
+export interface Launch {
+  program: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
 export interface ExecuteOptions {
   outDir: string;
   pipelineParameters: Record<string, JsonValue>;
-  env: NodeJS.ProcessEnv;
+  launcher: TaskLauncher;
   useCache: boolean;
   codeVersion: string;
+}
+
+/** Every task as a subprocess of this process, with `env` plus the executor's env, in its task directory. */
+export function subprocessLauncher(env: NodeJS.ProcessEnv): TaskLauncher {
+  return {
+    name: "subprocess",
+    launch: (task, argv, taskDir) => ({
+      program: argv[0],
+      args: argv.slice(1),
+      env: { ...env, ...task.env },
+      cwd: taskDir,
+    }),
+    failure: (_launch, logText, exitCode, signal) => failureReason(logText, exitCode, signal),
+  };
 }
 
 export function taskDir(outDir: string, task: string): string {
@@ -105,20 +141,22 @@ export async function executeTask(
 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "parameters"), { recursive: true });
+  const inputDirs = [...new Set(Object.values(io.inputArtifacts).map((ref) => dirname(ref.path)))].sort();
+  const launch = options.launcher.launch(task, argv, dir, inputDirs);
   const log = createWriteStream(join(dir, LOG_FILE));
   const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((done, fail) => {
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: dir,
-      env: { ...options.env, ...task.env },
+    const child = spawn(launch.program, launch.args, {
+      cwd: launch.cwd,
+      env: launch.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
-    child.on("error", (error) => fail(new Error(`cannot start ${argv[0]}: ${error.message} (is it on PATH?)`)));
+    child.on("error", (error) => fail(new Error(`cannot start ${launch.program}: ${error.message} (is it on PATH?)`)));
     child.on("close", (exitCode, exitSignal) => done({ code: exitCode, signal: exitSignal }));
   }).finally(() => new Promise((ended) => log.end(ended)));
   const logText = readFileSync(join(dir, LOG_FILE), "utf8");
-  if (code !== 0) return { state: "FAILED", error: failureReason(logText, code, signal) };
+  if (code !== 0) return { state: "FAILED", error: options.launcher.failure(launch, logText, code, signal) };
   const missing = outputs.filter((path) => !existsSync(path) || !statSync(path).isFile());
   if (missing.length > 0) {
     return {

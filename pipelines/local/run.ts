@@ -1,18 +1,20 @@
 /**
  * `npm run pipeline:local -- --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE]…
- *   [--jobs N] [--venv DIR] [--no-cache]`
+ *   [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]…]`
  *
  * Runs the compiled IR (default dist/pipelines/protein.yaml, from `npm run compile`) on this machine:
- * every task as a subprocess, dependencies first, independent tasks concurrently (at most --jobs,
- * default the number of cores), cached by input hash. Writes DIR/summary.json and each task's files
- * under DIR/<task>/. Exit code 0 only when every task SUCCEEDED or was CACHED.
+ * every task as a subprocess (default) or as a `docker run` of its executor's image (--runner docker),
+ * dependencies first, independent tasks concurrently (at most --jobs, default the number of cores),
+ * cached by input hash. Writes DIR/summary.json and each task's files under DIR/<task>/. Exit code 0
+ * only when every task SUCCEEDED or was CACHED.
  */
 import { spawnSync } from "child_process";
 import { cpus } from "os";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { delimiter, join, resolve } from "path";
 import { fileDigest, treeDigest } from "./cache";
-import { executeTask, ExecuteOptions } from "./execute";
+import { dockerLauncher, ImageRecord, preflight } from "./docker-launcher";
+import { executeTask, ExecuteOptions, subprocessLauncher, TaskLauncher } from "./execute";
 import { JsonValue, LocalTask, parsePipeline } from "./ir";
 import { parseParamFlag, resolveParameters } from "./parameters";
 import { FinalState, runGraph } from "./schedule";
@@ -29,6 +31,8 @@ export const TEST_DATA_DIR = join(REPO, "images/amber/tests/data");
  */
 export const OFFLINE_DEFAULTS: Record<string, JsonValue> = { pdb_source: TEST_DATA_DIR, pdb_code: "4e43" };
 
+export type RunnerName = "subprocess" | "docker";
+
 export interface CliArgs {
   preset?: string;
   outDir: string;
@@ -37,14 +41,22 @@ export interface CliArgs {
   jobs: number;
   venv?: string;
   useCache: boolean;
+  runner: RunnerName;
+  image?: string;
+  mounts: string[];
 }
 
+const USAGE =
+  "use --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]]";
+
 export function parseArgs(argv: string[], cores: number): CliArgs {
-  const args: Partial<CliArgs> & { params: [string, string][] } = {
+  const args: Partial<CliArgs> & { params: [string, string][]; mounts: string[] } = {
     params: [],
     irPath: DEFAULT_IR,
     jobs: cores,
     useCache: true,
+    runner: "subprocess",
+    mounts: [],
   };
   walkFlags(argv, (flag, value) => {
     if (flag === "--preset") args.preset = value();
@@ -53,17 +65,29 @@ export function parseArgs(argv: string[], cores: number): CliArgs {
     else if (flag === "--param") args.params.push(parseParamFlag(value()));
     else if (flag === "--venv") args.venv = value();
     else if (flag === "--no-cache") args.useCache = false;
-    else if (flag === "--jobs") {
+    else if (flag === "--image") args.image = value();
+    else if (flag === "--mount") args.mounts.push(resolve(value()));
+    else if (flag === "--runner") {
+      const runner = value();
+      if (runner !== "subprocess" && runner !== "docker")
+        throw new Error(`--runner ${runner}: use subprocess or docker`);
+      args.runner = runner;
+    } else if (flag === "--jobs") {
       const jobs = Number(value());
       if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs needs a positive integer`);
       args.jobs = jobs;
     } else {
-      throw new Error(
-        `unknown option ${flag}; use --preset tiny|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--venv DIR] [--no-cache]`,
-      );
+      throw new Error(`unknown option ${flag}; ${USAGE}`);
     }
   });
   if (!args.outDir) throw new Error("--out DIR is required (where task outputs and summary.json go)");
+  if (args.runner === "docker" && args.venv !== undefined)
+    throw new Error("--venv is for the subprocess runner; --runner docker runs the image's own environment");
+  if (args.runner !== "docker" && (args.image !== undefined || args.mounts.length > 0))
+    throw new Error("--image and --mount need --runner docker");
+  for (const dir of args.mounts) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--mount ${dir}: not a directory`);
+  }
   return args as CliArgs;
 }
 
@@ -75,8 +99,14 @@ export interface TaskSummary {
 }
 
 export interface Summary {
+  runner: string;
+  /** the images the tasks ran in (docker runner) */
+  images?: ImageRecord[];
   tasks: TaskSummary[];
 }
+
+/** A launcher other than subprocesses, made once the IR is read; it may refuse the IR before anything is written. */
+export type LauncherFactory = (tasks: LocalTask[]) => { launcher: TaskLauncher; images?: ImageRecord[] };
 
 export interface RunOptions {
   irPath: string;
@@ -84,7 +114,9 @@ export interface RunOptions {
   parameterLayers: Record<string, JsonValue>[];
   params: [string, string][];
   jobs: number;
+  /** environment of subprocess tasks (the default launcher) */
   env: NodeJS.ProcessEnv;
+  launcher?: LauncherFactory;
   useCache: boolean;
   /** part of every task's cache key: a change of the step runner's code invalidates the cache */
   codeVersion: string;
@@ -95,12 +127,15 @@ export async function runPipeline(options: RunOptions): Promise<Summary> {
   if (!existsSync(options.irPath)) throw new Error(`${options.irPath} does not exist: run \`npm run compile\` first`);
   const pipeline = parsePipeline(readFileSync(options.irPath, "utf8"));
   const pipelineParameters = resolveParameters(pipeline.parameters, options.parameterLayers, options.params);
+  const { launcher, images } = options.launcher
+    ? options.launcher(pipeline.tasks)
+    : { launcher: subprocessLauncher(options.env), images: undefined };
   mkdirSync(options.outDir, { recursive: true });
   const byName = new Map<string, LocalTask>(pipeline.tasks.map((t) => [t.name, t]));
   const execute: ExecuteOptions = {
     outDir: options.outDir,
     pipelineParameters,
-    env: options.env,
+    launcher,
     useCache: options.useCache,
     codeVersion: options.codeVersion,
   };
@@ -137,7 +172,7 @@ export async function runPipeline(options: RunOptions): Promise<Summary> {
       ...(outcome.error ? { error: outcome.error } : {}),
     };
   });
-  const summary: Summary = { tasks };
+  const summary: Summary = { runner: launcher.name, ...(images ? { images } : {}), tasks };
   writeFileSync(join(options.outDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   return summary;
 }
@@ -187,18 +222,38 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(" ")} (override with --param)`,
   );
-  const venv = findVenv(args.venv, log);
-  const summary = await runPipeline({
+  const common = {
     irPath: resolve(args.irPath),
     outDir: resolve(args.outDir),
     parameterLayers: layers,
     params: args.params,
     jobs: args.jobs,
-    env: stepRunnerEnv(venv, process.env),
     useCache: args.useCache,
-    codeVersion: stepRunnerVersion(),
     log,
-  });
+  };
+  let summary: Summary;
+  if (args.runner === "docker") {
+    // The offline default pdb_source is a host directory: mounted read-only so the default run works here too.
+    const docker = { expectedImage: args.image, dataDirs: [TEST_DATA_DIR, ...args.mounts], log };
+    summary = await runPipeline({
+      ...common,
+      env: {},
+      launcher: (tasks) => {
+        const images = preflight(tasks, docker);
+        for (const image of images) log(`docker runner: ${image.reference} (image id ${image.id}, user ${image.user})`);
+        return { launcher: dockerLauncher(images, docker), images };
+      },
+      // The image reference is a content digest and is part of every task's cache key.
+      codeVersion: "docker",
+    });
+  } else {
+    const venv = findVenv(args.venv, log);
+    summary = await runPipeline({
+      ...common,
+      env: stepRunnerEnv(venv, process.env),
+      codeVersion: stepRunnerVersion(),
+    });
+  }
   const counts = new Map<string, number>();
   for (const task of summary.tasks) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
   log(

@@ -172,7 +172,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     type: "boolean",
     default: true,
     description:
-      "Set LEADER_ELECTION_DISABLE on the single workflow-controller replica (skips the placeholder metrics server).",
+      "On Argo <= 3.5 only: set LEADER_ELECTION_DISABLE (skips the placeholder metrics server that races the real one) and roll the controller out by Recreate. Ignored on Argo 3.6+.",
   },
   "pipeline.enabled": { type: "boolean", default: true, description: "Upload the protein pipeline and trigger a run." },
   "pipeline.name": { type: "string", default: "protein-md", description: "KFP pipeline name." },

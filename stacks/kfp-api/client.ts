@@ -61,6 +61,8 @@ export const KFP_PATHS = [
   ["DELETE", `${API}/pipelines/{pipeline_id}/versions/{pipeline_version_id}`],
   ["GET", `${API}/experiments`],
   ["POST", `${API}/experiments`],
+  ["DELETE", `${API}/experiments/{experiment_id}`],
+  ["POST", `${API}/experiments/{experiment_id}:archive`],
   ["POST", `${API}/runs`],
   ["GET", `${API}/runs`],
   ["GET", `${API}/runs/{run_id}`],
@@ -228,6 +230,22 @@ export class KfpClient {
         ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
       },
     });
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    await this.call("DELETE", `${API}/experiments/${id(experimentId)}`);
+  }
+
+  async archiveExperiment(experimentId: string): Promise<void> {
+    await this.call("POST", `${API}/experiments/${id(experimentId)}:archive`);
+  }
+
+  /** The ids of an experiment's runs, archived ones included; `more` when there are more than one page holds. */
+  async listRunIds(experimentId: string, pageSize = 200): Promise<{ ids: string[]; more: boolean }> {
+    const res = await this.call<{ runs?: KfpRun[]; next_page_token?: string }>("GET", `${API}/runs`, {
+      query: { experiment_id: experimentId, page_size: String(pageSize) },
+    });
+    return { ids: (res.runs ?? []).map((r) => r.run_id), more: !!res.next_page_token };
   }
 
   /** Not retried here: a 502/504 may hide a run that was created; see findRunByDisplayName. */

@@ -68,19 +68,27 @@ export async function ensureVersion(
   return result;
 }
 
-export async function ensureExperiment(client: KfpClient, name: string): Promise<string> {
-  const result = await findOrCreate(
+export async function ensureExperiment(client: KfpClient, name: string): Promise<Ensured> {
+  return findOrCreate(
     `experiment "${name}"`,
     async () => (await client.findExperimentByName(name))?.experiment_id,
     async () => (await client.createExperiment(name, "Runs of the protein MD pipeline")).experiment_id,
   );
-  return result.id;
 }
 
-/** Undo what a failed attempt created, so no orphan version/pipeline is left; says what it did. */
-export async function rollbackCreated(client: KfpClient, pipeline: Ensured, version?: Ensured): Promise<string> {
+/** Undo what a failed attempt created, so no orphan version/pipeline/experiment is left; says what it did. */
+export async function rollbackCreated(
+  client: KfpClient,
+  pipeline: Ensured,
+  version?: Ensured,
+  experiment?: Ensured,
+): Promise<string> {
   const undone: string[] = [];
   try {
+    if (experiment?.created) {
+      await client.deleteExperiment(experiment.id);
+      undone.push(`experiment ${experiment.id}`);
+    }
     if (version?.created) {
       await client.deletePipelineVersion(pipeline.id, version.id);
       undone.push(`version ${version.id}`);

@@ -9,9 +9,16 @@ export const KFP_FIELD_MANAGER = "kfp-protein-stack";
 export const ARTIFACT_SECRET = "mlpipeline-minio-artifact";
 export const ARTIFACT_BUCKET = "mlpipeline";
 
+/** An in-cluster object store Service. `host` is `<service>.<namespace>`: no cluster domain, as upstream addresses it. */
 export interface ObjectStoreEndpoint {
+  service: string;
+  namespace: string;
   host: string;
   port: number;
+}
+
+export function serviceEndpoint(service: string, namespace: string, port: number): ObjectStoreEndpoint {
+  return { service, namespace, host: `${service}.${namespace}`, port };
 }
 
 export interface KfpTrimOptions {
@@ -97,6 +104,60 @@ export function rewireObjectStore(objs: readonly K8sObject[], endpoint: ObjectSt
       },
     }),
   };
+  return out;
+}
+
+/** Argo's artifact key format, as the workflow-controller ConfigMap sets it (undefined: Argo's own default). */
+export function argoKeyFormat(objs: readonly K8sObject[]): string | undefined {
+  const argo = requireObject(objs, "ConfigMap", "workflow-controller-configmap", "read Argo's artifact keyFormat");
+  const repo = YAML.parse(argo.data?.artifactRepository ?? "{}") ?? {};
+  return typeof repo.s3?.keyFormat === "string" ? repo.s3.keyFormat : undefined;
+}
+
+/**
+ * The KFP UI (ml-pipeline-ui) env that its server would otherwise take from compiled-in defaults
+ * (frontend/server/configs.ts): since 2.16 MINIO_HOST defaults to `seaweedfs`, and ARGO_KEYFORMAT to a
+ * format that differs from the one KFP's own workflow-controller ConfigMap sets. The UI joins
+ * MINIO_HOST and MINIO_NAMESPACE as `<host>.<namespace>`, so the host is the bare Service name.
+ */
+export function uiEnv(objs: readonly K8sObject[], endpoint?: ObjectStoreEndpoint): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (endpoint) {
+    env.MINIO_HOST = endpoint.service;
+    env.MINIO_NAMESPACE = endpoint.namespace;
+    env.MINIO_PORT = String(endpoint.port);
+    env.MINIO_SSL = "false";
+    env.ARGO_ARCHIVE_BUCKETNAME = ARTIFACT_BUCKET;
+  }
+  const keyFormat = argoKeyFormat(objs);
+  if (keyFormat) env.ARGO_KEYFORMAT = keyFormat;
+  return env;
+}
+
+/**
+ * The API server's `CLUSTER_DOMAIN: cluster.local` restates its compiled-in default
+ * (backend/src/apiserver/common/const.go); dropping it keeps every object the stack applies free of a
+ * cluster domain, so nothing here has to change on a cluster with another one.
+ */
+export function dropClusterDomain(objs: readonly K8sObject[]): K8sObject[] {
+  const out = cloneObjects(objs);
+  const apiServer = requireObject(out, "Deployment", "ml-pipeline", "drop its restated cluster domain");
+  for (const c of apiServer.spec.template.spec.containers) {
+    c.env = (c.env ?? []).filter(
+      (e: { name: string; value?: string }) => !(e.name === "CLUSTER_DOMAIN" && e.value === "cluster.local"),
+    );
+  }
+  return out;
+}
+
+/** Points the UI's artifact links and archived-log fallback at the object store and Argo's keyFormat. */
+export function rewireUi(objs: readonly K8sObject[], endpoint?: ObjectStoreEndpoint): K8sObject[] {
+  const out = cloneObjects(objs);
+  const ui = requireObject(out, "Deployment", "ml-pipeline-ui", "point the KFP UI at the object store");
+  const container =
+    ui.spec.template.spec.containers.find((c: { name: string }) => c.name === "ml-pipeline-ui") ??
+    ui.spec.template.spec.containers[0];
+  for (const [name, value] of Object.entries(uiEnv(out, endpoint))) setEnv(container, name, value);
   return out;
 }
 
@@ -187,6 +248,17 @@ export function releaseWorkflowControllerMetricsPort(objs: readonly K8sObject[])
   return out;
 }
 
+/**
+ * One workflow-controller at a time: without leader election a rolling update would run the old and the
+ * new controller side by side, both reconciling the same workflows.
+ */
+export function recreateWorkflowController(objs: readonly K8sObject[]): K8sObject[] {
+  const out = cloneObjects(objs);
+  const wc = requireObject(out, "Deployment", "workflow-controller", "roll it out by Recreate");
+  wc.spec.strategy = { type: "Recreate" };
+  return out;
+}
+
 export interface ContainerLists {
   env: Record<string, unknown>[];
   ports: Record<string, unknown>[];
@@ -218,6 +290,7 @@ export function argoVersionOf(objs: readonly K8sObject[]): string {
 export function preparePlatform(objs: readonly K8sObject[], opts: KfpPrepareOptions): K8sObject[] {
   // Each transform returns fresh objects, so the input is never modified.
   let out = opts.objectStore ? rewireObjectStore(dropBundledObjectStore(objs), opts.objectStore) : objs;
+  out = rewireUi(dropClusterDomain(out), opts.objectStore);
   out = trimOptionalComponents(out, opts);
   out = sizeMysqlVolume(out, opts.mysqlStorage);
   out = applyResourceProfile(out, opts.resourceProfile);

@@ -10,6 +10,7 @@ export interface WorkflowControllerPortPatchArgs {
   argoVersion: string;
   metricsPort: number;
   telemetryPort: number;
+  /** Set LEADER_ELECTION_DISABLE, honoured only on Argo ≤ 3.5 (see leaderElectionDisabled). */
   disableLeaderElection: boolean;
   /** The container's env and ports as KFP's manifests declare them (see workflowControllerContainerPatch). */
   upstream: ContainerLists;
@@ -19,6 +20,25 @@ export interface WorkflowControllerPortPatchArgs {
 export function telemetryInheritsMetricsPort(argoVersion: string): boolean {
   const [major, minor] = argoVersion.split(".").map(Number);
   return major < 3 || (major === 3 && minor <= 5);
+}
+
+/**
+ * Argo ≤ 3.5 starts a placeholder metrics server while it waits for the leader lease and does not wait
+ * for it to stop before the real one binds the same port: the `bind: address already in use` panic.
+ * Argo 3.6.0 awaits it (cmd/workflow-controller/main.go, a WaitGroup around the placeholder).
+ */
+export function placeholderRacesMetricsServer(argoVersion: string): boolean {
+  return telemetryInheritsMetricsPort(argoVersion);
+}
+
+/**
+ * Leader election is switched off only where it avoids the race (Argo ≤ 3.5). Elsewhere it stays on, so a
+ * rolling update's second controller waits for the lease instead of reconciling beside the first.
+ */
+export function leaderElectionDisabled(
+  args: Pick<WorkflowControllerPortPatchArgs, "argoVersion" | "disableLeaderElection">,
+): boolean {
+  return args.disableLeaderElection && placeholderRacesMetricsServer(args.argoVersion);
 }
 
 /** The workflow-controller-configmap keys this patch owns, as Argo reads them. */
@@ -40,7 +60,7 @@ export function workflowControllerContainerPatch(args: WorkflowControllerPortPat
   env: k8sInput.core.v1.EnvVarPatch[];
   ports: k8sInput.core.v1.ContainerPortPatch[];
 } {
-  const ours = args.disableLeaderElection ? [{ name: "LEADER_ELECTION_DISABLE", value: "true" }] : [];
+  const ours = leaderElectionDisabled(args) ? [{ name: "LEADER_ELECTION_DISABLE", value: "true" }] : [];
   const upstreamEnv = args.upstream.env as k8sInput.core.v1.EnvVarPatch[];
   const upstreamPorts = args.upstream.ports as k8sInput.core.v1.ContainerPortPatch[];
   const env = [...upstreamEnv.filter((e) => e.name !== "LEADER_ELECTION_DISABLE"), ...ours];

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ARTIFACT_BUCKET, ARTIFACT_SECRET, ObjectStoreEndpoint } from "../kfp/transforms";
+import { ARTIFACT_BUCKET, ARTIFACT_SECRET, ObjectStoreEndpoint, serviceEndpoint } from "../kfp/transforms";
 import { childOptions } from "../util/child-options";
 
 export interface MinioStoreArgs {
-  /** KFP's namespace: MinIO lives beside KFP, where its UI looks for `minio-service`. */
+  /** KFP's namespace: MinIO lives beside KFP (the stack points KFP's UI at it, see transforms.ts's rewireUi). */
   namespace: string;
   image: string;
   storage: string;
@@ -13,13 +13,13 @@ export interface MinioStoreArgs {
   credentials: { accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
 }
 
-/** The Service name and port KFP's UI assumes for its MinIO (kept so artifact previews work). */
+/** MinIO's Service: the name and port KFP used for its bundled MinIO up to 2.15. */
 export const MINIO_SERVICE = "minio-service";
 export const MINIO_API_PORT = 9000;
 export const MINIO_CONSOLE_PORT = 9001;
 
 export function minioEndpoint(namespace: string): ObjectStoreEndpoint {
-  return { host: `${MINIO_SERVICE}.${namespace}.svc.cluster.local`, port: MINIO_API_PORT };
+  return serviceEndpoint(MINIO_SERVICE, namespace, MINIO_API_PORT);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RunInputs {
   kfpNamespace: string;
   pipelineRoot?: string;
   providerVersion: string;
+  /** The kube context of the cluster KFP runs in, for the commands error messages suggest. */
+  kubeContext?: string;
 }
 
 /** What the provider keeps in state (the IR itself stays in the inputs only). */
@@ -38,6 +40,8 @@ export interface RunOutputs extends Omit<RunInputs, "pipelineIr"> {
   createdVersionIds: string[];
   /** Every run this resource started, archived or deleted on destroy. */
   runIds: string[];
+  /** Set only when this resource created the experiment: destroy then removes or archives it. */
+  createdExperimentId?: string;
 }
 
 /** Pulumi's placeholder for a value not known during preview. */
@@ -76,6 +80,7 @@ const UPDATE_FIELDS = [
   "kfpNamespace",
   "providerVersion",
   "access",
+  "kubeContext",
 ] as const;
 
 /** `newsIrHash` is the hash of the new IR, or UNKNOWN when the IR is not known yet (preview). */
@@ -154,8 +159,24 @@ export function progressLine(run: KfpRun, elapsedSeconds: number): string {
   return `KFP run ${run.run_id}: ${run.state ?? "UNKNOWN"} after ${Math.round(elapsedSeconds)} s${count}${tasks}`;
 }
 
+/**
+ * What destroy does with an experiment this resource created, once its own runs are archived or deleted:
+ * an empty one is deleted; one holding only this resource's (archived) runs is archived under
+ * `pipeline.onDestroy=archive`; one holding anyone else's runs (or more than a page) is left alone.
+ */
+export function experimentOnDestroy(
+  onDestroy: "archive" | "delete",
+  remaining: { ids: string[]; more: boolean },
+  ownRunIds: readonly string[],
+): "delete" | "archive" | "keep" {
+  if (remaining.more) return "keep";
+  if (remaining.ids.length === 0) return "delete";
+  const onlyOwn = remaining.ids.every((runId) => ownRunIds.includes(runId));
+  return onDestroy === "archive" && onlyOwn ? "archive" : "keep";
+}
+
 /** Error text for a FAILED (or CANCELED) run: the failing task and the command to read its log. */
-export function failureMessage(run: KfpRun, kfpNamespace: string, url: string): string {
+export function failureMessage(run: KfpRun, kfpNamespace: string, url: string, kubeContext?: string): string {
   const failed = tasksIn(run, "FAILED");
   // Prefer the executor pod (`…-system-container-impl-…`, whose `main` container ran the step) over
   // drivers and the DAG tasks that fail only because a child failed.
@@ -170,9 +191,14 @@ export function failureMessage(run: KfpRun, kfpNamespace: string, url: string): 
   }
   const reason = task.error?.message ? ` (${task.error.message})` : "";
   const logs = task.pod_name
-    ? ` Read its log: kubectl logs -n ${kfpNamespace} ${task.pod_name} -c main`
+    ? ` Read its log: kubectl${kubeContext ? ` --context ${shellWord(kubeContext)}` : ""} logs -n ${kfpNamespace} ${task.pod_name} -c main`
     : " (no pod recorded for it)";
   return `${head}: task "${task.display_name ?? task.task_id}" failed${reason}.${logs}. Run: ${url}. To run again after fixing it, change pipeline.rerunToken.`;
+}
+
+/** A context name as one shell word (contexts may hold characters such as `@` or `:`). */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9@%_+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface PollPolicy {

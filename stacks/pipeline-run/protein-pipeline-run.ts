@@ -40,6 +40,8 @@ export interface ProteinPipelineRunArgs {
   onDestroy: "archive" | "delete";
   uiBaseUrl?: pulumi.Input<string>;
   kfpNamespace: string;
+  /** Kube context of KFP's cluster, named in the `kubectl logs` command a failed run's error suggests. Default none. */
+  kubeContext?: pulumi.Input<string>;
   /** Object-store root for artifacts; default KFP's `minio://mlpipeline/v2/artifacts`. */
   pipelineRoot?: pulumi.Input<string>;
 }

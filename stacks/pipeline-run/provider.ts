@@ -27,6 +27,7 @@ import {
   UNKNOWN,
   artifactRoot,
   diffRun,
+  experimentOnDestroy,
   failureMessage,
   irPipelineName,
   pollDelayMs,
@@ -71,6 +72,7 @@ export function withoutUndefined<T extends object>(value: T): T {
 
 interface Owned {
   createdPipelineId?: string;
+  createdExperimentId?: string;
   createdVersionIds: string[];
   runIds: string[];
 }
@@ -128,10 +130,11 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     const pipeline = await ensurePipeline(client, inputs.pipelineName, log);
     let version: Ensured | undefined;
     let run: KfpRun;
-    let experimentId: string;
+    let experiment: Ensured | undefined;
     try {
       version = await ensureVersion(client, pipeline.id, inputs.pipelineIr, hash, log);
-      experimentId = await ensureExperiment(client, inputs.experimentName);
+      experiment = await ensureExperiment(client, inputs.experimentName);
+      const experimentId = experiment.id;
       const request = {
         display_name: runDisplayName(inputs.pipelineName, hash, randomBytes(3).toString("hex"), inputs.rerunToken),
         description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}`,
@@ -144,7 +147,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       };
       run = await createRunOnce(client, request, deps.retry ?? DEFAULT_RETRY, log, wait);
     } catch (e) {
-      const undone = await rollbackCreated(client, pipeline, version);
+      const undone = await rollbackCreated(client, pipeline, version, experiment);
       throw new Error(`starting the KFP run failed: ${(e as Error).message}${undone}`, { cause: e });
     }
     log(
@@ -159,10 +162,16 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         : prior.createdPipelineId === pipeline.id
           ? pipeline.id
           : undefined,
+      createdExperimentId: experiment!.created
+        ? experiment.id
+        : prior.createdExperimentId === experiment.id
+          ? experiment.id
+          : undefined,
       createdVersionIds: unique([...(prior.createdVersionIds ?? []), ...(version.created ? [version.id] : [])]),
       runIds: unique([...(prior.runIds ?? []), run.run_id]),
     };
-    return outputsFor(inputs, hash, { pipelineId: pipeline.id, versionId: version.id, experimentId }, run, owned);
+    const ids = { pipelineId: pipeline.id, versionId: version.id, experimentId: experiment.id };
+    return outputsFor(inputs, hash, ids, run, owned);
   }
 
   async function awaitRun(client: KfpClient, id: string, outs: RunOutputs): Promise<RunOutputs> {
@@ -183,7 +192,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       last = summary;
       if (TERMINAL_STATES.includes(current.state)) {
         if (current.state === "SUCCEEDED" || current.state === "SKIPPED") return current;
-        throw runNotSucceeded(failureMessage(run, outs.kfpNamespace, outs.runUrl), id, current);
+        throw runNotSucceeded(failureMessage(run, outs.kfpNamespace, outs.runUrl, outs.kubeContext), id, current);
       }
       if (now() >= deadline) {
         throw runNotSucceeded(
@@ -274,6 +283,18 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         await ignoreMissing(`deleted version ${versionId}`, () =>
           client.deletePipelineVersion(props.pipelineId, versionId),
         );
+      }
+      if (props.createdExperimentId) {
+        const eid = props.createdExperimentId;
+        try {
+          const action = experimentOnDestroy(props.onDestroy, await client.listRunIds(eid), props.runIds ?? []);
+          if (action === "delete") await ignoreMissing(`deleted experiment ${eid}`, () => client.deleteExperiment(eid));
+          if (action === "archive")
+            await ignoreMissing(`archived experiment ${eid}`, () => client.archiveExperiment(eid));
+          if (action === "keep") log(`kept experiment ${eid}: it holds runs this stack did not start`);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
       }
       if (props.createdPipelineId) {
         const pid = props.createdPipelineId;

@@ -12,6 +12,13 @@ export interface AmberImageBuild {
   /** Registry as the node addresses it, e.g. localhost:5000. */
   registryAddress: string;
   contextDir: string;
+  /** Docker platform to build for, the node's own (see stacks/preflight), e.g. `linux/amd64`. */
+  platform: string;
+  /**
+   * A value known only once the profile runs (e.g. the cluster's API server URL): `minikube docker-env`
+   * is read after it, on every preview and up, since its port changes whenever minikube restarts.
+   */
+  profileRunning: pulumi.Input<string>;
 }
 
 export interface AmberImageArgs {
@@ -30,7 +37,7 @@ export function parseDockerEnv(text: string): Record<string, string> {
   }
   if (!env.DOCKER_HOST)
     throw new Error(
-      `minikube docker-env gave no DOCKER_HOST (is the profile running with the docker runtime?): ${text.trim()}`,
+      `minikube docker-env gave no DOCKER_HOST (is the profile running with the docker runtime? minikube start --profile <profile>): ${text.trim()}`,
     );
   return env;
 }
@@ -53,15 +60,16 @@ export class AmberImage extends pulumi.ComponentResource {
     if (args.build) {
       const b = args.build;
       const contextDir = path.resolve(b.contextDir);
-      const dockerEnv = new command.local.Command(
-        `${name}-docker-env`,
+      // An invoke, not a Command resource: a Command runs on create only and would keep a stale port.
+      const dockerEnv = command.local.runOutput(
         {
-          create: `minikube docker-env --profile ${shellQuote(b.minikubeProfile)} --shell none`,
-          triggers: [b.minikubeProfile],
+          command: pulumi
+            .output(b.profileRunning)
+            .apply(() => `minikube docker-env --profile ${shellQuote(b.minikubeProfile)} --shell none`),
         },
-        childOptions(this, opts),
+        { parent: this },
       );
-      const env = dockerEnv.stdout.apply(parseDockerEnv);
+      const env = dockerEnv.apply((r) => parseDockerEnv(r.stdout ?? ""));
       const daemon = new docker.Provider(
         `${name}-minikube-docker`,
         {
@@ -74,7 +82,7 @@ export class AmberImage extends pulumi.ComponentResource {
         `${name}-image`,
         {
           imageName: amberImageName(b.registryAddress, hashDirectory(contextDir)),
-          build: { context: contextDir, dockerfile: path.join(contextDir, "Dockerfile"), platform: "linux/amd64" },
+          build: { context: contextDir, dockerfile: path.join(contextDir, "Dockerfile"), platform: b.platform },
           skipPush: false,
         },
         childOptions(this, opts, { provider: daemon }),

@@ -121,7 +121,7 @@ export class InClusterRegistry extends pulumi.ComponentResource {
         metadata: { name: "registry-proxy", namespace: nsName, labels: proxyLabels },
         data: {
           "nginx.conf": service.metadata.name.apply((svc) =>
-            registryProxyConfig(`${svc}.${args.namespace}.svc.cluster.local:80`, REGISTRY_PORT),
+            registryProxyConfig(`${svc}.${args.namespace}:80`, REGISTRY_PORT),
           ),
         },
       },

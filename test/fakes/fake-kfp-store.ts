@@ -224,6 +224,16 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       state.experiments.set(exp.experiment_id, exp);
       return exp;
     }
+    case "DELETE /experiments/{experiment_id}":
+      if (!state.experiments.delete(p.experiment_id)) notFound(`experiment ${p.experiment_id}`);
+      return {};
+    case "POST /experiments/{experiment_id}:archive": {
+      const e = state.experiments.get(p.experiment_id) ?? notFound(`experiment ${p.experiment_id}`);
+      e.storage_state = "ARCHIVED";
+      for (const r of state.runs.values())
+        if (r.run.experiment_id === p.experiment_id) r.run.storage_state = "ARCHIVED";
+      return {};
+    }
     case "GET /experiments/{experiment_id}":
       return state.experiments.get(p.experiment_id) ?? notFound(`experiment ${p.experiment_id}`);
     case "POST /runs":

@@ -23,6 +23,11 @@ export interface Registration {
 }
 
 export const registrations: Registration[] = [];
+/** Every invoke (function call) the program made, in order. */
+export const invocations: { token: string; inputs: Record<string, unknown> }[] = [];
+/** What `minikube docker-env --shell none` answers under the mocks. */
+export const FAKE_DOCKER_ENV =
+  'DOCKER_TLS_VERIFY="1"\nDOCKER_HOST="tcp://192.168.49.2:2376"\nDOCKER_CERT_PATH="/home/u/.minikube/certs"\n';
 
 const KUBECONFIG_FROM_MINIKUBE = [
   "apiVersion: v1",
@@ -78,6 +83,7 @@ let installed = false;
 /** Pulumi mocks that also record parents, dependencies and options, which plain setMocks does not expose. */
 export function installMocks(stack = "dev"): void {
   registrations.length = 0;
+  invocations.length = 0;
   if (!installed) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
@@ -112,7 +118,11 @@ export function installMocks(stack = "dev"): void {
         inputsByUrnKey.set(`${args.type}::${args.name}`, unwrapSecrets(args.inputs));
         return { id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args) } };
       },
-      call: (args) => args.inputs,
+      call: (args) => {
+        invocations.push({ token: args.token, inputs: args.inputs });
+        if (args.token === "command:local:run") return { ...args.inputs, stdout: FAKE_DOCKER_ENV, stderr: "" };
+        return args.inputs;
+      },
     },
     "kfp-protein-stack",
     stack,

@@ -5,10 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { createProteinPlatform, PlatformOutputs } from "../../stacks/platform";
 import { slimKfpDir } from "../fakes/slim-kfp";
+import { fakeProbe } from "../fakes/fake-probe";
 import {
   byName,
   FAKE_DIGEST,
   installMocks,
+  invocations,
   isSecretOutput,
   isSecretValue,
   outputValue,
@@ -42,6 +44,7 @@ function config(raw: Record<string, unknown>): StackConfig {
 async function deploy(raw: Record<string, unknown>): Promise<PlatformOutputs> {
   installMocks();
   const outputs = createProteinPlatform(config(raw), {
+    probe: fakeProbe(),
     renderKfp: () => {
       throw new Error("no network in tests");
     },
@@ -195,10 +198,10 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
       { containerPort: 6060, protocol: "TCP" },
       { name: "metrics", containerPort: 9091, protocol: "TCP" },
     ]);
+    // Argo 4.0.5 awaits its placeholder metrics server: leader election stays on.
     expect(container.env.map((e: { name: string }) => e.name)).toEqual([
       "TRANSIENT_ERROR_PATTERN",
       "LEADER_ELECTION_IDENTITY",
-      "LEADER_ELECTION_DISABLE",
     ]);
   });
 
@@ -206,7 +209,18 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
     const image = byName("amber-image");
     expect(image.inputs.imageName).toMatch(/^localhost:5000\/amber:ctx-[0-9a-f]{16}$/);
     expect(dependsOnAll(image, ["registry-server", "registry-proxy"])).toBe(true);
-    expect(byName("amber-docker-env").inputs.create).toBe("minikube docker-env --profile kfp-protein-dev --shell none");
+    expect(image.inputs.build.platform).toBe("linux/amd64");
+    expect(byName("amber-minikube-docker").inputs).toMatchObject({
+      host: "tcp://192.168.49.2:2376",
+      certPath: "/home/u/.minikube/certs",
+    });
+  });
+
+  it("reads minikube docker-env as an invoke, so every preview and up asks again", () => {
+    expect(registrations.filter((r) => /docker-env/.test(r.name))).toEqual([]);
+    expect(invocations.filter((i) => i.token === "command:local:run").map((i) => i.inputs.command)).toEqual([
+      "minikube docker-env --profile kfp-protein-dev --shell none",
+    ]);
   });
 
   it("runs the pipeline only after KFP answers healthz and the image exists, by digest", async () => {
@@ -359,6 +373,20 @@ describe("config variants", () => {
 });
 
 describe("nothing is created on bad input", () => {
+  it("a too-old minikube, a stopped Docker and an arm64 node fail together before any resource", async () => {
+    installMocks();
+    const probe = fakeProbe({
+      minikube: { ok: true, stdout: "v1.36.0\n" },
+      docker: { ok: false, missing: false, message: "Cannot connect to the Docker daemon" },
+      nodeArch: "aarch64",
+    });
+    expect(() => createProteinPlatform(config({ "cluster.minikube.manage": "true" }), { probe })).toThrow(
+      /Preflight failed \(3 problems\); nothing was created:\n {2}- minikube: found v1\.36\.0, needs 1\.37\.0 or newer[^\n]*\n {2}- docker: [^\n]*Cannot connect[^\n]*\n {2}- amber\.build: the node's architecture is arm64/,
+    );
+    await settle();
+    expect(registrations).toEqual([]);
+  });
+
   it("a missing kubeconfig fails before any resource, naming the key", () => {
     installMocks();
     expect(() =>

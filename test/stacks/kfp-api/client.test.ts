@@ -61,7 +61,13 @@ describe("KfpClient against the swagger-validating fake", () => {
     expect(await c.findRunByDisplayName(e.experiment_id, "other")).toBeUndefined();
     await c.archiveRun(run.run_id);
     expect(fake.state.runs.get(run.run_id)?.run.storage_state).toBe("ARCHIVED");
+    expect(await c.listRunIds(e.experiment_id)).toEqual({ ids: [run.run_id], more: false });
     await c.deleteRun(run.run_id);
+    expect(await c.listRunIds(e.experiment_id)).toEqual({ ids: [], more: false });
+    await c.archiveExperiment(e.experiment_id);
+    expect(fake.state.experiments.get(e.experiment_id)?.storage_state).toBe("ARCHIVED");
+    await c.deleteExperiment(e.experiment_id);
+    expect(fake.state.experiments.size).toBe(0);
     await c.deletePipelineVersion(p.pipeline_id, v.pipeline_version_id);
     await c.deletePipeline(p.pipeline_id);
     expect(fake.state.pipelines.size).toBe(0);

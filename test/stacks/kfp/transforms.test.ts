@@ -9,6 +9,7 @@ import {
   quantityValue,
   releaseWorkflowControllerMetricsPort,
   rewireObjectStore,
+  serviceEndpoint,
   sizeMysqlVolume,
   splitPhases,
   trimOptionalComponents,
@@ -18,7 +19,7 @@ import { SHARED_KFP_DIR } from "../../fixtures/shared-kfp";
 
 const all = readManifestPath(SHARED_KFP_DIR);
 const { foundation, platform } = splitPhases(all);
-const endpoint = { host: "minio-service.kubeflow.svc.cluster.local", port: 9000 };
+const endpoint = serviceEndpoint("minio-service", "kubeflow", 9000);
 const trim = {
   visualizationServer: false,
   viewerController: false,

@@ -3,6 +3,7 @@ import { KfpRun } from "../../../stacks/kfp-api/client";
 import { providerVersionOf } from "../../../stacks/dynamic/provider-version";
 import {
   artifactRoot,
+  experimentOnDestroy,
   failureMessage,
   irPipelineName,
   pollDelayMs,
@@ -52,6 +53,12 @@ test("the failing executor task is named, not the DAG that failed because of it"
   expect(failureMessage(run, "kubeflow", "http://ui/#/runs/details/r1")).toBe(
     'KFP run r1 ended FAILED: task "sander-heat" failed (exit 1). Read its log: kubectl logs -n kubeflow p-system-container-impl-77 -c main. ' +
       "Run: http://ui/#/runs/details/r1. To run again after fixing it, change pipeline.rerunToken.",
+  );
+  expect(failureMessage(run, "kubeflow", "U", "kfp-protein-dev")).toContain(
+    "kubectl --context kfp-protein-dev logs -n kubeflow p-system-container-impl-77 -c main",
+  );
+  expect(failureMessage(run, "kubeflow", "U", "arn:aws:eks:x/y z")).toContain(
+    "kubectl --context 'arn:aws:eks:x/y z' logs",
   );
   expect(
     failureMessage({ run_id: "r2", state: "CANCELED", error: { message: "terminated by user" } }, "kubeflow", "U"),
@@ -104,4 +111,15 @@ test("provider version changes when a provider source file changes", () => {
   expect(() =>
     providerVersionOf(require.resolve("../../../stacks/pipeline-run/protein-pipeline-run"), ["missing-module"]),
   ).toThrow(/provider source .*missing-module.ts not found/);
+});
+
+test.each([
+  ["delete", [], false, [], "delete"],
+  ["archive", [], false, [], "delete"],
+  ["archive", ["a", "b"], false, ["a", "b"], "archive"],
+  ["archive", ["a", "x"], false, ["a", "b"], "keep"],
+  ["delete", ["x"], false, ["a"], "keep"],
+  ["archive", ["a"], true, ["a"], "keep"],
+] as const)("experiment on destroy (%s, remaining %j, more %s, own %j): %s", (mode, ids, more, own, expected) => {
+  expect(experimentOnDestroy(mode, { ids: [...ids], more }, own)).toBe(expected);
 });

@@ -120,7 +120,9 @@ describe("ProteinPipelineRun provider: create", () => {
     expect(err.message).toContain(
       `KFP run ${runId} ended FAILED: task "leap-gen-top" failed (task leap-gen-top exited with code 1)`,
     );
-    expect(err.message).toContain(`kubectl logs -n kubeflow ${runId.slice(0, 8)}-system-container-impl-1001 -c main`);
+    expect(err.message).toContain(
+      `kubectl --context kfp-protein-dev logs -n kubeflow ${runId.slice(0, 8)}-system-container-impl-1001 -c main`,
+    );
     expect(err.message).toContain("change pipeline.rerunToken");
     expect(err.id).toBe(runId);
     expect(err.properties).toMatchObject({ runId, state: "FAILED", runIds: [runId] });
@@ -138,14 +140,15 @@ describe("ProteinPipelineRun provider: create", () => {
     expect(err.properties.state).toBe("RUNNING");
   });
 
-  test("a failed run creation (500) removes the version and pipeline it had just made: no orphans", async () => {
+  test("a failed run creation (500) removes the experiment, version and pipeline it had just made: no orphans", async () => {
     await start();
     fake.injectFault({ method: "POST", path: "/apis/v2beta1/runs", status: 500, message: "failed to create workflow" });
     await expect(provider().create(runInputs(fake.url))).rejects.toThrow(
-      /starting the KFP run failed: KFP POST \/apis\/v2beta1\/runs answered HTTP 500: failed to create workflow \(removed the version .* and pipeline .* it had just created\)/,
+      /starting the KFP run failed: KFP POST \/apis\/v2beta1\/runs answered HTTP 500: failed to create workflow \(removed the experiment .* and version .* and pipeline .* it had just created\)/,
     );
     expect(fake.state.versions.size).toBe(0);
     expect(fake.state.pipelines.size).toBe(0);
+    expect(fake.state.experiments.size).toBe(0);
   });
 
   test("a failed run creation leaves a pre-existing pipeline alone", async () => {
@@ -156,6 +159,7 @@ describe("ProteinPipelineRun provider: create", () => {
       /invalid runtime parameter \(removed the version/,
     );
     expect(fake.state.pipelines.size).toBe(1);
+    expect(fake.state.experiments.size).toBe(1);
     expect([...fake.state.versions.values()].map((v) => v.name)).toEqual([versionNameFor(irHash(sampleIr()))]);
   });
 
@@ -347,7 +351,35 @@ describe("ProteinPipelineRun provider: delete", () => {
     expect([...fake.state.runs.values()].map((r) => r.run.storage_state)).toEqual(["ARCHIVED", "ARCHIVED"]);
     expect(fake.state.versions.size).toBe(0);
     expect(fake.state.pipelines.size).toBe(0);
-    expect(fake.state.experiments.size).toBe(1);
+    const [experiment] = fake.state.experiments.values();
+    expect(experiment.storage_state).toBe("ARCHIVED");
+    expect(logs).toContain(`archived experiment ${experiment.experiment_id}`);
+  });
+
+  test("onDestroy=delete removes the experiment it created once empty, and leaves one it found", async () => {
+    await start();
+    const found = { experiment_id: randomUUID(), display_name: "shared", storage_state: "AVAILABLE" };
+    fake.state.experiments.set(found.experiment_id, found);
+    const own = (await provider().create(runInputs(fake.url, { onDestroy: "delete" }))).outs;
+    const guest = (
+      await provider().create(runInputs(fake.url, { experimentName: "shared", onDestroy: "delete", rerunToken: "g" }))
+    ).outs;
+    expect(own.createdExperimentId).toBe(own.experimentId);
+    expect(guest.createdExperimentId).toBeUndefined();
+    await provider().delete(guest.runId, guest);
+    await provider().delete(own.runId, own);
+    expect([...fake.state.experiments.keys()]).toEqual([found.experiment_id]);
+    expect(fake.state.runs.size).toBe(0);
+  });
+
+  test("an experiment it created that now holds someone else's run is kept", async () => {
+    await start();
+    const own = (await provider().create(runInputs(fake.url))).outs;
+    const other = (await provider().create(runInputs(fake.url, { rerunToken: "someone" }))).outs;
+    await provider().delete(own.runId, own);
+    expect(fake.state.experiments.get(own.experimentId)!.storage_state).toBe("AVAILABLE");
+    expect(fake.state.runs.get(other.runId)!.run.storage_state).not.toBe("ARCHIVED");
+    expect(logs).toContain(`kept experiment ${own.experimentId}: it holds runs this stack did not start`);
   });
 
   test("onDestroy=delete deletes the runs; a pipeline it did not create survives", async () => {

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Usage: npm run test:containers [-- WORK_DIR]
+# The container tier, on a machine where Docker may never have been installed:
+#  1. Debian's docker.io, docker-registry and mmdebstrap (apt, when missing); dockerd (started when none answers),
+#  2. the base image (bookworm + python3, made with mmdebstrap, reused by content key) and images/amber built
+#     from its unchanged Dockerfile with PYTHON_IMAGE set to it; image facts checked,
+#  3. a registry round trip on loopback: push, check the digests agree, pull back by digest,
+#  4. the IR compiled for that digest and run by the docker runner (tiny preset, PDB 1AKI from ../shared/data),
+#     checked for facts only a working image gives, then the same preset and structure as subprocesses for
+#     a benchmark line.
+# Its last line is the `containers: …` summary. Logs go to WORK_DIR/logs (default: a new temp dir).
+set -euo pipefail
+shopt -s inherit_errexit
+cd "$(dirname "$0")/../.."
+work=$(realpath -m "${1:-$(mktemp -d "${TMPDIR:-/tmp}/containers-tier.XXXXXX")}")
+logs=$work/logs
+mkdir -p "$logs"
+source scripts/containers/engine.sh
+source scripts/containers/base-image.sh
+source scripts/containers/registry.sh
+trap 'stop_registry; stop_daemon' EXIT
+CONTAINER_UID=10001
+LYSOZYME_SHA256=d726b287d613ae536393417f0f6386755a503f8af28af17d0308822cfd54d6f2
+
+data_dir=$(realpath -m ../shared/data)
+[[ -f $data_dir/1aki.pdb ]] || die "no $data_dir/1aki.pdb: the tier reads PDB 1AKI from ../shared/data (see its README)"
+[[ $(sha256sum <"$data_dir/1aki.pdb" | cut -c1-64) == "$LYSOZYME_SHA256" ]] ||
+  die "$data_dir/1aki.pdb is not the RCSB entry described in ../shared/data/README.md (sha256 differs)"
+
+step() {
+  log "== $* ($((SECONDS - tier_start)) s)"
+}
+tier_start=$SECONDS
+step "Docker engine"
+ensure_packages
+ensure_daemon
+
+step "base image"
+base=$(ensure_base_image)
+
+step "AMBER image"
+context_hash=$(cd images/amber && find . -type f ! -path '*/__pycache__/*' ! -path '*/.pytest_cache/*' -print0 |
+  LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+built="kfp-protein/amber:ctx-$context_hash"
+start=$SECONDS
+# The engine's default builder; the Dockerfile needs nothing pulled beyond its FROM, which is local.
+docker build --build-arg PYTHON_IMAGE="$base" --tag "$built" images/amber >"$logs/build.log" 2>&1 || {
+  tail -n 30 "$logs/build.log" >&2
+  die "docker build of images/amber failed (see $logs/build.log)"
+}
+cached=$(grep -c 'Using cache' "$logs/build.log" || true)
+log "built $built in $((SECONDS - start)) s ($cached steps from the build cache; log: $logs/build.log)"
+grep -q 'protein-step --parse-only' "$logs/build.log" || die "the build log shows no in-build self-check step"
+log "in-build self-check passed (the build fails when it does not)"
+docker image inspect "$built" >"$work/image.json"
+npx ts-node --transpile-only scripts/containers/check.ts image "$work/image.json" images/amber/Dockerfile "$base" "$built" ||
+  die "image facts do not hold (above)"
+size_mb=$(($(docker image inspect --format '{{.Size}}' "$built") / 1000000))
+log "image facts: Config.User 10001:10001, AMBERHOME and PATH from ENV, no :latest, no syntax directive; size ${size_mb} MB"
+runtime=$(docker run --rm "$built" sh -c 'for t in tleap sander cpptraj ambpdb pdb4amber protein-step; do command -v "$t" >/dev/null || { echo "missing $t"; exit 1; }; done
+  test -f "$AMBERHOME/dat/leap/cmd/leaprc.protein.ff14SB" || exit 1; echo "uid=$(id -u) AMBERHOME=$AMBERHOME"') ||
+  die "tools missing in a container of $built: $runtime"
+[[ $runtime == "uid=$CONTAINER_UID AMBERHOME=/opt/amber" ]] || die "a container of $built runs as '$runtime'"
+log "a container of it, with nothing passed in: $runtime, AmberTools on PATH"
+
+step "registry round trip"
+start_registry
+ref=$(roundtrip "$built" "ctx-$context_hash")
+
+step "IR for $ref"
+npm run --silent compile -- --image "$ref" --out "$work/ir" >"$logs/compile.log"
+ir_images=$(sed -n 's/^ *image: *//p' "$work/ir/protein.yaml" | tr -d "'\"" | sort -u)
+[[ $ir_images == "$ref" ]] || die "the compiled IR names images '$ir_images', not only $ref"
+log "every executor in $work/ir/protein.yaml runs $ref"
+
+step "pipeline in containers (tiny preset, 1AKI)"
+pdb_params=(--param pdb_code=1aki --param "pdb_source=$data_dir")
+start=$SECONDS
+npm run --silent pipeline:local -- --runner docker --image "$ref" --ir "$work/ir/protein.yaml" --preset tiny \
+  "${pdb_params[@]}" --mount "$data_dir" --no-cache --out "$work/docker-run" | tee "$logs/docker-run.log" >&2 ||
+  die "the pipeline did not succeed in containers (summary: $work/docker-run/summary.json)"
+docker_seconds=$((SECONDS - start))
+report=$(npx ts-node --transpile-only scripts/containers/check.ts run "$work/docker-run" "$ref" "$CONTAINER_UID") || {
+  echo "$report" >&2
+  die "the container run's outputs do not show a working image (above)"
+}
+echo "$report" >&2
+tasks=$(sed -n 's/^check run: tasks=//p' <<<"$report")
+stop_registry
+stop_daemon
+
+step "benchmark: the same preset and structure as subprocesses"
+venv=$(tools/python-env.sh amber images/amber/requirements-test.txt)
+start=$SECONDS
+npm run --silent pipeline:local -- --ir "$work/ir/protein.yaml" --preset tiny "${pdb_params[@]}" --venv "$venv" \
+  --no-cache --out "$work/subprocess-run" >"$logs/subprocess-run.log" 2>&1 ||
+  die "the subprocess run failed (see $logs/subprocess-run.log)"
+subprocess_seconds=$((SECONDS - start))
+echo "benchmark: tiny preset, 1AKI, $tasks tasks: containers ${docker_seconds} s, subprocesses ${subprocess_seconds} s, ratio $(awk "BEGIN { printf \"%.2f\", $docker_seconds / $subprocess_seconds }")"
+log "tier took $((SECONDS - tier_start)) s; logs in $logs"
+echo "containers: image=$ref size=${size_mb}MB tasks=$tasks/$tasks SUCCEEDED pdb=1aki runner=docker registry=roundtrip-ok"
