@@ -36,9 +36,6 @@ import {
   runUrl,
 } from "./decisions";
 
-/** On a long step the state does not change for many minutes: say so now and then anyway. */
-const HEARTBEAT_MS = 5 * 60_000;
-
 export interface RunProviderDeps {
   requester?: (access: KfpAccess) => HttpRequester;
   retry?: RetryPolicy;
@@ -150,12 +147,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       const undone = await rollbackCreated(client, pipeline, version, experiment);
       throw new Error(`starting the KFP run failed: ${(e as Error).message}${undone}`, { cause: e });
     }
-    log(
-      `started run ${run.run_id} in experiment "${inputs.experimentName}"` +
-        (inputs.wait
-          ? ""
-          : `; not waiting for it (pipeline.wait=false): follow it with npm run watch -- --run ${run.run_id}`),
-    );
+    log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
     const owned: Owned = {
       createdPipelineId: pipeline.created
         ? pipeline.id
@@ -178,17 +170,12 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     const started = now();
     const deadline = started + outs.timeoutSeconds * 1000;
     let last = "";
-    let lastLoggedAt = started;
     for (let poll = 0; ; poll++) {
       const run = await client.getRun(outs.runId);
       const current = { ...outs, state: run.state ?? outs.state };
       const line = progressLine(run, (now() - started) / 1000);
       const summary = line.replace(/ after \d+ s/, "");
-      // Changes as they come, and a heartbeat now and then on long steps (the engine shows these live).
-      if (summary !== last || now() - lastLoggedAt >= HEARTBEAT_MS) {
-        log(line);
-        lastLoggedAt = now();
-      }
+      if (summary !== last) log(line);
       last = summary;
       if (TERMINAL_STATES.includes(current.state)) {
         if (current.state === "SUCCEEDED" || current.state === "SKIPPED") return current;

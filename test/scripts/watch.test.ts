@@ -29,7 +29,7 @@ async function startedRun(
   const experiment = await ensureExperiment(client, "protein");
   const run = await client.createRun({
     display_name: "watch me",
-    experiment_id: experiment,
+    experiment_id: experiment.id,
     pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
     runtime_config: { parameters },
   });
