@@ -13,7 +13,7 @@ import {
 import { dockerLauncher, preflight, taskImages } from "../../pipelines/local/docker-launcher";
 import { parsePipeline } from "../../pipelines/local/ir";
 import { parseArgs, runPipeline, RunOptions } from "../../pipelines/local/run";
-import { fakeIr } from "./local-fixtures";
+import { fakeIr } from "../fixtures/local-ir";
 
 const DIGEST = `sha256:${"ab12".repeat(16)}`;
 const REF = `127.0.0.1:5123/amber@${DIGEST}`;
