@@ -1,6 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { compileProteinPipeline } from "../pipelines/protein";
+import { compileBatchPipeline, compileProteinPipeline } from "../pipelines/protein";
 import { AmberImage } from "./registry/amber-image";
 import { TargetCluster } from "./cluster/target-cluster";
 import { StackConfig } from "./config";
@@ -189,12 +189,16 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
   if (registry) outputs.registryAddress = registry.address;
 
   if (cfg.pipeline.enabled) {
+    // pipeline.pdbCodes: the batch pipeline (a ParallelFor over the codes), uploaded as `<name>-batch`.
+    const { pdbCodes, parallelism } = cfg.pipeline;
     const run = new ProteinPipelineRun(
       "protein-pipeline-run",
       {
         access,
-        pipelineIr: amber.imageRef.apply((image) => compileProteinPipeline({ image })),
-        pipelineName: cfg.pipeline.name,
+        pipelineIr: amber.imageRef.apply((image) =>
+          pdbCodes ? compileBatchPipeline({ image, parallelism }) : compileProteinPipeline({ image }),
+        ),
+        pipelineName: pdbCodes ? `${cfg.pipeline.name}-batch` : cfg.pipeline.name,
         experimentName: cfg.pipeline.experiment,
         parameters: pipelineParameters(cfg.pipeline),
         wait: cfg.pipeline.wait,

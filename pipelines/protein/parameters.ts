@@ -1,17 +1,22 @@
 /** The protein pipeline's parameter rules: a run's values from the config, and the checks of overrides. */
-import { PipelineParameters, PresetName, presets } from "./presets";
+import { PipelineParameters, PresetName, batchParameters, presets } from "./presets";
 
 /** Where override problems go (the stack's config collects them all before failing). */
 export interface ProblemSink {
   add(problem: string): void;
 }
 
-/** The run's parameters: the preset, then the configured PDB code, then explicit overrides. */
+/**
+ * The run's parameters: the preset, then the configured PDB code (or, for a batch, the list of codes
+ * as `pdb_codes`), then explicit overrides.
+ */
 export function pipelineParameters(p: {
   preset: PresetName;
   pdbCode: string;
+  pdbCodes?: string[];
   parameterOverrides: PipelineParameters;
 }): PipelineParameters {
+  if (p.pdbCodes) return { ...batchParameters(p.preset, p.pdbCodes), ...p.parameterOverrides };
   return { ...presets[p.preset], pdb_code: p.pdbCode, ...p.parameterOverrides };
 }
 

@@ -24,6 +24,7 @@ export function pulumiConfigDeclarations(keys: Record<string, KeySpec> = CONFIG_
       key,
       {
         type: spec.type,
+        ...(spec.items ? { items: { type: spec.items } } : {}),
         default: spec.default,
         description: plain(spec.description),
         ...(spec.secret ? { secret: true } : {}),
@@ -39,9 +40,9 @@ export function pulumiConfigDeclarations(keys: Record<string, KeySpec> = CONFIG_
 
 const MAX_DEFAULT = 40;
 
-function shownDefault(value: string | number | boolean): string {
+function shownDefault(value: string | number | boolean | string[]): string {
   if (value === "") return "—";
-  const text = String(value);
+  const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
   return `\`${text.length > MAX_DEFAULT ? `${text.slice(0, MAX_DEFAULT - 3)}…` : text}\``;
 }
 

@@ -19,6 +19,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
     if (!(key in CONFIG_KEYS)) problems.add(unknownKeyMessage(key));
   }
   const values = readTypedValues(raw, problems);
+  const list = (k: string) => values[k] as string[] | undefined;
   const str = (k: string) => values[k] as string;
   const int = (k: string) => values[k] as number;
   const bool = (k: string) => values[k] as boolean;
@@ -29,7 +30,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
   const registry = parseRegistry(str, int, bool, problems);
   const amber = parseAmber(str, bool, cluster, registry, problems);
   const workflowController = parseWorkflowController(int, bool, problems);
-  const pipeline = parsePipeline(str, int, bool, ctx.pipelineParameters, problems);
+  const pipeline = parsePipeline(str, int, bool, list, ctx.pipelineParameters, problems);
   if (!DNS_LABEL.test(ctx.stackName.toLowerCase())) {
     problems.add(
       `the stack name "${ctx.stackName}" must be a DNS label (letters, digits, '-'): it names cluster objects. Fix: pulumi stack init <name>.`,
@@ -39,17 +40,21 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
   return { stackName: ctx.stackName, cluster, kfp, objectStore, registry, amber, workflowController, pipeline };
 }
 
-function readTypedValues(raw: Record<string, unknown>, problems: Problems): Record<string, string | number | boolean> {
-  const values: Record<string, string | number | boolean> = {};
+type Value = string | number | boolean | string[] | undefined;
+
+function readTypedValues(raw: Record<string, unknown>, problems: Problems): Record<string, Value> {
+  const values: Record<string, Value> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     values[key] = key in raw ? coerce(key, raw[key], spec, problems) : spec.default;
   }
   return values;
 }
 
-function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems): string | number | boolean {
+function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems): Value {
   const text = typeof value === "string" ? value.trim() : value;
   switch (spec.type) {
+    case "array":
+      return stringList(key, text, problems);
     case "boolean":
       if (text === true || text === "true") return true;
       if (text === false || text === "false") return false;
@@ -70,6 +75,23 @@ function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems):
       problems.add(`${key}: expected a string, got ${JSON.stringify(value)}.`);
       return spec.default;
   }
+}
+
+/** A list as the engine hands it (an array), as JSON text, or as `a,b` text from `pulumi config set` without --path. */
+function stringList(key: string, value: unknown, problems: Problems): string[] | undefined {
+  let items = value;
+  if (typeof value === "string") {
+    try {
+      items = value.startsWith("[") ? JSON.parse(value) : value === "" ? [] : value.split(",");
+    } catch {
+      items = undefined;
+    }
+  }
+  if (Array.isArray(items) && items.every((item) => typeof item === "string")) return items.map((s) => s.trim());
+  problems.add(
+    `${key}: expected a list of strings, got ${JSON.stringify(value)}. Fix: pulumi config set --path '${key}[0]' <value>`,
+  );
+  return undefined;
 }
 
 function unknownKeyMessage(key: string): string {

@@ -2,11 +2,14 @@
  * Every stack config key this project reads, with its type, default and description.
  * Pulumi.yaml declares the same keys (a unit test keeps the two in step).
  */
-export type KeyType = "string" | "integer" | "boolean";
+export type KeyType = "string" | "integer" | "boolean" | "array";
 
 export interface KeySpec {
   type: KeyType;
-  default: string | number | boolean;
+  /** Every key has one: the engine refuses a stack that lacks a declared key without a default. */
+  default: string | number | boolean | string[];
+  /** For arrays: the items' type. */
+  items?: "string";
   description: string;
   secret?: boolean;
 }
@@ -177,12 +180,25 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   "pipeline.preset": {
     type: "string",
     default: "tutorial",
-    description: "Parameter preset: `tutorial` (the tutorial's step counts) or `tiny`.",
+    description:
+      "Parameter preset: `tutorial` (the biobb tutorial's protocol and step counts), `short` (a quick scientific sanity check: heating reaches the target temperature) or `tiny` (a smoke test of the plumbing, not science).",
   },
   "pipeline.pdbCode": {
     type: "string",
     default: "1aki",
     description: "PDB entry to simulate (4 characters, e.g. 1aki).",
+  },
+  "pipeline.pdbCodes": {
+    type: "array",
+    items: "string",
+    default: [],
+    description:
+      "PDB entries to simulate as a batch (the batch pipeline, a ParallelFor), e.g. [1aki, 4e43]. Empty: one protein, pipeline.pdbCode.",
+  },
+  "pipeline.parallelism": {
+    type: "integer",
+    default: 2,
+    description: "With pipeline.pdbCodes: how many proteins run at once (0 = no limit).",
   },
   "pipeline.parameters": {
     type: "string",

@@ -226,9 +226,13 @@ export function parsePipeline(
   str: Get<string>,
   int: Get<number>,
   bool: Get<boolean>,
+  list: Get<string[] | undefined>,
   known: PipelineParameters | undefined,
   problems: Problems,
 ): PipelineConfig {
+  const pdbCodes = parsePdbCodes(list("pipeline.pdbCodes"), problems);
+  const parallelism = int("pipeline.parallelism");
+  if (parallelism < 0) problems.add(`pipeline.parallelism: ${parallelism} must be 0 (no limit) or more.`);
   const pdbCode = str("pipeline.pdbCode");
   if (!PDB_CODE.test(pdbCode))
     problems.add(`pipeline.pdbCode: "${pdbCode}" is not a PDB ID (a digit then 3 letters or digits, e.g. 1aki).`);
@@ -245,10 +249,31 @@ export function parsePipeline(
     experiment,
     preset: oneOf("pipeline.preset", str("pipeline.preset"), PRESET_NAMES, problems),
     pdbCode: pdbCode.toLowerCase(),
+    ...(pdbCodes ? { pdbCodes } : {}),
+    parallelism,
     parameterOverrides: parseParameterOverrides(str("pipeline.parameters"), known, problems),
     wait: bool("pipeline.wait"),
     timeoutSeconds: timeoutMinutes * 60,
     rerunToken: str("pipeline.rerunToken"),
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
   };
+}
+
+/**
+ * A batch's PDB codes: each a PDB ID, no duplicates (case-insensitive); lower-cased. Empty (the declared
+ * default, which the engine needs; an explicit empty list looks the same) means one protein, no batch.
+ */
+export function parsePdbCodes(codes: string[] | undefined, problems: Problems): string[] | undefined {
+  if (codes === undefined || codes.length === 0) return undefined;
+  const lower = codes.map((code) => code.toLowerCase());
+  for (const code of codes.filter((c) => !PDB_CODE.test(c))) {
+    problems.add(
+      `pipeline.pdbCodes: "${code}" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).`,
+    );
+  }
+  const duplicates = [...new Set(lower.filter((code, i) => lower.indexOf(code) !== i))];
+  if (duplicates.length > 0) {
+    problems.add(`pipeline.pdbCodes: ${duplicates.join(", ")} listed more than once. Fix: list each protein once.`);
+  }
+  return lower;
 }

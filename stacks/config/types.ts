@@ -57,6 +57,10 @@ export interface PipelineConfig {
   experiment: string;
   preset: PresetName;
   pdbCode: string;
+  /** PDB codes of a batch run (the batch pipeline); undefined: one protein, `pdbCode`. */
+  pdbCodes?: string[];
+  /** With pdbCodes: the ParallelFor's parallelism (0 = no limit). */
+  parallelism: number;
   /** Overrides from pipeline.parameters, applied over the preset. */
   parameterOverrides: PipelineParameters;
   wait: boolean;

@@ -139,13 +139,23 @@ export function tasksIn(run: KfpRun, state: string): KfpTaskDetail[] {
   return (run.run_details?.task_details ?? []).filter((t) => t.state === state);
 }
 
-/** One progress line: state plus the names of running tasks. */
+/** KFP's own entries in task_details (the root DAG, drivers, loop DAGs), not steps of the pipeline. */
+function isStep(task: KfpTaskDetail): boolean {
+  const name = task.display_name ?? "";
+  return name !== "" && name !== "root" && !name.endsWith("-driver") && !/^for-loop-\d+(-iteration-\d+)?$/.test(name);
+}
+
+/** One progress line: state, steps done of those KFP lists so far, and the names of running steps. */
 export function progressLine(run: KfpRun, elapsedSeconds: number): string {
-  const running = tasksIn(run, "RUNNING")
+  const steps = (run.run_details?.task_details ?? []).filter(isStep);
+  const done = steps.filter((t) => ["SUCCEEDED", "SKIPPED", "CACHED"].includes(t.state ?? "")).length;
+  const running = steps
+    .filter((t) => t.state === "RUNNING")
     .map((t) => t.display_name)
     .filter((n): n is string => !!n);
+  const count = steps.length > 0 ? `, ${done}/${steps.length} steps done` : "";
   const tasks = running.length > 0 ? `; running: ${running.join(", ")}` : "";
-  return `KFP run ${run.run_id}: ${run.state ?? "UNKNOWN"} after ${Math.round(elapsedSeconds)} s${tasks}`;
+  return `KFP run ${run.run_id}: ${run.state ?? "UNKNOWN"} after ${Math.round(elapsedSeconds)} s${count}${tasks}`;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface FakeRun {
   outcome: RunOutcome;
   tasks: string[];
   failingTask?: string;
+  /** A ParallelFor at the root: `tasks` run once per item, under KFP-like loop and iteration DAG entries. */
+  loop?: { name: string; items: string[] };
 }
 export interface StoreOptions {
   runOutcome: RunOutcome;
@@ -64,12 +66,24 @@ function nameFilter(query: URLSearchParams): string | undefined {
   return p?.string_value;
 }
 
-function irTasks(ir: string): string[] {
+interface IrDoc {
+  root?: { dag?: { tasks?: Record<string, { componentRef?: { name?: string }; parameterIterator?: unknown }> } };
+  components?: Record<string, { dag?: { tasks?: Record<string, unknown> } }>;
+}
+
+/** The IR's root tasks, or for a root ParallelFor its body's tasks and the run's list parameter as items. */
+function irTasks(ir: string, parameters: Record<string, unknown>): Pick<FakeRun, "tasks" | "loop"> {
   try {
-    const doc = parseYaml(ir.split(/^---$/m)[0]) as { root?: { dag?: { tasks?: Record<string, unknown> } } };
-    return Object.keys(doc?.root?.dag?.tasks ?? {});
+    const doc = parseYaml(ir.split(/^---$/m)[0]) as IrDoc;
+    const root = doc?.root?.dag?.tasks ?? {};
+    const [loopName, loopTask] = Object.entries(root).find(([, t]) => t.parameterIterator) ?? [];
+    const body = loopTask && doc.components?.[loopTask.componentRef?.name ?? ""]?.dag?.tasks;
+    const items = Object.values(parameters).find((v): v is unknown[] => Array.isArray(v));
+    if (loopName && body && items)
+      return { tasks: Object.keys(body), loop: { name: loopName, items: items.map(String) } };
+    return { tasks: Object.keys(root) };
   } catch {
-    return [];
+    return { tasks: [] };
   }
 }
 
@@ -79,22 +93,40 @@ export function runView(r: FakeRun): Rec {
   let state = "PENDING";
   if (polls >= 1) state = "RUNNING";
   if (outcome !== "RUNNING_FOREVER" && polls >= finish) state = outcome;
-  const tasks = r.tasks.map((name, i) => {
-    let taskState = "PENDING";
-    if (state === "RUNNING") taskState = i === 0 ? "RUNNING" : "PENDING";
-    if (state === "SUCCEEDED") taskState = "SUCCEEDED";
-    if (state === "FAILED") taskState = name === r.failingTask ? "FAILED" : "SUCCEEDED";
-    return {
-      task_id: `${r.run.run_id}-${i}`,
-      display_name: name,
-      state: taskState,
-      pod_name: `${String(r.run.run_id).slice(0, 8)}-system-container-impl-${1000 + i}`,
-      ...(taskState === "FAILED" ? { error: { code: 2, message: `task ${name} exited with code 1` } } : {}),
-    };
-  });
+  const id = (suffix: string | number) => `${r.run.run_id}-${suffix}`;
+  const iterations = r.loop ? r.loop.items.map((_, n) => n) : [undefined];
+  const dags = r.loop
+    ? [
+        { task_id: id("loop"), display_name: r.loop.name, state },
+        ...iterations.map((n) => ({
+          task_id: id(`iteration-${n}`),
+          display_name: `${r.loop!.name}-iteration-${n}`,
+          parent_task_id: id("loop"),
+          state,
+        })),
+      ]
+    : [];
+  const tasks = iterations.flatMap((n) =>
+    r.tasks.map((name, t) => {
+      const i = (n ?? 0) * r.tasks.length + t;
+      let taskState = "PENDING";
+      if (state === "RUNNING") taskState = t === 0 ? "RUNNING" : "PENDING";
+      if (state === "SUCCEEDED") taskState = "SUCCEEDED";
+      // In a batch only the first protein's task fails.
+      if (state === "FAILED") taskState = name === r.failingTask && !n ? "FAILED" : "SUCCEEDED";
+      return {
+        task_id: id(i),
+        display_name: name,
+        state: taskState,
+        ...(n === undefined ? {} : { parent_task_id: id(`iteration-${n}`) }),
+        pod_name: `${String(r.run.run_id).slice(0, 8)}-system-container-impl-${1000 + i}`,
+        ...(taskState === "FAILED" ? { error: { code: 2, message: `task ${name} exited with code 1` } } : {}),
+      };
+    }),
+  );
   const visible = { ...r.run };
   delete visible.pollsToFinish;
-  return { ...visible, state, run_details: { task_details: tasks } };
+  return { ...visible, state, run_details: { task_details: [...dags, ...tasks] } };
 }
 
 export interface StoreRequest {
@@ -295,7 +327,8 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
     if (body.experiment_id && !state.experiments.has(String(body.experiment_id))) {
       throw new HttpError(404, `experiment ${String(body.experiment_id)} not found`);
     }
-    const tasks = irTasks(version.ir);
+    const runtime = body.runtime_config as { parameters?: Record<string, unknown> } | undefined;
+    const { tasks, loop } = irTasks(version.ir, runtime?.parameters ?? {});
     const runId = randomUUID();
     const run: FakeRun = {
       run: {
@@ -308,6 +341,7 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       polls: 0,
       outcome: state.options.runOutcome,
       tasks,
+      loop,
       failingTask: state.options.failingTask ?? tasks[0],
     };
     state.runs.set(runId, run);

@@ -25,6 +25,7 @@ import { createEphemeralStack, EphemeralStack } from "./stack";
 import { countChanges, failedCriteria, Measurements, previewProblems, ratioLine, summaryLine } from "./summary";
 import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KINDS } from "./verify";
 import { killEngineMidUp } from "./faults";
+import { dynamicLogProblems, runDynamicLogProbe } from "./dynamic-log";
 import { describePhases, phaseRecorder } from "./phases";
 import {
   checkoutBase,
@@ -36,6 +37,7 @@ import {
 } from "./upgrade";
 
 const METRICS_PORT = 9191;
+const BATCH_OF_TWO = { "pipeline.pdbCodes[0]": "1aki", "pipeline.pdbCodes[1]": "4e43" };
 
 interface Outcome {
   name: string;
@@ -101,6 +103,10 @@ async function main(): Promise<number> {
       stacks.push(s);
       return s;
     };
+    // 0. What a user sees of the run's progress lines: a dynamic provider's logs reach `up`'s output live.
+    const seen = await runDynamicLogProbe(toolsBin, repoRoot, path.join(workDir, "dynamic-log"));
+    record("a dynamic provider's progress lines reach up's output while it runs", dynamicLogProblems(seen));
+
     const kubectl = cluster.kubectl;
     const clusterScopedBefore = await kubectl.names(CLUSTER_SCOPED_KINDS);
 
@@ -159,12 +165,18 @@ async function main(): Promise<number> {
     record("kubectl baseline applies, becomes ready and deletes", []);
 
     // 3. Fault: the engine killed mid-update, then up converges.
-    const crashed = await newStack("itest-kill");
+    // Its run is a 2-protein batch (pipeline.pdbCodes, set by path as `pulumi config set --path` does).
+    const crashed = await newStack("itest-kill", fakeKfp ? BATCH_OF_TWO : {});
     const kill = await killEngineMidUp(crashed, log);
     record("engine killed mid-up, then up converges", kill.problems);
     const crashedState = await crashed.exportWithSecrets();
     record("no duplicates after the recovered up", await orphanedObjects(kubectl, crashedState));
-    if (fakeKfp) record("the pipeline run resource ran against the fake KFP API", pipelineRunProblems(crashedState));
+    if (fakeKfp) {
+      record(
+        "the pipeline run resource ran a 2-protein batch against the fake KFP API",
+        pipelineRunProblems(crashedState, ["1aki", "4e43"]),
+      );
+    }
     await crashed.stack.destroy({ color: "never", onOutput: log.engine("kill-destroy") });
     const crashLeft = await leftoverObjects(kubectl, crashedState, clusterScopedBefore);
     m.leftover += crashLeft.length;

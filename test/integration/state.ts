@@ -49,11 +49,19 @@ export const MANIFEST_SET_TYPE = "pulumi-nodejs:dynamic/kfp-protein:ManifestSet"
 export const PIPELINE_RUN_TYPE = "pulumi-nodejs:dynamic/kfp-protein:ProteinPipelineRun";
 
 /** The stack holds one pipeline-run resource, and its run SUCCEEDED. */
-export function pipelineRunProblems(d: Deployment): string[] {
+export function pipelineRunProblems(d: Deployment, pdbCodes?: string[]): string[] {
   const runs = (d.resources ?? []).filter((r) => r.type === PIPELINE_RUN_TYPE);
   if (runs.length !== 1) return [`expected one ${PIPELINE_RUN_TYPE} in the state, found ${runs.length}`];
+  const problems: string[] = [];
   const state = runs[0].outputs?.state;
-  return state === "SUCCEEDED" ? [] : [`the pipeline run's state is ${JSON.stringify(state)}, not SUCCEEDED`];
+  if (state !== "SUCCEEDED") problems.push(`the pipeline run's state is ${JSON.stringify(state)}, not SUCCEEDED`);
+  const parameters = runs[0].inputs?.parameters as Record<string, unknown> | undefined;
+  if (pdbCodes && JSON.stringify(parameters?.pdb_codes) !== JSON.stringify(pdbCodes)) {
+    problems.push(
+      `the run's pdb_codes are ${JSON.stringify(parameters?.pdb_codes)}, not the batch ${JSON.stringify(pdbCodes)}`,
+    );
+  }
+  return problems;
 }
 
 /** The marker Pulumi puts on secret values in exported state. */

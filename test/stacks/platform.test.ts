@@ -338,6 +338,25 @@ describe("config variants", () => {
     expect(byName("protein-pipeline-run").inputs.parameters).toMatchObject({ pdb_code: "2lzm", temperature: 310 });
   });
 
+  it("deploys the batch pipeline for pipeline.pdbCodes, with its parallelism", async () => {
+    await deploy({ ...existing, "pipeline.pdbCodes": ["1AKI", "4e43"], "pipeline.parallelism": "3" });
+    const run = byName("protein-pipeline-run").inputs;
+    expect(run.pipelineName).toBe("protein-md-batch");
+    expect(run.parameters.pdb_codes).toEqual(["1aki", "4e43"]);
+    expect(run.parameters).not.toHaveProperty("pdb_code");
+    const ir = String(run.pipelineIr);
+    expect(ir).toContain("parallelismLimit: 3");
+    expect(ir).toContain(`image: ${FAKE_DIGEST}`);
+  });
+
+  it("keeps the single-protein pipeline when pipeline.pdbCodes is not set", async () => {
+    await deploy({ ...existing, "pipeline.parallelism": "3" });
+    const run = byName("protein-pipeline-run").inputs;
+    expect(run.pipelineName).toBe("protein-md");
+    expect(String(run.pipelineIr)).not.toContain("parallelismLimit");
+    expect(run.parameters.pdb_code).toBe("1aki");
+  });
+
   it("passes the run's lifecycle settings through", async () => {
     await deploy({
       ...existing,
@@ -389,6 +408,15 @@ describe("nothing is created on bad input", () => {
     installMocks();
     expect(() => createProteinPlatform(config({ ...existing, "kfp.path": path.join(tmp, "nope") }))).toThrow(
       /kfp\.path: .*nope does not exist/,
+    );
+    await settle();
+    expect(registrations).toEqual([]);
+  });
+
+  it("bad batch codes fail before any resource, naming the key", async () => {
+    installMocks();
+    expect(() => createProteinPlatform(config({ ...existing, "pipeline.pdbCodes": ["1aki", "1AKI", "bad"] }))).toThrow(
+      /2 problems\); nothing was created:\n {2}- pipeline\.pdbCodes: "bad" is not a PDB ID.*\n {2}- pipeline\.pdbCodes: 1aki listed more than once/,
     );
     await settle();
     expect(registrations).toEqual([]);

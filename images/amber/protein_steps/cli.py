@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import sys
+import time
 import warnings
 from typing import Callable, Sequence
 
@@ -218,20 +219,44 @@ def absolutize_paths(args: argparse.Namespace) -> None:
             setattr(args, name, os.path.abspath(value))
 
 
+def _settings(args: argparse.Namespace) -> str:
+    """The step's non-file arguments, as `--flag value` (long ones such as the executor input elided)."""
+    parts = []
+    for name, value in vars(args).items():
+        if name in ("step", "parse_only", "executor_input") or name.startswith(("input_", "output_")):
+            continue
+        text = ",".join(value) if isinstance(value, list) else str(value)
+        parts.append(f"--{name.replace('_', '-')} " + (repr(text) if text == "" or " " in text else text))
+    return " ".join(parts)
+
+
+def _describe_files(args: argparse.Namespace, prefix: str) -> None:
+    from .progress import describe, say
+
+    for name, value in vars(args).items():
+        if name.startswith(prefix) and isinstance(value, str):
+            say(f"  {name.replace('_', '-')}: {describe(value)}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.parse_only:
         return 0
     absolutize_paths(args)
+    from .progress import clock, report_failure, say
+
+    say(f"protein-step {args.step} {_settings(args)}".rstrip())
+    _describe_files(args, "input_")
+    started = time.monotonic()
     # biobb warns about every optional output it did not find; the step checks its outputs itself.
     warnings.filterwarnings("ignore", category=UserWarning, module="biobb_common")
     try:
         load_step(args.step)(args)
     except StepError as error:
-        print(f"protein-step {args.step}: {error}", file=sys.stderr)
-        if error.log_tail:
-            print(error.log_tail, file=sys.stderr)
+        report_failure(args.step, str(error), error.log_tail, time.monotonic() - started)
         return 1
+    say(f"protein-step {args.step}: done in {clock(time.monotonic() - started)}")
+    _describe_files(args, "output_")
     return 0
 
 

@@ -297,6 +297,14 @@ describe("pipelineRunProblems", () => {
     expect(pipelineRunProblems({ resources: [run({ state: "SUCCEEDED", runId: "r1" })] })).toEqual([]);
   });
 
+  it("checks a batch run's PDB codes", () => {
+    const batch = { ...run({ state: "SUCCEEDED" }), inputs: { parameters: { pdb_codes: ["1aki", "4e43"] } } };
+    expect(pipelineRunProblems({ resources: [batch] }, ["1aki", "4e43"])).toEqual([]);
+    expect(pipelineRunProblems({ resources: [run({ state: "SUCCEEDED" })] }, ["1aki", "4e43"])).toEqual([
+      'the run\'s pdb_codes are undefined, not the batch ["1aki","4e43"]',
+    ]);
+  });
+
   it.each([
     ["no run", [], /found 0/],
     ["two runs", [run({ state: "SUCCEEDED" }), run({ state: "SUCCEEDED" })], /found 2/],

@@ -232,7 +232,11 @@ describe("bad config", () => {
       { "pipeline.onDestroy": "keep" },
       /pipeline\.onDestroy: "keep" is not one of archive, delete/,
     ],
-    ["an unknown preset", { "pipeline.preset": "huge" }, /pipeline\.preset: "huge" is not one of tutorial, short, tiny/],
+    [
+      "an unknown preset",
+      { "pipeline.preset": "huge" },
+      /pipeline\.preset: "huge" is not one of tutorial, short, tiny/,
+    ],
     [
       "an API endpoint that is not a URL",
       { "kfp.apiEndpoint": "localhost:8888" },
@@ -286,6 +290,54 @@ describe("bad config", () => {
   });
 });
 
+describe("pipeline.pdbCodes (a batch)", () => {
+  it("is off when empty (the declared default): one protein, pipeline.pdbCode", () => {
+    expect(parse({}).pipeline.pdbCodes).toBeUndefined();
+    expect(parse({ "pipeline.pdbCodes": [] }).pipeline.pdbCodes).toBeUndefined();
+  });
+
+  it.each([
+    ["a list, as the engine hands a --path value", ["1AKI", "4e43"]],
+    ["JSON text", '["1aki", "4E43"]'],
+    ["comma-separated text", "1aki, 4e43"],
+  ])("reads %s, lower-cased, with the default parallelism", (_what, value) => {
+    expect(parse({ "pipeline.pdbCodes": value }).pipeline).toMatchObject({
+      pdbCodes: ["1aki", "4e43"],
+      parallelism: 2,
+    });
+  });
+
+  it("reads the list as the engine hands it (checked with the 3.248.0 engine: set --path 'pipeline.pdbCodes[0]')", () => {
+    const all = { "kfp-protein-stack:pipeline": '{"parallelism":2,"pdbCode":"1aki","pdbCodes":["1AKI","4e43"]}' };
+    expect(parse(flattenConfig(all, "kfp-protein-stack")).pipeline).toMatchObject({ pdbCodes: ["1aki", "4e43"] });
+  });
+
+  it("takes pipeline.parallelism", () => {
+    expect(parse({ "pipeline.pdbCodes": ["1aki"], "pipeline.parallelism": "4" }).pipeline.parallelism).toBe(4);
+  });
+
+  it("reports every bad entry at once, naming the key and the fix", () => {
+    expect(problemsOf({ "pipeline.pdbCodes": ["1aki", "1ak", "zzzz", "1AKI"], "pipeline.parallelism": "-1" })).toEqual([
+      'pipeline.pdbCodes: "1ak" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
+      'pipeline.pdbCodes: "zzzz" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
+      "pipeline.pdbCodes: 1aki listed more than once. Fix: list each protein once.",
+      "pipeline.parallelism: -1 must be 0 (no limit) or more.",
+    ]);
+  });
+
+  it("rejects a blank entry", () => {
+    expect(problemsOf({ "pipeline.pdbCodes": ["1aki", " "] })).toEqual([
+      'pipeline.pdbCodes: "" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
+    ]);
+  });
+
+  it("rejects what is not a list of strings", () => {
+    expect(problemsOf({ "pipeline.pdbCodes": [1, 2] })[0]).toMatch(
+      /^pipeline\.pdbCodes: expected a list of strings, got \[1,2\]/,
+    );
+  });
+});
+
 describe("Pulumi.yaml", () => {
   const project = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8"));
 
@@ -294,7 +346,9 @@ describe("Pulumi.yaml", () => {
   });
 
   it.each(Object.entries(CONFIG_KEYS))("declares %s with the same type and default", (key, spec) => {
-    expect(project.config[key]).toMatchObject({ type: spec.type, default: spec.default });
+    expect(project.config[key].type).toBe(spec.type);
+    expect(project.config[key].default).toEqual(spec.default);
+    if (spec.items) expect(project.config[key].items).toEqual({ type: spec.items });
     expect(project.config[key].description.length).toBeGreaterThan(10);
   });
 

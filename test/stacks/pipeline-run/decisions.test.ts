@@ -76,7 +76,22 @@ test("progress names running tasks; poll delay grows and is capped", () => {
       ],
     },
   };
-  expect(progressLine(run, 61.4)).toBe("KFP run r: RUNNING after 61 s; running: a");
+  expect(progressLine(run, 61.4)).toBe("KFP run r: RUNNING after 61 s, 0/2 steps done; running: a");
+  const batch: KfpRun = {
+    run_id: "b",
+    state: "RUNNING",
+    run_details: {
+      task_details: [
+        { display_name: "root", state: "RUNNING" },
+        { display_name: "for-loop-1", state: "RUNNING" },
+        { display_name: "for-loop-1-iteration-0", state: "RUNNING" },
+        { display_name: "fetch-pdb-driver", state: "SUCCEEDED" },
+        { display_name: "fetch-pdb", state: "SUCCEEDED" },
+        { display_name: "heat", state: "RUNNING" },
+      ],
+    },
+  };
+  expect(progressLine(batch, 5)).toBe("KFP run b: RUNNING after 5 s, 1/2 steps done; running: heat");
   const policy = { initialMs: 1000, factor: 2, maxMs: 5000 };
   expect([0, 1, 2, 3, 4].map((n) => pollDelayMs(n, policy))).toEqual([1000, 2000, 4000, 5000, 5000]);
 });

@@ -56,7 +56,7 @@ describe("ProteinPipelineRun provider: create", () => {
       irHash: irHash(sampleIr()),
     });
     expect(outs).not.toHaveProperty("pipelineIr");
-    expect(logs.some((l) => /RUNNING.*running: fetch-pdb/.test(l))).toBe(true);
+    expect(logs.some((l) => /RUNNING after \d+ s, 0\/2 steps done; running: fetch-pdb$/.test(l))).toBe(true);
     expect(logs.some((l) => l.includes("SUCCEEDED"))).toBe(true);
   });
 

@@ -12,6 +12,7 @@ from ..errors import StepError
 from ..files import deliver, scratch_dir, stage
 from ..mdin import MdSettings, expand_mask, prmtop_is_periodic, sander_properties, write_mdin
 from ..mdout import parse_log, series
+from ..progress import MdProgress, sandbox_log
 from ..tools import biobb_properties, run_biobb
 
 
@@ -51,6 +52,12 @@ def sander_mdrun(args: argparse.Namespace) -> None:
             scratch,
             tool_log=log,
             expected=(rst, log),
+            progress=MdProgress(
+                f"sander ({settings.simulation_type})",
+                "minout" if settings.simulation_type == "minimization" else "mdout",
+                settings.steps,
+                sandbox_log(scratch, log.name),
+            ),
         )
         _check_energies(log, settings.simulation_type)
         deliver(mdin, args.output_mdin, "mdin")

@@ -1,0 +1,108 @@
+/**
+ * npm run results [-- --run ID] [--out DIR] [--trajectories] [--s3-endpoint URL] [--context NAME]
+ *   [--kubeconfig PATH] [--namespace NS]
+ * Downloads a run's artifacts into `<out>/<run-id>/` (default out: results). The object store is reached
+ * through a `kubectl port-forward` to MinIO opened and closed here, or at --s3-endpoint. Credentials:
+ * the stack's `minioCredentials`, or KFP_PROTEIN_S3_ACCESS_KEY / KFP_PROTEIN_S3_SECRET_KEY.
+ * Exit 0 when done, 2 on an error (nothing half-written: files land by rename).
+ */
+import { existsSync } from "fs";
+import { resolve } from "path";
+import { Flags, StackOutputs, parseFlags, readStackOutputs } from "../run-target";
+import { downloadResults, metricsTable, pruneEmptyDirs } from "./download-results";
+import { withPortForward } from "./port-forward";
+import { S3Client, isS3Error } from "./s3";
+
+const MINIO = { service: "minio-service", port: 9000 };
+
+export function explain(error: unknown, where: string, out: string): string {
+  const e = error as NodeJS.ErrnoException;
+  const code = e.code ?? "";
+  if (isS3Error(e) && ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"].includes(e.s3Code)) {
+    return `the object store at ${where} refused the credentials (${e.s3Code}): use the stack's (\`pulumi stack output minioCredentials --show-secrets\`) or fix KFP_PROTEIN_S3_ACCESS_KEY/KFP_PROTEIN_S3_SECRET_KEY`;
+  }
+  if (isS3Error(e) && e.s3Code === "NoSuchBucket") {
+    return `the object store at ${where} has no bucket mlpipeline: is it KFP's artifact store?`;
+  }
+  if (isS3Error(e) && e.status === 0) {
+    return `cannot reach the object store at ${where} (${e.message}): check --s3-endpoint, or that the cluster is up`;
+  }
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    return `no space left writing under ${out} (${code}): free some space or choose another --out; complete files are kept and a re-run resumes`;
+  }
+  if (code === "EACCES" || code === "EROFS") return `cannot write under ${out} (${code}): choose another --out`;
+  return e.message;
+}
+
+function credentials(outputs: StackOutputs | undefined): { accessKey: string; secretKey: string } {
+  const accessKey = process.env.KFP_PROTEIN_S3_ACCESS_KEY ?? outputs?.minioCredentials?.accessKey;
+  const secretKey = process.env.KFP_PROTEIN_S3_SECRET_KEY ?? outputs?.minioCredentials?.secretKey;
+  if (!accessKey || !secretKey) {
+    throw new Error(
+      "no object-store credentials: the stack has no minioCredentials (objectStore.kind=seaweedfs?); set KFP_PROTEIN_S3_ACCESS_KEY and KFP_PROTEIN_S3_SECRET_KEY",
+    );
+  }
+  return { accessKey, secretKey };
+}
+
+export async function main(
+  argv: string[],
+  write: (text: string) => void = (text) => void process.stdout.write(text),
+): Promise<number> {
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv, ["run", "out", "s3-endpoint", "context", "kubeconfig", "namespace"], ["trajectories"]);
+  } catch (error) {
+    process.stderr.write(`results: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const out = resolve(String(flags.out ?? "results"));
+  let where = String(flags["s3-endpoint"] ?? "the port-forward to MinIO");
+  let runDir: string | undefined;
+  const outExisted = existsSync(out);
+  try {
+    const haveCredentials = process.env.KFP_PROTEIN_S3_ACCESS_KEY && process.env.KFP_PROTEIN_S3_SECRET_KEY;
+    const outputs =
+      flags.run && haveCredentials
+        ? undefined
+        : readStackOutputs(
+            "pass --run ID and --s3-endpoint URL with KFP_PROTEIN_S3_ACCESS_KEY and KFP_PROTEIN_S3_SECRET_KEY set",
+          );
+    const runId = (flags.run as string | undefined) ?? outputs?.pipelineRunId;
+    if (!runId) throw new Error("the stack has no pipeline run (is pipeline.enabled false?): pass --run ID");
+    const keys = credentials(outputs);
+    runDir = resolve(out, runId);
+    const fetchAll = async (endpoint: string) => {
+      where = endpoint;
+      const store = new S3Client({ endpoint, ...keys });
+      write(`results of run ${runId} into ${runDir}\n`);
+      return downloadResults(store, runId, out, {
+        trajectories: flags.trajectories === true,
+        log: (l) => write(`${l}\n`),
+      });
+    };
+    const summary = flags["s3-endpoint"]
+      ? await fetchAll(String(flags["s3-endpoint"]))
+      : await withPortForward(
+          {
+            context: (flags.context as string | undefined) ?? outputs?.kubeContext,
+            namespace: String(flags.namespace ?? "kubeflow"),
+            kubeconfigPath: flags.kubeconfig as string | undefined,
+            ...MINIO,
+          },
+          fetchAll,
+        );
+    write(`${summary.downloaded} downloaded, ${summary.skipped} already complete; open ${summary.runDir}/index.html\n`);
+    write(metricsTable(summary.metrics));
+    return 0;
+  } catch (error) {
+    if (!outExisted) pruneEmptyDirs(out);
+    else if (runDir) pruneEmptyDirs(runDir);
+    process.stderr.write(`results: ${explain(error, where, out)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,78 @@
+/**
+ * The `npm run watch` loop: polls a run until it finishes, redrawing a frame on a terminal or printing
+ * one line per change otherwise. Resolves to the exit code: 0 when the run SUCCEEDED, 1 when it ended
+ * otherwise (naming each failed task with the `kubectl logs` command and the tail of its log).
+ */
+import {
+  RUN_FINISHED,
+  RunLike,
+  RunView,
+  changes,
+  clock,
+  failedTasks,
+  logsCommand,
+  renderFrame,
+  runView,
+} from "./progress";
+
+export interface WatchRunOptions {
+  /** `GET /apis/v2beta1/runs/{id}`; throws on failure (KFP client errors carry their own message). */
+  getRun: (runId: string) => Promise<RunLike>;
+  /** The last lines of a pod's `main` container log, when the cluster is reachable. Default: none. */
+  podLogTail?: (pod: string) => Promise<string>;
+  write: (text: string) => void;
+  /** Redraw a live frame (a terminal) instead of printing plain lines. */
+  tty: boolean;
+  /** Kube context and namespace for the `kubectl logs` hint. */
+  context?: string;
+  namespace: string;
+  /** Poll interval. Default 5 s. */
+  pollMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function watchRun(runId: string, options: WatchRunOptions): Promise<number> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = now();
+  let previous: RunView | undefined;
+  let frameLines = 0;
+  for (;;) {
+    const view = runView(await options.getRun(runId));
+    if (options.tty) {
+      const frame = renderFrame(view, now());
+      // Move up over the previous frame and clear it before drawing the new one.
+      options.write(`${frameLines ? `\x1b[${frameLines}A\x1b[0J` : ""}${frame.join("\n")}\n`);
+      frameLines = frame.length;
+    } else {
+      for (const line of changes(previous, view)) options.write(`${line}\n`);
+    }
+    previous = view;
+    if (RUN_FINISHED.has(view.state)) return finish(view, now() - started, options);
+    await sleep(options.pollMs ?? 5_000);
+  }
+}
+
+async function finish(view: RunView, watchedMs: number, options: WatchRunOptions): Promise<number> {
+  if (view.state === "SUCCEEDED") {
+    options.write(`run ${view.id} SUCCEEDED (watched for ${clock(watchedMs)})\n`);
+    return 0;
+  }
+  options.write(`run ${view.id} ended ${view.state}${view.error ? `: ${view.error}` : ""}\n`);
+  for (const task of failedTasks(view)) {
+    const name = task.group ? `${task.group}/${task.name}` : task.name;
+    options.write(`failed task: ${name}${task.error ? ` (${task.error})` : ""}\n`);
+    const command = logsCommand(task, options.context, options.namespace);
+    if (!command) continue;
+    options.write(`  its log: ${command}\n`);
+    if (!options.podLogTail) continue;
+    try {
+      const tail = (await options.podLogTail(task.pod!)).trimEnd();
+      if (tail) options.write(`  --- last lines ---\n${tail.replace(/^/gm, "  ")}\n`);
+    } catch (error) {
+      options.write(`  (could not read the log: ${(error as Error).message.split("\n")[0]})\n`);
+    }
+  }
+  return 1;
+}
