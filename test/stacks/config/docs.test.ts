@@ -8,7 +8,6 @@ import {
   replaceBetween,
   YAML_MARKERS,
 } from "../../../stacks/config/docs";
-import { CONFIG_KEYS } from "../../../stacks/config/schema";
 
 const root = path.join(__dirname, "..", "..", "..");
 const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
@@ -25,13 +24,15 @@ describe("generated config docs", () => {
   });
 
   it("declares in Pulumi.yaml what the schema says, descriptions without Markdown", () => {
-    const declarations = YAML.parse(pulumiConfigDeclarations({ "a.b": CONFIG_KEYS["pipeline.preset"] }));
+    const declarations = YAML.parse(
+      pulumiConfigDeclarations({
+        "a.b": { type: "string", default: "tutorial", description: "Preset: `tutorial` or `tiny`." },
+        "a.c": { type: "array", items: "string", default: [], description: "Codes." },
+      }),
+    );
     expect(declarations).toEqual({
-      "a.b": {
-        type: "string",
-        default: "tutorial",
-        description: "Parameter preset: tutorial (the tutorial's step counts) or tiny.",
-      },
+      "a.b": { type: "string", default: "tutorial", description: "Preset: tutorial or tiny." },
+      "a.c": { type: "array", items: { type: "string" }, default: [], description: "Codes." },
     });
   });
 
