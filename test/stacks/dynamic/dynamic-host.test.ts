@@ -37,6 +37,8 @@ interface GrpcError extends Error {
 
 let fake: FakeKfp;
 let host: ChildProcess;
+let hostAddress: string;
+const trailerLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dynamic-host-trailers-")), "trailers.jsonl");
 let client: {
   [method: string]: (req: unknown, cb: (err: GrpcError | null, res: unknown) => void) => void;
   close(): void;
@@ -97,12 +99,17 @@ async function destroy(urn: string, id: string, props: Props): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeKfp({ pollsToFinish: 1 });
   const hostMain = path.join(path.dirname(require.resolve("@pulumi/pulumi")), "cmd", "dynamic-provider", "index.js");
-  host = spawn(process.execPath, [hostMain, "127.0.0.1:1"], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+  host = spawn(process.execPath, ["-r", path.join(REPO, "test/fakes/trailer-recorder.js"), hostMain, "127.0.0.1:1"], {
+    cwd: REPO,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, TRAILER_LOG: trailerLog },
+  });
   const port = await new Promise<string>((resolve, reject) => {
     host.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim().split("\n")[0]));
     host.once("exit", (code) => reject(new Error(`dynamic-provider host exited with ${code}`)));
   });
-  client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  hostAddress = `127.0.0.1:${port}`;
+  client = new provrpc.ResourceProviderClient(hostAddress, grpc.credentials.createInsecure());
 }, 30_000);
 
 afterAll(async () => {
@@ -141,9 +148,27 @@ test("run: a FAILED run reaches the engine as an error naming the task and the l
   fake.state.options.failingTask = "leap-gen-top";
   try {
     const inputs: Props = { ...runInputs(fake.url), __provider: await serialized(makeRunProvider()) };
-    const err = (await create(URN_RUN, inputs).catch((e: unknown) => e)) as GrpcError;
+    fs.writeFileSync(trailerLog, "");
+    // A client of its own, given up on after a while: the status block is larger than this Node client
+    // accepts (see test/fakes/trailer-recorder.js), so the block is read as the host sent it.
+    const own = new provrpc.ResourceProviderClient(hostAddress, grpc.credentials.createInsecure(), {
+      "grpc.use_local_subchannel_pool": 1, // a connection of its own: the oversize block breaks it
+    });
+    const req = new provproto.CreateRequest();
+    req.setUrn(URN_RUN);
+    req.setProperties(struct(inputs));
+    own.create(req, () => undefined);
+    for (let waited = 0; !fs.readFileSync(trailerLog, "utf8") && waited < 20_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    own.close();
+    const sent = fs
+      .readFileSync(trailerLog, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     // The Go engine reads the status from this trailer: its message, and the partial state.
-    const [bin] = err.metadata!.get("grpc-status-details-bin") as Buffer[];
+    const bin = Buffer.from(String(sent[sent.length - 1]["grpc-status-details-bin"]), "base64");
     const status = statusproto.Status.deserializeBinary(new Uint8Array(bin));
     expect(status.getMessage()).toMatch(
       /task "leap-gen-top" failed .*kubectl --context kfp-protein-dev logs -n kubeflow \S+-system-container-impl-1001 -c main/,
