@@ -1,4 +1,5 @@
 /** The protein pipeline's parameter rules: a run's values from the config, and the checks of overrides. */
+import { mdParameterProblems } from "./md-parameter-rules";
 import { PipelineParameters, PresetName, batchParameters, presets } from "./presets";
 
 /** Where override problems go (the stack's config collects them all before failing). */
@@ -66,6 +67,7 @@ export function parseParameterOverrides(
     }
     if (name === "pdb_code")
       problems.add("pipeline.parameters: set the PDB code with pipeline.pdbCode, not pipeline.parameters.");
+    for (const problem of mdParameterProblems(name, value)) problems.add(`pipeline.parameters: ${problem}`);
   }
   return overrides;
 }

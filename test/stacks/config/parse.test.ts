@@ -10,6 +10,8 @@ const KNOWN = {
   heat_steps: 2500,
   min_vacuo_restraint_weight: 50,
   forcefield: "protein.ff14SB",
+  free_md_protocol: "tutorial",
+  seed: 71277,
 };
 const ctx = { stackName: "dev", env: { HOME: "/home/u" }, pipelineParameters: KNOWN };
 
@@ -187,6 +189,16 @@ describe("bad config", () => {
       "a negative restraint weight",
       { "pipeline.parameters": '{"min_vacuo_restraint_weight": -1}' },
       /"min_vacuo_restraint_weight" must not be negative/,
+    ],
+    [
+      "an unknown free-MD protocol",
+      { "pipeline.parameters": '{"free_md_protocol": "nve"}' },
+      /pipeline\.parameters: "free_md_protocol" must be one of tutorial, npt, got "nve"/,
+    ],
+    [
+      "a seed that is not a whole number",
+      { "pipeline.parameters": '{"seed": 1.5}' },
+      /pipeline\.parameters: "seed" must be a whole number from 0 to 2147483647, or -1/,
     ],
     [
       "an unknown pipeline parameter",
