@@ -125,9 +125,11 @@ def run(*argv: str) -> subprocess.CompletedProcess:
 
 def sander(kind: str, steps: int, top: Path, crd: Path, out: Path, mask: str = "") -> subprocess.CompletedProcess:
     return run("sander-mdrun", "--simulation-type", kind, "--steps", str(steps), "--restraint-mask", mask,
-               "--restraint-weight", "10", "--temperature", "300", "--traj-interval", "0", "--input-top", str(top),
-               "--input-crd", str(crd), "--output-rst", str(out / "rst"), "--output-traj", str(out / "traj"),
-               "--output-log", str(out / "log"))
+               "--restraint-weight", "10", "--temperature", "300", "--traj-interval", "0", "--seed", "71277",
+               "--free-md-protocol", "tutorial", "--water-model", "TIP3PBOX", "--positive-ion", "Na+",
+               "--negative-ion", "Cl-", "--input-top", str(top), "--input-crd", str(crd),
+               "--output-rst", str(out / "rst"), "--output-traj", str(out / "traj"), "--output-log", str(out / "log"),
+               "--output-mdin", str(out / "mdin"))
 
 
 @pytest.fixture(scope="module")
