@@ -6,4 +6,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/", "<rootDir>/test/s3/"],
   transform: { "^.+\\.ts$": ["ts-jest", {}] },
   testTimeout: 20000,
+  // Jest's default is one worker fewer than the cores: a single worker on a 2-core machine.
+  maxWorkers: 2,
 };
