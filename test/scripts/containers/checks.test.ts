@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { createServer } from "http";
 import { AddressInfo } from "net";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, unlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { imageProblems, registryProblems, runReport } from "../../../scripts/containers/checks";
@@ -94,7 +94,7 @@ const REF = `127.0.0.1:5000/amber@sha256:${"a".repeat(64)}`;
 
 function runDir(options: { state?: string; disulfides?: 1; charge?: number; svg?: boolean }) {
   const out = mkdtempSync(join(tmpdir(), "containers-run-"));
-  const tasks = ["leap-gen-top", "leap-add-ions", "plot-heat"];
+  const tasks = ["leap-gen-top", "leap-add-ions", "plot-heat", "run-report"];
   writeFileSync(
     join(out, "summary.json"),
     JSON.stringify({
@@ -110,6 +110,7 @@ function runDir(options: { state?: string; disulfides?: 1; charge?: number; svg?
   writeFileSync(join(out, "leap-add-ions", "output_top"), prmtop(neutral, bonds, ["WAT", "Na+"]));
   writeFileSync(join(out, "plot-heat", "output_html"), options.svg === false ? "<p>no plot</p>" : "<svg></svg>");
   writeFileSync(join(out, "plot-heat", "output_metrics"), JSON.stringify({ mean_temp: 101.5 }));
+  writeFileSync(join(out, "run-report", "output_html"), "<svg></svg>");
   writeFileSync(join(out, "plot-heat", "log.txt"), "runner's own log");
   return out;
 }
@@ -120,9 +121,15 @@ describe("container tier: run facts", () => {
   it("passes a run with the expected topology, a neutral system, plots, metrics and owned files", () => {
     const report = runReport(runDir({}), expected);
     expect(report.problems).toEqual([]);
-    expect(report.tasks).toBe(3);
+    expect(report.tasks).toBe(4);
     expect(report.facts).toContain("vacuum topology: 24 atoms, 2 disulfide bonds");
-    expect(report.facts).toContain("1 HTML plots, 1 metrics artifacts");
+    expect(report.facts).toContain("2 HTML plots, 1 metrics artifacts");
+  });
+
+  it("asks every plot task but the run report for its metrics", () => {
+    const out = runDir({});
+    unlinkSync(join(out, "plot-heat", "output_metrics"));
+    expect(runReport(out, expected).problems).toContain("metrics with numbers: 0 of 0 (plot tasks: 1)");
   });
 
   it("names each fact that does not hold", () => {
@@ -137,7 +144,7 @@ describe("container tier: run facts", () => {
         "task plot-heat is FAILED: ",
         "vacuum topology has 1 disulfide bonds, not 2",
         "solvated system is not neutral: 0.5000 e",
-        "HTML plots with an inline SVG: 0 of 1",
+        "HTML plots with an inline SVG: 1 of 2",
         expect.stringMatching(/output_top is owned by uid \d+, not the container user 4242$/),
       ]),
     );
