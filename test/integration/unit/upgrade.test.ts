@@ -1,4 +1,11 @@
-import { describeSteps, stateUpgradeProblems, upgradeProblems, UpgradeStep } from "../upgrade";
+import {
+  describeSteps,
+  EXPECTED_BEHAVIOUR_CHANGES,
+  ownName,
+  stateUpgradeProblems,
+  upgradeProblems,
+  UpgradeStep,
+} from "../upgrade";
 
 const urn = (type: string, name: string) => `urn:pulumi:s::kfp-protein-stack::${type}::${name}`;
 
@@ -34,6 +41,28 @@ describe("upgradeProblems", () => {
     expect(problems).toEqual([
       "update pulumi-nodejs:dynamic/kfp-protein:ManifestSet::kfp changes manifests; only providerVersion may change",
     ]);
+  });
+});
+
+describe("expected behaviour changes", () => {
+  const cm =
+    "urn:pulumi:s::p::kfp-protein:registry:InClusterRegistry$kubernetes:core/v1:ConfigMap::registry-proxy-config";
+  const other = "urn:pulumi:s::p::kfp-protein:registry:InClusterRegistry$kubernetes:core/v1:Service::registry";
+  it("accepts a listed replacement and a listed input, and nothing beside them", () => {
+    expect(
+      upgradeProblems([
+        { op: "replace", urn: cm, diffs: ["data"] },
+        { op: "delete-replaced", urn: cm },
+      ]),
+    ).toEqual([]);
+    expect(upgradeProblems([{ op: "replace", urn: other }])).toHaveLength(1);
+    expect(upgradeProblems([{ op: "update", urn: cm, diffs: ["data", "metadata"] }])).toEqual([
+      "update kfp-protein:registry:InClusterRegistry$kubernetes:core/v1:ConfigMap::registry-proxy-config changes metadata; only providerVersion may change",
+    ]);
+  });
+  it("keys a resource by its own type and name", () => {
+    expect(ownName(cm)).toBe("kubernetes:core/v1:ConfigMap::registry-proxy-config");
+    expect(EXPECTED_BEHAVIOUR_CHANGES[ownName(cm)].why).toMatch(/cluster domain/);
   });
 });
 
