@@ -222,7 +222,10 @@ async function main(): Promise<number> {
       m.upgradeUpdates = steps.steps.filter((s) => s.op === "update").length;
       m.upgradeUnexpected = unexpected.length;
       log.say(`upgrade: ${describeSteps(steps.steps)}`);
-      record("upgrade from the base commit updates in place: no replace, no delete", unexpected);
+      record(
+        "upgrade from the base commit updates in place: no replace or delete beyond the listed behaviour changes",
+        unexpected,
+      );
       const after = await upgraded.stack.up({ color: "never", onOutput: log.engine("upgrade-noop") });
       const again = countChanges(after.summary.resourceChanges as Record<string, number> | undefined);
       record(
