@@ -3,7 +3,8 @@
 #  1. the venv (tools/python-env.sh; cached by requirements hash),
 #  2. the IR (npm run compile) for the contract test,
 #  3. pytest: unit tests, the contract test and every step run for real on a small system,
-#  4. the local runner on the tiny preset: the whole pipeline, checked by tests/check_local_run.py.
+#  4. the local runner on the tiny preset, the whole pipeline checked by tests/check_local_run.py: once on 1AKI
+#     (the default; the container tier benchmarks against this run) and once on 4E43 (a second structure).
 # Needs node_modules (npm ci) first. Usage: images/amber/ci.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,8 +28,12 @@ start=$SECONDS
 (cd images/amber && python -m pytest -q -p no:cacheprovider tests)
 echo "pytest took $((SECONDS - start)) s"
 
-echo "== AMBER: local runner, tiny preset"
-start=$SECONDS
-npm run --silent pipeline:local -- --preset tiny --out "$out/tiny" --venv "$venv"
-python images/amber/tests/check_local_run.py "$out/tiny"
-echo "local runner took $((SECONDS - start)) s"
+for pdb in 1aki 4e43; do
+  echo "== AMBER: local runner, tiny preset, $pdb"
+  start=$SECONDS
+  dir="$out/tiny"
+  [ "$pdb" = 1aki ] || dir="$out/tiny-$pdb"
+  npm run --silent pipeline:local -- --preset tiny --param "pdb_code=$pdb" --out "$dir" --venv "$venv"
+  python images/amber/tests/check_local_run.py "$dir"
+  echo "local runner on $pdb took $((SECONDS - start)) s"
+done
