@@ -53,7 +53,8 @@ export function planDownloads(
       ...(place.protein ? { protein: place.protein } : {}),
     });
   }
-  return planned;
+  // Grouped by protein (a stable sort: key order within each).
+  return planned.sort((a, b) => (a.protein ?? "").localeCompare(b.protein ?? ""));
 }
 
 /** Whether a task repeats with nothing to tell its folders apart (a batch run read without its Workflow). */

@@ -53,6 +53,8 @@ function credentials(outputs: StackOutputs | undefined): { accessKey: string; se
 export async function main(
   argv: string[],
   write: (text: string) => void = (text) => void process.stdout.write(text),
+  /** The kubectl for the port-forward and the Workflow (tests pass a fake). */
+  kubectl = "kubectl",
 ): Promise<number> {
   let flags: Flags;
   try {
@@ -89,7 +91,7 @@ export async function main(
       let folders: Map<string, string> | undefined;
       let noFoldersBecause = "--s3-endpoint without --context or --kubeconfig does not read the run's Workflow";
       if (!flags["s3-endpoint"] || flags.context || flags.kubeconfig) {
-        const read = await readWorkflow(kube, runId);
+        const read = await readWorkflow(kube, runId, kubectl);
         if ("workflow" in read) {
           const layout = proteinFolders(read.workflow);
           folders = layout.folders;
@@ -106,7 +108,7 @@ export async function main(
     };
     const summary = flags["s3-endpoint"]
       ? await fetchAll(String(flags["s3-endpoint"]))
-      : await withPortForward({ ...kube, ...MINIO }, fetchAll);
+      : await withPortForward({ ...kube, ...MINIO }, fetchAll, kubectl);
     write(`${summary.downloaded} downloaded, ${summary.skipped} already complete; open ${summary.runDir}/index.html\n`);
     write(metricsTable(summary.metrics));
     return 0;

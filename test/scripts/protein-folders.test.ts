@@ -62,8 +62,8 @@ describe("proteinFolders", () => {
     ];
     expect(planDownloads(objects, RUN, false, layout.folders).map((f) => f.path)).toEqual([
       "1aki/fetch-pdb/pdb.pdb",
-      "4e43/fetch-pdb/executor.log",
       "1aki/heat/mdin.mdin",
+      "4e43/fetch-pdb/executor.log",
       "4e43/heat/mdin.mdin",
     ]);
   });

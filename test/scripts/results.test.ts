@@ -100,12 +100,12 @@ describe("planDownloads", () => {
     ]);
     const files = planDownloads(objects, run, false, folders);
     expect(files.map((f) => [f.path, f.protein, f.task])).toEqual([
+      ["plot/executor.log", undefined, "plot"],
+      ["plot/html.html", undefined, "plot"],
       ["1aki/md/mdin.mdin", "1aki", "md"],
       ["1aki/md/rst.rst", "1aki", "md"],
       ["4e43/md/executor.log", "4e43", "md"],
       ["4e43/md/rst.rst", "4e43", "md"],
-      ["plot/executor.log", undefined, "plot"],
-      ["plot/html.html", undefined, "plot"],
     ]);
     expect(hasNumberedTasks(files, run)).toBe(false);
   });
