@@ -97,6 +97,11 @@ export async function main(
           folders = layout.folders;
           noFoldersBecause = "the run's Workflow names no protein for them";
           if (layout.proteins.length > 0) write(`batch of ${layout.proteins.join(", ")}: one folder per protein\n`);
+          if (layout.cached.length > 0) {
+            write(
+              `served from KFP's cache, so their outputs stay under the earlier run that made them: ${layout.cached.join(", ")}\n`,
+            );
+          }
         } else noFoldersBecause = read.reason;
       }
       return downloadResults(store, runId, out, {

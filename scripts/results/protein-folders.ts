@@ -36,6 +36,11 @@ export interface ProteinFolders {
   proteins: string[];
   /** Container tasks whose driver gave no executor input (cached or skipped: nothing of theirs in this run). */
   withoutExecutorInput: string[];
+  /**
+   * Of those, `[<protein>/]<task>` of the ones KFP's cache served (driver output `cached-decision` "true",
+   * backend/src/v2/cmd/driver/main.go): their outputs stay under the earlier run that made them.
+   */
+  cached: string[];
 }
 
 interface ExecutorInput {
@@ -84,19 +89,22 @@ export function proteinFolders(workflow: Workflow): ProteinFolders {
   const folderIteration = new Map<string, number>();
   const codeOfIteration = new Map<number, string>();
   const withoutExecutorInput: string[] = [];
+  const cachedTasks: { task: string; iteration?: number }[] = [];
   const nodes = Object.values(workflow.status?.nodes ?? {}).sort((a, b) => a.name.localeCompare(b.name));
   for (const node of nodes) {
     const patch = node.outputs?.parameters?.find((p) => p.name === "pod-spec-patch");
     if (node.templateName !== "system-container-driver" && !patch) continue;
     const input = executorInputOf(patch?.value);
     const task = (node.displayName ?? node.name.split(".").pop() ?? "").replace(/-driver$/, "");
+    const match = ITERATION.exec(node.name);
+    const iteration = match ? Number(match[1]) : undefined;
     if (!input) {
       withoutExecutorInput.push(task);
+      const decision = node.outputs?.parameters?.find((p) => p.name === "cached-decision")?.value;
+      if (decision === "true") cachedTasks.push({ task, iteration });
       continue;
     }
-    const match = ITERATION.exec(node.name);
-    if (!match) continue;
-    const iteration = Number(match[1]);
+    if (iteration === undefined) continue;
     const code = input.inputs?.parameterValues?.pdb_code;
     if (typeof code === "string" && code) codeOfIteration.set(iteration, code);
     for (const list of Object.values(input.outputs?.artifacts ?? {})) {
@@ -113,5 +121,6 @@ export function proteinFolders(workflow: Workflow): ProteinFolders {
   };
   const folders = new Map([...folderIteration].map(([folder, i]) => [folder, proteinOf(i)]));
   const iterations = [...new Set(folderIteration.values())].sort((a, b) => a - b);
-  return { folders, proteins: iterations.map(proteinOf), withoutExecutorInput };
+  const cached = cachedTasks.map((t) => (t.iteration === undefined ? t.task : `${proteinOf(t.iteration)}/${t.task}`));
+  return { folders, proteins: iterations.map(proteinOf), withoutExecutorInput, cached };
 }

@@ -159,7 +159,8 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
   const workflow = workflowFixture({
     runId: BATCH,
     pipeline: "protein-md-batch",
-    iterations: [tasks("1aki", "6a0b"), tasks("4e43", "2c9d")],
+    // 4e43's nvt was served from KFP's cache: its driver has an empty pod-spec-patch and nothing in this run.
+    iterations: [tasks("1aki", "6a0b"), [...tasks("4e43", "2c9d"), { task: "nvt", outputs: ["output_rst"] }]],
     pdbCodes: ["1aki", "4e43"],
   });
   // Random uuids: the second protein's folders sort before the first's, as they may in a real bucket.
@@ -225,6 +226,9 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
     expect(readFileSync(join(out, BATCH, "4e43/fetch-pdb/pdb.pdb"), "utf8")).toBe("ATOM 4e43\n");
     expect(readFileSync(join(out, BATCH, "1aki/plot-npt/executor.log"), "utf8")).toBe("plot 1aki\n");
     expect(printed).toContain("batch of 1aki, 4e43: one folder per protein");
+    expect(printed).toContain(
+      "served from KFP's cache, so their outputs stay under the earlier run that made them: 4e43/nvt",
+    );
     expect(printed).not.toContain("tasks repeat");
     expect(printed).toMatch(
       /protein\s+task\s+metric\s+value\n[- ]+\n1aki\s+plot-npt\s+mean_temp\s+300\.200\n4e43\s+plot-npt\s+mean_temp\s+299\.700\n/,
@@ -282,5 +286,37 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
     expect(code).toBe(2);
     expect(stderr.join("")).toContain("results: no artifacts of run no-such-run in s3://mlpipeline/v2/artifacts/");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("a wrong credential with the Workflow lookup on: a clear error, nothing written", async () => {
+    process.env.KFP_PROTEIN_S3_SECRET_KEY = "not-the-secret";
+    const out = join(mkdtempSync(join(tmpdir(), "results-")), "out");
+    const { code } = await results("--run", BATCH, "--out", out, "--context", "kind-test");
+    expect(code).toBe(2);
+    expect(stderr.join("")).toContain("refused the credentials (SignatureDoesNotMatch)");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a full disk in per-protein folders: a clear error, only complete files left", async () => {
+    const mount = mkdtempSync(join(tmpdir(), "results-tiny-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=8k", "tmpfs", mount]);
+    try {
+      const { code } = await results("--run", BATCH, "--out", mount, "--context", "kind-test");
+      expect(code).toBe(2);
+      expect(stderr.join("")).toContain(`results: no space left writing under ${mount} (ENOSPC)`);
+      const left = tree(mount);
+      expect(left.filter((f) => f.endsWith(".part"))).toEqual([]);
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.length).toBeLessThan(Object.keys(BATCH_SEEDED).length);
+      for (const file of left) {
+        const [protein, task, name] = file.slice(BATCH.length + 1).split("/");
+        const tag = protein === "1aki" ? "6a0b" : "2c9d";
+        const output = { "pdb.pdb": "output_pdb", "executor.log": "executor-logs-0", "html.html": "output_html" }[name];
+        const seeded = BATCH_SEEDED[`${batchRoot}/${task}/${tag}-${task === "fetch-pdb" ? "fetch" : "plot"}/${output}`];
+        expect([file, readFileSync(join(mount, file), "utf8")]).toEqual([file, seeded]);
+      }
+    } finally {
+      execFileSync("umount", [mount]);
+    }
   });
 });

@@ -24,10 +24,14 @@ const key = (task: string, uuid: string, output: string): { key: string; size: n
 });
 
 describe("proteinFolders", () => {
-  it("a single run: no proteins, so results keeps the <task>/ layout", () => {
-    const workflow = workflowFixture({ runId: RUN, pipeline: "protein-md", single: [fetch("1aki", "u1"), heat("u2")] });
+  it("a single run: no proteins, so results keeps the <task>/ layout; a cached task is named", () => {
+    const workflow = workflowFixture({
+      runId: RUN,
+      pipeline: "protein-md",
+      single: [fetch("1aki", "u1"), heat("u2"), { ...heat(), task: "nvt" }],
+    });
     const layout = proteinFolders(workflow);
-    expect(layout).toEqual({ folders: new Map(), proteins: [], withoutExecutorInput: [] });
+    expect(layout).toEqual({ folders: new Map(), proteins: [], withoutExecutorInput: ["nvt"], cached: ["nvt"] });
     const files = planDownloads(
       [key("fetch-pdb", "u1", "output_pdb"), key("heat", "u2", "executor-logs-0")],
       RUN,
@@ -80,6 +84,7 @@ describe("proteinFolders", () => {
     });
     const layout = proteinFolders(workflow);
     expect(layout.withoutExecutorInput.sort()).toEqual(["fetch-pdb", "npt"]);
+    expect(layout.cached).toEqual(["4e43/fetch-pdb"]);
     expect([...layout.folders].sort()).toEqual([
       ["fetch-pdb/a1", "1aki"],
       ["heat/a2", "1aki"],
@@ -98,7 +103,7 @@ describe("proteinFolders", () => {
   });
 
   it("an empty or unreadable Workflow gives no folders", () => {
-    expect(proteinFolders({})).toEqual({ folders: new Map(), proteins: [], withoutExecutorInput: [] });
+    expect(proteinFolders({})).toEqual({ folders: new Map(), proteins: [], withoutExecutorInput: [], cached: [] });
     expect(executorInputOf("")).toBeUndefined();
     expect(executorInputOf("{not json")).toBeUndefined();
     expect(
