@@ -1,119 +1,73 @@
 /**
- * `npm run results`: a run's artifacts from the object store into `<out>/<run-id>/<task>/<output>.<ext>`,
- * an index.html linking every plot and listing every metric, and the metrics as a table.
- * KFP's v2 launcher writes each output at `<pipeline root>/<pipeline>/<run id>/<task>/…/<output name>`.
+ * `npm run results`: a run's artifacts from the object store into `<out>/<run-id>/[<protein>/]<task>/<file>`,
+ * and an index.html linking every plot and log and listing every metric.
+ * KFP's v2 driver puts each output at `<pipeline root>/<pipeline>/<run id>/<task>/<uuid>/<output name>`.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, statSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, writeFileSync } from "fs";
 import { dirname, join, relative } from "path";
+import { outputFileName } from "./output-files";
+import { PlannedFile, TaskMetrics, indexHtml, readMetrics } from "./results-index";
 import { S3Object } from "./s3";
+
+export type { PlannedFile } from "./results-index";
 
 export const ARTIFACT_BUCKET = "mlpipeline";
 export const ARTIFACT_PREFIX = "v2/artifacts/";
 
-/** File extension per output name of the protein pipeline's steps (images/amber/STEPS.md). */
-const EXTENSIONS: Record<string, string> = {
-  output_html: ".html",
-  output_metrics: ".json",
-  output_dat: ".dat",
-  output_log: ".log",
-  output_pdb: ".pdb",
-  output_top: ".parmtop",
-  output_crd: ".inpcrd",
-  output_rst: ".rst",
-  output_traj: ".nc",
-};
-
-export interface PlannedFile {
-  key: string;
-  size: number;
-  /** Path below `<out>/<run-id>/`. */
-  path: string;
-}
-
-/** Which objects of the run to fetch, and where: trajectories only when asked for. */
-export function planDownloads(objects: S3Object[], runId: string, trajectories: boolean): PlannedFile[] {
+/**
+ * Which objects of the run to fetch, and where: `[<protein>/]<task>/<file>`, trajectories only when asked for.
+ * `folders` maps a task's storage folder (`<task>/<uuid>`) to its protein in a batch run (./protein-folders.ts);
+ * a task folder it does not name, repeated, is numbered `<task>-2`, `<task>-3`, … in key order.
+ */
+export function planDownloads(
+  objects: S3Object[],
+  runId: string,
+  trajectories: boolean,
+  folders: Map<string, string> = new Map(),
+): PlannedFile[] {
   const planned: PlannedFile[] = [];
-  const taken = new Set<string>();
+  const dirOfFolder = new Map<string, { dir: string; task: string; protein?: string }>();
+  const usedDirs = new Set<string>();
   for (const object of [...objects].sort((a, b) => a.key.localeCompare(b.key))) {
     const parts = object.key.split("/");
     const at = parts.indexOf(runId);
     if (at < 0 || parts.length < at + 3) continue;
-    const task = parts[at + 1];
     const output = parts[parts.length - 1];
     if (output === "output_traj" && !trajectories) continue;
-    let path = `${task}/${output.replace(/^output_/, "")}${EXTENSIONS[output] ?? ""}`;
-    // The same task more than once (a ParallelFor): number the later ones by their storage folder.
-    for (let n = 2; taken.has(path); n++)
-      path = `${task}-${n}/${output.replace(/^output_/, "")}${EXTENSIONS[output] ?? ""}`;
-    taken.add(path);
-    planned.push({ key: object.key, size: object.size, path });
+    const folder = parts.slice(at + 1, -1).join("/");
+    let place = dirOfFolder.get(folder);
+    if (!place) {
+      const protein = folders.get(folder);
+      const base = protein ? `${protein}/${parts[at + 1]}` : parts[at + 1];
+      let dir = base;
+      for (let n = 2; usedDirs.has(dir); n++) dir = `${base}-${n}`;
+      usedDirs.add(dir);
+      place = { dir, task: dir.split("/").pop()!, ...(protein ? { protein } : {}) };
+      dirOfFolder.set(folder, place);
+    }
+    planned.push({
+      key: object.key,
+      size: object.size,
+      path: `${place.dir}/${outputFileName(output)}`,
+      task: place.task,
+      ...(place.protein ? { protein: place.protein } : {}),
+    });
   }
-  return planned;
+  // Grouped by protein (a stable sort: key order within each).
+  return planned.sort((a, b) => (a.protein ?? "").localeCompare(b.protein ?? ""));
+}
+
+/** Whether a task repeats with nothing to tell its folders apart (a batch run read without its Workflow). */
+export function hasNumberedTasks(files: PlannedFile[], runId: string): boolean {
+  return files.some((f) => {
+    const parts = f.key.split("/");
+    return !f.protein && f.task !== parts[parts.indexOf(runId) + 1];
+  });
 }
 
 /** A file already there with the object's size is complete (downloads land by rename). */
 export function isComplete(file: string, size: number): boolean {
   return existsSync(file) && statSync(file).size === size;
-}
-
-export type Metrics = Record<string, Record<string, number>>;
-
-/** Every `<task>/metrics.json` under the run's folder, by task. */
-export function readMetrics(runDir: string, files: PlannedFile[]): Metrics {
-  const metrics: Metrics = {};
-  for (const file of files.filter((f) => f.path.endsWith("/metrics.json"))) {
-    try {
-      metrics[dirname(file.path)] = JSON.parse(readFileSync(join(runDir, file.path), "utf8"));
-    } catch {
-      // a metrics file that is not JSON is listed as a file, not as metrics
-    }
-  }
-  return metrics;
-}
-
-export function metricsTable(metrics: Metrics): string {
-  const rows = Object.entries(metrics).flatMap(([task, values]) =>
-    Object.entries(values).map(([name, value]) => [task, name, Number.isFinite(value) ? value.toPrecision(6) : "—"]),
-  );
-  if (rows.length === 0) return "no metrics in this run\n";
-  const widths = [0, 1, 2].map((i) =>
-    Math.max(...[["task", "metric", "value"], ...rows].map((r) => String(r[i]).length)),
-  );
-  const line = (r: (string | number)[]): string =>
-    r
-      .map((c, i) => String(c).padEnd(widths[i]))
-      .join("  ")
-      .trimEnd();
-  return (
-    [line(["task", "metric", "value"]), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n") + "\n"
-  );
-}
-
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-export function indexHtml(runId: string, files: PlannedFile[], metrics: Metrics): string {
-  const plots = files.filter((f) => f.path.endsWith(".html"));
-  const others = files.filter((f) => !f.path.endsWith(".html"));
-  const link = (f: PlannedFile): string => `<li><a href="${escapeHtml(f.path)}">${escapeHtml(f.path)}</a></li>`;
-  const metricRows = Object.entries(metrics).flatMap(([task, values]) =>
-    Object.entries(values).map(
-      ([name, value]) => `<tr><td>${escapeHtml(task)}</td><td>${escapeHtml(name)}</td><td>${value}</td></tr>`,
-    ),
-  );
-  return [
-    "<!doctype html>",
-    `<html><head><meta charset="utf-8"><title>Run ${escapeHtml(runId)}</title></head><body>`,
-    `<h1>Run ${escapeHtml(runId)}</h1>`,
-    "<h2>Plots</h2>",
-    `<ul>${plots.map(link).join("")}</ul>`,
-    "<h2>Metrics</h2>",
-    `<table><tr><th>task</th><th>metric</th><th>value</th></tr>${metricRows.join("")}</table>`,
-    "<h2>Files</h2>",
-    `<ul>${others.map(link).join("")}</ul>`,
-    "</body></html>",
-    "",
-  ].join("\n");
 }
 
 export interface Store {
@@ -126,7 +80,7 @@ export interface ResultsSummary {
   downloaded: number;
   skipped: number;
   files: PlannedFile[];
-  metrics: Metrics;
+  metrics: TaskMetrics[];
 }
 
 /**
@@ -137,7 +91,14 @@ export async function downloadResults(
   store: Store,
   runId: string,
   outDir: string,
-  options: { trajectories: boolean; log: (line: string) => void },
+  options: {
+    trajectories: boolean;
+    log: (line: string) => void;
+    /** `<task>/<uuid>` -> protein, from the run's Workflow (./protein-folders.ts). */
+    folders?: Map<string, string>;
+    /** Why there are no per-protein folders, said once if tasks repeat. */
+    noFoldersBecause?: string;
+  },
 ): Promise<ResultsSummary> {
   const objects = (await store.list(ARTIFACT_BUCKET, ARTIFACT_PREFIX)).filter((o) => o.key.split("/").includes(runId));
   if (objects.length === 0) {
@@ -145,7 +106,12 @@ export async function downloadResults(
       `no artifacts of run ${runId} in s3://${ARTIFACT_BUCKET}/${ARTIFACT_PREFIX}: check --run (has the run started a step yet?)`,
     );
   }
-  const files = planDownloads(objects, runId, options.trajectories);
+  const files = planDownloads(objects, runId, options.trajectories, options.folders);
+  if (hasNumberedTasks(files, runId)) {
+    options.log(
+      `tasks repeat (a batch run) and are numbered <task>-2, …: ${options.noFoldersBecause ?? "the run's Workflow names no protein for them"}; per-protein folders need the run's Argo Workflow, read with kubectl (drop --s3-endpoint, or add --context/--kubeconfig) while it still exists`,
+    );
+  }
   const runDir = join(outDir, runId);
   let downloaded = 0;
   let skipped = 0;

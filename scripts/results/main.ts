@@ -1,16 +1,21 @@
 /**
  * npm run results [-- --run ID] [--out DIR] [--trajectories] [--s3-endpoint URL] [--context NAME]
  *   [--kubeconfig PATH] [--namespace NS]
- * Downloads a run's artifacts into `<out>/<run-id>/` (default out: results). The object store is reached
- * through a `kubectl port-forward` to MinIO opened and closed here, or at --s3-endpoint. Credentials:
- * the stack's `minioCredentials`, or KFP_PROTEIN_S3_ACCESS_KEY / KFP_PROTEIN_S3_SECRET_KEY.
+ * Downloads a run's artifacts into `<out>/<run-id>/` (default out: results), a batch run's per protein. The object
+ * store is reached through a `kubectl port-forward` to MinIO opened and closed here, or at --s3-endpoint.
+ * Credentials: the stack's `minioCredentials`, or KFP_PROTEIN_S3_ACCESS_KEY / KFP_PROTEIN_S3_SECRET_KEY.
+ * The run's Argo Workflow (which protein each task folder holds) is read with the same kubectl settings; with
+ * --s3-endpoint only when --context or --kubeconfig is given.
  * Exit 0 when done, 2 on an error (nothing half-written: files land by rename).
  */
 import { existsSync } from "fs";
 import { resolve } from "path";
 import { Flags, StackOutputs, parseFlags, readStackOutputs } from "../run-target";
-import { downloadResults, metricsTable, pruneEmptyDirs } from "./download-results";
+import { downloadResults, pruneEmptyDirs } from "./download-results";
 import { withPortForward } from "./port-forward";
+import { proteinFolders } from "./protein-folders";
+import { readWorkflow } from "./read-workflow";
+import { metricsTable } from "./results-index";
 import { S3Client, isS3Error } from "./s3";
 
 const MINIO = { service: "minio-service", port: 9000 };
@@ -48,6 +53,8 @@ function credentials(outputs: StackOutputs | undefined): { accessKey: string; se
 export async function main(
   argv: string[],
   write: (text: string) => void = (text) => void process.stdout.write(text),
+  /** The kubectl for the port-forward and the Workflow (tests pass a fake). */
+  kubectl = "kubectl",
 ): Promise<number> {
   let flags: Flags;
   try {
@@ -72,26 +79,41 @@ export async function main(
     if (!runId) throw new Error("the stack has no pipeline run (is pipeline.enabled false?): pass --run ID");
     const keys = credentials(outputs);
     runDir = resolve(out, runId);
+    const kube = {
+      context: (flags.context as string | undefined) ?? outputs?.kubeContext,
+      namespace: String(flags.namespace ?? "kubeflow"),
+      kubeconfigPath: flags.kubeconfig as string | undefined,
+    };
     const fetchAll = async (endpoint: string) => {
       where = endpoint;
       const store = new S3Client({ endpoint, ...keys });
       write(`results of run ${runId} into ${runDir}\n`);
+      let folders: Map<string, string> | undefined;
+      let noFoldersBecause = "--s3-endpoint without --context or --kubeconfig does not read the run's Workflow";
+      if (!flags["s3-endpoint"] || flags.context || flags.kubeconfig) {
+        const read = await readWorkflow(kube, runId, kubectl);
+        if ("workflow" in read) {
+          const layout = proteinFolders(read.workflow);
+          folders = layout.folders;
+          noFoldersBecause = "the run's Workflow names no protein for them";
+          if (layout.proteins.length > 0) write(`batch of ${layout.proteins.join(", ")}: one folder per protein\n`);
+          if (layout.cached.length > 0) {
+            write(
+              `served from KFP's cache, so their outputs stay under the earlier run that made them: ${layout.cached.join(", ")}\n`,
+            );
+          }
+        } else noFoldersBecause = read.reason;
+      }
       return downloadResults(store, runId, out, {
         trajectories: flags.trajectories === true,
         log: (l) => write(`${l}\n`),
+        folders,
+        noFoldersBecause,
       });
     };
     const summary = flags["s3-endpoint"]
       ? await fetchAll(String(flags["s3-endpoint"]))
-      : await withPortForward(
-          {
-            context: (flags.context as string | undefined) ?? outputs?.kubeContext,
-            namespace: String(flags.namespace ?? "kubeflow"),
-            kubeconfigPath: flags.kubeconfig as string | undefined,
-            ...MINIO,
-          },
-          fetchAll,
-        );
+      : await withPortForward({ ...kube, ...MINIO }, fetchAll, kubectl);
     write(`${summary.downloaded} downloaded, ${summary.skipped} already complete; open ${summary.runDir}/index.html\n`);
     write(metricsTable(summary.metrics));
     return 0;

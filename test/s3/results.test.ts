@@ -1,9 +1,11 @@
 import { execFileSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { planDownloads } from "../../scripts/results/download-results";
 import { main } from "../../scripts/results/main";
 import { S3Client } from "../../scripts/results/s3";
+import { FixtureTask, workflowFixture } from "../fixtures/results-workflow";
 import { MinioServer, startMinio } from "./minio-server";
 
 const RUN = "5f0c1d2e-0000-4000-8000-000000000001";
@@ -13,7 +15,10 @@ const SEEDED: Record<string, string | Buffer> = {
   [`${root}/energy-plot-min/aa11/output_html`]: "<html><svg></svg></html>",
   [`${root}/energy-plot-min/aa11/output_metrics`]: JSON.stringify({ final_energy: -1234.5 }),
   [`${root}/energy-plot-min/aa11/output_dat`]: "step energy\n1 -1\n",
+  [`${root}/energy-plot-min/aa11/executor-logs-0`]: "plot: 12 frames\n",
   [`${root}/sander-free/bb22/output_log`]: "NSTEP = 100\n",
+  [`${root}/sander-free/bb22/output_mdin`]: "free MD\n &cntrl\n /\n",
+  [`${root}/sander-free/bb22/executor-logs-0`]: "sander: step 100 of 100\n",
   [`${root}/sander-free/bb22/output_rst`]: "restart\n",
   [`${root}/sander-free/bb22/output_traj`]: Buffer.alloc(4096, 7),
   [`${root}/leap-add-ions/cc33/output_top`]: "%VERSION\n",
@@ -22,6 +27,8 @@ const SEEDED: Record<string, string | Buffer> = {
 };
 
 let minio: MinioServer;
+/** The kubectl `results` runs: a fake in the batch tests, one that cannot run elsewhere (nothing may call it). */
+let kubectl = "/nonexistent/kubectl";
 let stderr: string[];
 let spy: jest.SpyInstance;
 
@@ -46,7 +53,7 @@ afterEach(() => spy.mockRestore());
 
 async function results(...argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await main(["--s3-endpoint", minio.endpoint, ...argv], (text) => lines.push(text));
+  const code = await main(["--s3-endpoint", minio.endpoint, ...argv], (text) => lines.push(text), kubectl);
   return { code, out: lines.join("") };
 }
 
@@ -65,19 +72,25 @@ describe("npm run results against a real MinIO", () => {
     expect(code).toBe(0);
     expect(tree(join(out, RUN))).toEqual([
       "energy-plot-min/dat.dat",
+      "energy-plot-min/executor.log",
       "energy-plot-min/html.html",
       "energy-plot-min/metrics.json",
       "index.html",
       "leap-add-ions/pdb.pdb",
       "leap-add-ions/top.parmtop",
+      "sander-free/executor.log",
       "sander-free/log.log",
+      "sander-free/mdin.mdin",
       "sander-free/rst.rst",
     ]);
     expect(readFileSync(join(out, RUN, "sander-free/log.log"), "utf8")).toBe("NSTEP = 100\n");
+    expect(readFileSync(join(out, RUN, "sander-free/executor.log"), "utf8")).toBe("sander: step 100 of 100\n");
     const index = readFileSync(join(out, RUN, "index.html"), "utf8");
     expect(index).toContain('<a href="energy-plot-min/html.html">');
     expect(index).toContain("<tr><td>energy-plot-min</td><td>final_energy</td><td>-1234.5</td></tr>");
-    expect(printed).toContain("7 downloaded, 0 already complete");
+    expect(index).toContain('<h2>Logs</h2>\n<ul><li><a href="energy-plot-min/executor.log">');
+    expect(printed).toContain("10 downloaded, 0 already complete");
+    expect(printed).not.toContain("tasks repeat");
     expect(printed).toMatch(/energy-plot-min\s+final_energy\s+-1234\.50/);
   });
 
@@ -87,7 +100,7 @@ describe("npm run results against a real MinIO", () => {
     writeFileSync(join(out, RUN, "sander-free/log.log"), "NST"); // an incomplete copy
     const again = await results("--run", RUN, "--out", out, "--trajectories");
     expect(again.code).toBe(0);
-    expect(again.out).toContain("2 downloaded, 6 already complete");
+    expect(again.out).toContain("2 downloaded, 9 already complete");
     expect(readFileSync(join(out, RUN, "sander-free/log.log"), "utf8")).toBe("NSTEP = 100\n");
     expect(statSync(join(out, RUN, "sander-free/traj.nc")).size).toBe(4096);
   });
@@ -126,30 +139,184 @@ describe("npm run results against a real MinIO", () => {
       expect(stderr.join("")).toContain(`results: no space left writing under ${mount} (ENOSPC)`);
       const left = tree(mount);
       expect(left.filter((f) => f.endsWith(".part"))).toEqual([]);
-      for (const file of left.filter((f) => f.startsWith(`${RUN}/`))) {
-        const [task, name] = file.slice(RUN.length + 1).split(/[/.]/);
-        const key = Object.keys(SEEDED).find((k) => k.startsWith(`${root}/${task}/`) && k.endsWith(`/output_${name}`));
-        expect([file, statSync(join(mount, file)).size]).toEqual([file, Buffer.from(SEEDED[key!]).length]);
-      }
+      const objects = Object.entries(SEEDED).map(([key, content]) => ({ key, size: Buffer.from(content).length }));
+      const sizes = new Map(planDownloads(objects, RUN, true).map((f) => [`${RUN}/${f.path}`, f.size]));
+      for (const file of left) expect([file, statSync(join(mount, file)).size]).toEqual([file, sizes.get(file)]);
       expect(left).not.toContain(`${RUN}/sander-free/traj.nc`);
     } finally {
       execFileSync("umount", [mount]);
     }
   });
+});
 
-  it("a ParallelFor's repeated task lands in numbered folders", async () => {
+describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
+  const BATCH = "5f0c1d2e-0000-4000-8000-0000000000b1";
+  const batchRoot = `v2/artifacts/protein-md-batch/${BATCH}`;
+  const tasks = (pdbCode: string, tag: string): FixtureTask[] => [
+    { task: "fetch-pdb", uuid: `${tag}-fetch`, outputs: ["output_pdb"], pdbCode },
+    { task: "plot-npt", uuid: `${tag}-plot`, outputs: ["output_html", "output_metrics", "output_dat"] },
+  ];
+  const workflow = workflowFixture({
+    runId: BATCH,
+    pipeline: "protein-md-batch",
+    // 4e43's nvt was served from KFP's cache: its driver has an empty pod-spec-patch and nothing in this run.
+    iterations: [tasks("1aki", "6a0b"), [...tasks("4e43", "2c9d"), { task: "nvt", outputs: ["output_rst"] }]],
+    pdbCodes: ["1aki", "4e43"],
+  });
+  // Random uuids: the second protein's folders sort before the first's, as they may in a real bucket.
+  const BATCH_SEEDED: Record<string, string> = {
+    [`${batchRoot}/fetch-pdb/6a0b-fetch/output_pdb`]: "ATOM 1aki\n",
+    [`${batchRoot}/fetch-pdb/6a0b-fetch/executor-logs-0`]: "fetch 1aki\n",
+    [`${batchRoot}/fetch-pdb/2c9d-fetch/output_pdb`]: "ATOM 4e43\n",
+    [`${batchRoot}/fetch-pdb/2c9d-fetch/executor-logs-0`]: "fetch 4e43\n",
+    [`${batchRoot}/plot-npt/6a0b-plot/output_html`]: "<html>1aki</html>",
+    [`${batchRoot}/plot-npt/6a0b-plot/output_metrics`]: JSON.stringify({ mean_temp: 300.2 }),
+    [`${batchRoot}/plot-npt/6a0b-plot/executor-logs-0`]: "plot 1aki\n",
+    [`${batchRoot}/plot-npt/2c9d-plot/output_html`]: "<html>4e43</html>",
+    [`${batchRoot}/plot-npt/2c9d-plot/output_metrics`]: JSON.stringify({ mean_temp: 299.7 }),
+    [`${batchRoot}/plot-npt/2c9d-plot/executor-logs-0`]: "plot 4e43\n",
+  };
+  let kubectlDir: string;
+
+  beforeAll(async () => {
     const s3 = new S3Client(minio);
-    const batch = "5f0c1d2e-0000-4000-8000-0000000000b1";
-    for (const folder of ["e1", "e2"]) {
-      await s3.put(
-        "mlpipeline",
-        `v2/artifacts/protein-batch/${batch}/fetch-pdb/${folder}/output_pdb`,
-        Buffer.from(folder),
-      );
-    }
+    for (const [key, content] of Object.entries(BATCH_SEEDED)) await s3.put("mlpipeline", key, Buffer.from(content));
+  });
+  beforeEach(() => {
+    // A fake kubectl: `get workflows -l pipeline/runid=<batch>` prints workflows.json, else an empty list.
+    kubectlDir = mkdtempSync(join(tmpdir(), "fake-kubectl-"));
+    writeFileSync(join(kubectlDir, "workflows.json"), JSON.stringify({ kind: "List", items: [workflow] }));
+    writeFileSync(
+      join(kubectlDir, "kubectl"),
+      [
+        "#!/bin/sh",
+        `printf '%s\\n' "$@" >> '${kubectlDir}/calls'`,
+        `case "$*" in *"pipeline/runid=${BATCH} "*) cat '${kubectlDir}/workflows.json' ;; *) echo '{"items":[]}' ;; esac`,
+        "",
+      ].join("\n"),
+    );
+    chmodSync(join(kubectlDir, "kubectl"), 0o755);
+    kubectl = join(kubectlDir, "kubectl");
+  });
+  afterEach(() => {
+    kubectl = "/nonexistent/kubectl";
+  });
+
+  it("lands each protein's tasks in its own folder, with logs, a grouped index and a grouped table", async () => {
     const out = mkdtempSync(join(tmpdir(), "results-"));
-    mkdirSync(out, { recursive: true });
-    expect((await results("--run", batch, "--out", out)).code).toBe(0);
-    expect(tree(join(out, batch))).toEqual(["fetch-pdb-2/pdb.pdb", "fetch-pdb/pdb.pdb", "index.html"]);
+    const { code, out: printed } = await results("--run", BATCH, "--out", out, "--context", "kind-test");
+    expect(stderr.join("")).toBe("");
+    expect(code).toBe(0);
+    expect(readFileSync(join(kubectlDir, "calls"), "utf8")).toContain(
+      "--context\nkind-test\n-n\nkubeflow\nget\nworkflows",
+    );
+    expect(tree(join(out, BATCH))).toEqual([
+      "1aki/fetch-pdb/executor.log",
+      "1aki/fetch-pdb/pdb.pdb",
+      "1aki/plot-npt/executor.log",
+      "1aki/plot-npt/html.html",
+      "1aki/plot-npt/metrics.json",
+      "4e43/fetch-pdb/executor.log",
+      "4e43/fetch-pdb/pdb.pdb",
+      "4e43/plot-npt/executor.log",
+      "4e43/plot-npt/html.html",
+      "4e43/plot-npt/metrics.json",
+      "index.html",
+    ]);
+    expect(readFileSync(join(out, BATCH, "4e43/fetch-pdb/pdb.pdb"), "utf8")).toBe("ATOM 4e43\n");
+    expect(readFileSync(join(out, BATCH, "1aki/plot-npt/executor.log"), "utf8")).toBe("plot 1aki\n");
+    expect(printed).toContain("batch of 1aki, 4e43: one folder per protein");
+    expect(printed).toContain(
+      "served from KFP's cache, so their outputs stay under the earlier run that made them: 4e43/nvt",
+    );
+    expect(printed).not.toContain("tasks repeat");
+    expect(printed).toMatch(
+      /protein\s+task\s+metric\s+value\n[- ]+\n1aki\s+plot-npt\s+mean_temp\s+300\.200\n4e43\s+plot-npt\s+mean_temp\s+299\.700\n/,
+    );
+    const index = readFileSync(join(out, BATCH, "index.html"), "utf8");
+    const second = index.indexOf('<h2 id="4e43">');
+    expect(index.indexOf('<h2 id="1aki">')).toBeGreaterThan(0);
+    expect(index.indexOf('<a href="1aki/plot-npt/html.html">')).toBeLessThan(second);
+    expect(index.indexOf('<a href="1aki/fetch-pdb/executor.log">')).toBeLessThan(second);
+    expect(index.indexOf('<a href="4e43/plot-npt/html.html">')).toBeGreaterThan(second);
+    expect(index.indexOf('<a href="4e43/fetch-pdb/executor.log">')).toBeGreaterThan(second);
+
+    const again = await results("--run", BATCH, "--out", out, "--context", "kind-test");
+    expect(again.code).toBe(0);
+    expect(again.out).toContain("0 downloaded, 10 already complete");
+  });
+
+  it("without the Workflow (--s3-endpoint alone): numbered folders and one line saying why", async () => {
+    const out = mkdtempSync(join(tmpdir(), "results-"));
+    const { code, out: printed } = await results("--run", BATCH, "--out", out);
+    expect(code).toBe(0);
+    expect(existsSync(join(kubectlDir, "calls"))).toBe(false);
+    expect(tree(join(out, BATCH))).toEqual([
+      "fetch-pdb-2/executor.log",
+      "fetch-pdb-2/pdb.pdb",
+      "fetch-pdb/executor.log",
+      "fetch-pdb/pdb.pdb",
+      "index.html",
+      "plot-npt-2/executor.log",
+      "plot-npt-2/html.html",
+      "plot-npt-2/metrics.json",
+      "plot-npt/executor.log",
+      "plot-npt/html.html",
+      "plot-npt/metrics.json",
+    ]);
+    expect(printed.split("\n").filter((l) => l.includes("tasks repeat"))).toEqual([
+      "tasks repeat (a batch run) and are numbered <task>-2, …: --s3-endpoint without --context or --kubeconfig does not read the run's Workflow; per-protein folders need the run's Argo Workflow, read with kubectl (drop --s3-endpoint, or add --context/--kubeconfig) while it still exists",
+    ]);
+  });
+
+  it("a garbage-collected Workflow: numbered folders, and the line names the missing Workflow", async () => {
+    writeFileSync(join(kubectlDir, "workflows.json"), JSON.stringify({ kind: "List", items: [] }));
+    const out = mkdtempSync(join(tmpdir(), "results-"));
+    const { code, out: printed } = await results("--run", BATCH, "--out", out, "--context", "kind-test");
+    expect(code).toBe(0);
+    expect(tree(join(out, BATCH))).toContain("fetch-pdb-2/pdb.pdb");
+    expect(printed).toContain(
+      `tasks repeat (a batch run) and are numbered <task>-2, …: no Argo Workflow labelled pipeline/runid=${BATCH} in namespace kubeflow (deleted by Argo's garbage collection?);`,
+    );
+  });
+
+  it("an unknown run with the Workflow lookup on: a clear error, nothing written", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "results-")), "out");
+    const { code } = await results("--run", "no-such-run", "--out", out, "--context", "kind-test");
+    expect(code).toBe(2);
+    expect(stderr.join("")).toContain("results: no artifacts of run no-such-run in s3://mlpipeline/v2/artifacts/");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a wrong credential with the Workflow lookup on: a clear error, nothing written", async () => {
+    process.env.KFP_PROTEIN_S3_SECRET_KEY = "not-the-secret";
+    const out = join(mkdtempSync(join(tmpdir(), "results-")), "out");
+    const { code } = await results("--run", BATCH, "--out", out, "--context", "kind-test");
+    expect(code).toBe(2);
+    expect(stderr.join("")).toContain("refused the credentials (SignatureDoesNotMatch)");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a full disk in per-protein folders: a clear error, only complete files left", async () => {
+    const mount = mkdtempSync(join(tmpdir(), "results-tiny-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=8k", "tmpfs", mount]);
+    try {
+      const { code } = await results("--run", BATCH, "--out", mount, "--context", "kind-test");
+      expect(code).toBe(2);
+      expect(stderr.join("")).toContain(`results: no space left writing under ${mount} (ENOSPC)`);
+      const left = tree(mount);
+      expect(left.filter((f) => f.endsWith(".part"))).toEqual([]);
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.length).toBeLessThan(Object.keys(BATCH_SEEDED).length);
+      for (const file of left) {
+        const [protein, task, name] = file.slice(BATCH.length + 1).split("/");
+        const tag = protein === "1aki" ? "6a0b" : "2c9d";
+        const output = { "pdb.pdb": "output_pdb", "executor.log": "executor-logs-0", "html.html": "output_html" }[name];
+        const seeded = BATCH_SEEDED[`${batchRoot}/${task}/${tag}-${task === "fetch-pdb" ? "fetch" : "plot"}/${output}`];
+        expect([file, readFileSync(join(mount, file), "utf8")]).toEqual([file, seeded]);
+      }
+    } finally {
+      execFileSync("umount", [mount]);
+    }
   });
 });
