@@ -1,20 +1,20 @@
 /**
- * The local file name of each output a task writes to the object store: `output_<stem>` becomes `<stem>.<ext>`,
+ * The local file name of each output a task writes to the object store (`output_html` becomes `plot.html`),
  * and KFP's published executor log becomes `executor.log`.
  */
 
-/** File extension per output name of the protein pipelines' steps (images/amber/STEPS.md). */
-const EXTENSIONS: Record<string, string> = {
-  output_html: ".html",
-  output_metrics: ".json",
-  output_dat: ".dat",
-  output_log: ".log",
-  output_mdin: ".mdin",
-  output_pdb: ".pdb",
-  output_top: ".parmtop",
-  output_crd: ".inpcrd",
-  output_rst: ".rst",
-  output_traj: ".nc",
+/** File name per output name of the protein pipelines' steps (images/amber/STEPS.md). */
+const FILE_NAMES: Record<string, string> = {
+  output_html: "plot.html",
+  output_metrics: "metrics.json",
+  output_dat: "data.dat",
+  output_log: "mdout.log",
+  output_mdin: "sander.mdin",
+  output_pdb: "structure.pdb",
+  output_top: "topology.parmtop",
+  output_crd: "coordinates.inpcrd",
+  output_rst: "restart.rst",
+  output_traj: "trajectory.nc",
 };
 
 /**
@@ -27,14 +27,14 @@ const EXECUTOR_LOGS = /^executor-logs(?:-(\d+))?$/;
 
 /** Whether `output` is a name this module gives a proper extension. */
 export function hasKnownExtension(output: string): boolean {
-  return output in EXTENSIONS || EXECUTOR_LOGS.test(output);
+  return output in FILE_NAMES || EXECUTOR_LOGS.test(output);
 }
 
-/** `output_rst` -> `rst.rst`, `executor-logs-0` -> `executor.log`, a retry's -> `executor-retry-1.log`. */
+/** `output_rst` -> `restart.rst`, `executor-logs-0` -> `executor.log`, a retry's -> `executor-retry-1.log`. */
 export function outputFileName(output: string): string {
   const logs = EXECUTOR_LOGS.exec(output);
   if (logs) return Number(logs[1] ?? 0) > 0 ? `executor-retry-${Number(logs[1])}.log` : "executor.log";
-  return `${output.replace(/^output_/, "")}${EXTENSIONS[output] ?? ""}`;
+  return FILE_NAMES[output] ?? output.replace(/^output_/, "");
 }
 
 export const isLogFile = (path: string): boolean => path.endsWith(".log");

@@ -71,22 +71,22 @@ describe("npm run results against a real MinIO", () => {
     expect(stderr.join("")).toBe("");
     expect(code).toBe(0);
     expect(tree(join(out, RUN))).toEqual([
-      "energy-plot-min/dat.dat",
+      "energy-plot-min/data.dat",
       "energy-plot-min/executor.log",
-      "energy-plot-min/html.html",
+      "energy-plot-min/plot.html",
       "energy-plot-min/metrics.json",
       "index.html",
-      "leap-add-ions/pdb.pdb",
-      "leap-add-ions/top.parmtop",
+      "leap-add-ions/structure.pdb",
+      "leap-add-ions/topology.parmtop",
       "sander-free/executor.log",
-      "sander-free/log.log",
-      "sander-free/mdin.mdin",
-      "sander-free/rst.rst",
+      "sander-free/mdout.log",
+      "sander-free/sander.mdin",
+      "sander-free/restart.rst",
     ]);
-    expect(readFileSync(join(out, RUN, "sander-free/log.log"), "utf8")).toBe("NSTEP = 100\n");
+    expect(readFileSync(join(out, RUN, "sander-free/mdout.log"), "utf8")).toBe("NSTEP = 100\n");
     expect(readFileSync(join(out, RUN, "sander-free/executor.log"), "utf8")).toBe("sander: step 100 of 100\n");
     const index = readFileSync(join(out, RUN, "index.html"), "utf8");
-    expect(index).toContain('<a href="energy-plot-min/html.html">');
+    expect(index).toContain('<a href="energy-plot-min/plot.html">');
     expect(index).toContain("<tr><td>energy-plot-min</td><td>final_energy</td><td>-1234.5</td></tr>");
     expect(index).toContain('<h2>Logs</h2>\n<ul><li><a href="energy-plot-min/executor.log">');
     expect(printed).toContain("10 downloaded, 0 already complete");
@@ -97,12 +97,12 @@ describe("npm run results against a real MinIO", () => {
   it("skips complete files on a re-run, fetches incomplete ones, and trajectories only with --trajectories", async () => {
     const out = mkdtempSync(join(tmpdir(), "results-"));
     expect((await results("--run", RUN, "--out", out)).code).toBe(0);
-    writeFileSync(join(out, RUN, "sander-free/log.log"), "NST"); // an incomplete copy
+    writeFileSync(join(out, RUN, "sander-free/mdout.log"), "NST"); // an incomplete copy
     const again = await results("--run", RUN, "--out", out, "--trajectories");
     expect(again.code).toBe(0);
     expect(again.out).toContain("2 downloaded, 9 already complete");
-    expect(readFileSync(join(out, RUN, "sander-free/log.log"), "utf8")).toBe("NSTEP = 100\n");
-    expect(statSync(join(out, RUN, "sander-free/traj.nc")).size).toBe(4096);
+    expect(readFileSync(join(out, RUN, "sander-free/mdout.log"), "utf8")).toBe("NSTEP = 100\n");
+    expect(statSync(join(out, RUN, "sander-free/trajectory.nc")).size).toBe(4096);
   });
 
   it("an unknown run id: a clear error, nothing written", async () => {
@@ -142,7 +142,7 @@ describe("npm run results against a real MinIO", () => {
       const objects = Object.entries(SEEDED).map(([key, content]) => ({ key, size: Buffer.from(content).length }));
       const sizes = new Map(planDownloads(objects, RUN, true).map((f) => [`${RUN}/${f.path}`, f.size]));
       for (const file of left) expect([file, statSync(join(mount, file)).size]).toEqual([file, sizes.get(file)]);
-      expect(left).not.toContain(`${RUN}/sander-free/traj.nc`);
+      expect(left).not.toContain(`${RUN}/sander-free/trajectory.nc`);
     } finally {
       execFileSync("umount", [mount]);
     }
@@ -212,18 +212,18 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
     );
     expect(tree(join(out, BATCH))).toEqual([
       "1aki/fetch-pdb/executor.log",
-      "1aki/fetch-pdb/pdb.pdb",
+      "1aki/fetch-pdb/structure.pdb",
       "1aki/plot-npt/executor.log",
-      "1aki/plot-npt/html.html",
+      "1aki/plot-npt/plot.html",
       "1aki/plot-npt/metrics.json",
       "4e43/fetch-pdb/executor.log",
-      "4e43/fetch-pdb/pdb.pdb",
+      "4e43/fetch-pdb/structure.pdb",
       "4e43/plot-npt/executor.log",
-      "4e43/plot-npt/html.html",
+      "4e43/plot-npt/plot.html",
       "4e43/plot-npt/metrics.json",
       "index.html",
     ]);
-    expect(readFileSync(join(out, BATCH, "4e43/fetch-pdb/pdb.pdb"), "utf8")).toBe("ATOM 4e43\n");
+    expect(readFileSync(join(out, BATCH, "4e43/fetch-pdb/structure.pdb"), "utf8")).toBe("ATOM 4e43\n");
     expect(readFileSync(join(out, BATCH, "1aki/plot-npt/executor.log"), "utf8")).toBe("plot 1aki\n");
     expect(printed).toContain("batch of 1aki, 4e43: one folder per protein");
     expect(printed).toContain(
@@ -236,9 +236,9 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
     const index = readFileSync(join(out, BATCH, "index.html"), "utf8");
     const second = index.indexOf('<h2 id="4e43">');
     expect(index.indexOf('<h2 id="1aki">')).toBeGreaterThan(0);
-    expect(index.indexOf('<a href="1aki/plot-npt/html.html">')).toBeLessThan(second);
+    expect(index.indexOf('<a href="1aki/plot-npt/plot.html">')).toBeLessThan(second);
     expect(index.indexOf('<a href="1aki/fetch-pdb/executor.log">')).toBeLessThan(second);
-    expect(index.indexOf('<a href="4e43/plot-npt/html.html">')).toBeGreaterThan(second);
+    expect(index.indexOf('<a href="4e43/plot-npt/plot.html">')).toBeGreaterThan(second);
     expect(index.indexOf('<a href="4e43/fetch-pdb/executor.log">')).toBeGreaterThan(second);
 
     const again = await results("--run", BATCH, "--out", out, "--context", "kind-test");
@@ -253,15 +253,15 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
     expect(existsSync(join(kubectlDir, "calls"))).toBe(false);
     expect(tree(join(out, BATCH))).toEqual([
       "fetch-pdb-2/executor.log",
-      "fetch-pdb-2/pdb.pdb",
+      "fetch-pdb-2/structure.pdb",
       "fetch-pdb/executor.log",
-      "fetch-pdb/pdb.pdb",
+      "fetch-pdb/structure.pdb",
       "index.html",
       "plot-npt-2/executor.log",
-      "plot-npt-2/html.html",
+      "plot-npt-2/plot.html",
       "plot-npt-2/metrics.json",
       "plot-npt/executor.log",
-      "plot-npt/html.html",
+      "plot-npt/plot.html",
       "plot-npt/metrics.json",
     ]);
     expect(printed.split("\n").filter((l) => l.includes("tasks repeat"))).toEqual([
@@ -274,7 +274,7 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
     const out = mkdtempSync(join(tmpdir(), "results-"));
     const { code, out: printed } = await results("--run", BATCH, "--out", out, "--context", "kind-test");
     expect(code).toBe(0);
-    expect(tree(join(out, BATCH))).toContain("fetch-pdb-2/pdb.pdb");
+    expect(tree(join(out, BATCH))).toContain("fetch-pdb-2/structure.pdb");
     expect(printed).toContain(
       `tasks repeat (a batch run) and are numbered <task>-2, …: no Argo Workflow labelled pipeline/runid=${BATCH} in namespace kubeflow (deleted by Argo's garbage collection?);`,
     );
@@ -311,7 +311,7 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
       for (const file of left) {
         const [protein, task, name] = file.slice(BATCH.length + 1).split("/");
         const tag = protein === "1aki" ? "6a0b" : "2c9d";
-        const output = { "pdb.pdb": "output_pdb", "executor.log": "executor-logs-0", "html.html": "output_html" }[name];
+        const output = { "structure.pdb": "output_pdb", "executor.log": "executor-logs-0", "plot.html": "output_html" }[name];
         const seeded = BATCH_SEEDED[`${batchRoot}/${task}/${tag}-${task === "fetch-pdb" ? "fetch" : "plot"}/${output}`];
         expect([file, readFileSync(join(mount, file), "utf8")]).toEqual([file, seeded]);
       }

@@ -38,7 +38,7 @@ describe("proteinFolders", () => {
       false,
       layout.folders,
     );
-    expect(files.map((f) => f.path)).toEqual(["fetch-pdb/pdb.pdb", "heat/executor.log"]);
+    expect(files.map((f) => f.path)).toEqual(["fetch-pdb/structure.pdb", "heat/executor.log"]);
   });
 
   it("a 2-protein batch: every task folder of an iteration goes to that iteration's PDB code", () => {
@@ -65,10 +65,10 @@ describe("proteinFolders", () => {
       key("fetch-pdb", "a1", "output_pdb"),
     ];
     expect(planDownloads(objects, RUN, false, layout.folders).map((f) => f.path)).toEqual([
-      "1aki/fetch-pdb/pdb.pdb",
-      "1aki/heat/mdin.mdin",
+      "1aki/fetch-pdb/structure.pdb",
+      "1aki/heat/sander.mdin",
       "4e43/fetch-pdb/executor.log",
-      "4e43/heat/mdin.mdin",
+      "4e43/heat/sander.mdin",
     ]);
   });
 

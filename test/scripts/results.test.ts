@@ -57,7 +57,7 @@ describe("output file names", () => {
   });
 
   it("names the sander input and KFP's executor logs", () => {
-    expect(outputFileName("output_mdin")).toBe("mdin.mdin");
+    expect(outputFileName("output_mdin")).toBe("sander.mdin");
     expect(outputFileName("executor-logs")).toBe("executor.log");
     expect(outputFileName("executor-logs-0")).toBe("executor.log");
     expect(outputFileName("executor-logs-2")).toBe("executor-retry-2.log");
@@ -82,15 +82,15 @@ describe("planDownloads", () => {
   it("maps outputs to named files per task folder, leaves out trajectories and other runs", () => {
     const files = planDownloads(objects, run, false);
     expect(files.map((f) => f.path)).toEqual([
-      "md/mdin.mdin",
-      "md/rst.rst",
+      "md/sander.mdin",
+      "md/restart.rst",
       "md-2/executor.log",
-      "md-2/rst.rst",
+      "md-2/restart.rst",
       "plot/executor.log",
-      "plot/html.html",
+      "plot/plot.html",
     ]);
     expect(hasNumberedTasks(files, run)).toBe(true);
-    expect(planDownloads(objects, run, true).map((f) => f.path)).toContain("md/traj.nc");
+    expect(planDownloads(objects, run, true).map((f) => f.path)).toContain("md/trajectory.nc");
   });
 
   it("puts each folder under its protein when the Workflow named it", () => {
@@ -101,11 +101,11 @@ describe("planDownloads", () => {
     const files = planDownloads(objects, run, false, folders);
     expect(files.map((f) => [f.path, f.protein, f.task])).toEqual([
       ["plot/executor.log", undefined, "plot"],
-      ["plot/html.html", undefined, "plot"],
-      ["1aki/md/mdin.mdin", "1aki", "md"],
-      ["1aki/md/rst.rst", "1aki", "md"],
+      ["plot/plot.html", undefined, "plot"],
+      ["1aki/md/sander.mdin", "1aki", "md"],
+      ["1aki/md/restart.rst", "1aki", "md"],
       ["4e43/md/executor.log", "4e43", "md"],
-      ["4e43/md/rst.rst", "4e43", "md"],
+      ["4e43/md/restart.rst", "4e43", "md"],
     ]);
     expect(hasNumberedTasks(files, run)).toBe(false);
   });
@@ -123,8 +123,8 @@ describe("metrics and index", () => {
       ].join("\n"),
     );
     expect(metricsTable([])).toBe("no metrics in this run\n");
-    const html = indexHtml("r", [{ key: "k", size: 1, path: "energy<plot>/html.html", task: "energy<plot>" }], metrics);
-    expect(html).toContain('<a href="energy&lt;plot&gt;/html.html">');
+    const html = indexHtml("r", [{ key: "k", size: 1, path: "energy<plot>/plot.html", task: "energy<plot>" }], metrics);
+    expect(html).toContain('<a href="energy&lt;plot&gt;/plot.html">');
     expect(html).toContain("<td>energy&lt;plot&gt;</td><td>mean_temp</td><td>300.1234567</td>");
   });
 
@@ -137,10 +137,10 @@ describe("metrics and index", () => {
       protein,
     });
     const files = [
-      file("1aki", "plot-npt", "html.html"),
+      file("1aki", "plot-npt", "plot.html"),
       file("1aki", "plot-npt", "executor.log"),
-      file("1aki", "npt", "mdin.mdin"),
-      file("4e43", "plot-npt", "html.html"),
+      file("1aki", "npt", "sander.mdin"),
+      file("4e43", "plot-npt", "plot.html"),
     ];
     const metrics = [
       { protein: "1aki", task: "plot-npt", values: { mean_temp: 300 } },
@@ -156,12 +156,12 @@ describe("metrics and index", () => {
     const html = indexHtml("r", files, metrics);
     const first = html.slice(html.indexOf('<h2 id="1aki">'), html.indexOf('<h2 id="4e43">'));
     const second = html.slice(html.indexOf('<h2 id="4e43">'));
-    expect(first).toContain('<h3>Plots</h3>\n<ul><li><a href="1aki/plot-npt/html.html">');
+    expect(first).toContain('<h3>Plots</h3>\n<ul><li><a href="1aki/plot-npt/plot.html">');
     expect(first).toContain('<h3>Logs</h3>\n<ul><li><a href="1aki/plot-npt/executor.log">');
-    expect(first).toContain('<h3>Files</h3>\n<ul><li><a href="1aki/npt/mdin.mdin">');
+    expect(first).toContain('<h3>Files</h3>\n<ul><li><a href="1aki/npt/sander.mdin">');
     expect(first).toContain("<td>plot-npt</td><td>mean_temp</td><td>300</td>");
     expect(first).not.toContain("4e43/");
-    expect(second).toContain('<a href="4e43/plot-npt/html.html">');
+    expect(second).toContain('<a href="4e43/plot-npt/plot.html">');
     expect(second).toContain("<td>mean_temp</td><td>299.5</td>");
   });
 
