@@ -311,7 +311,9 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
       for (const file of left) {
         const [protein, task, name] = file.slice(BATCH.length + 1).split("/");
         const tag = protein === "1aki" ? "6a0b" : "2c9d";
-        const output = { "structure.pdb": "output_pdb", "executor.log": "executor-logs-0", "plot.html": "output_html" }[name];
+        const output = { "structure.pdb": "output_pdb", "executor.log": "executor-logs-0", "plot.html": "output_html" }[
+          name
+        ];
         const seeded = BATCH_SEEDED[`${batchRoot}/${task}/${tag}-${task === "fetch-pdb" ? "fetch" : "plot"}/${output}`];
         expect([file, readFileSync(join(mount, file), "utf8")]).toEqual([file, seeded]);
       }
