@@ -145,8 +145,8 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
     const error = (status: number, message: string, match?: MatchedOperation): void =>
       send(status, { code: GRPC_CODE[status] ?? 2, message, details: [] }, match);
 
-    if (!url.pathname.startsWith(prefix + "/")) {
-      let kube = opts.kubeApi && answerKubeApi(state, opts.kubeApi, method, url.pathname, url.searchParams);
+    let kube = opts.kubeApi && answerKubeApi(state, opts.kubeApi, method, url.pathname, url.searchParams);
+    if (!url.pathname.startsWith(prefix + "/") || kube) {
       if (!kube) return error(404, `path ${url.pathname} is outside ${prefix || "/"}`);
       if (opts.bearerToken && req.headers.authorization !== `Bearer ${opts.bearerToken}`) {
         const body = { kind: "Status", apiVersion: "v1", status: "Failure", message: "Unauthorized", code: 401 };
