@@ -50,6 +50,7 @@ export async function watchRun(runId: string, options: WatchRunOptions): Promise
   let steps: PipelineSteps | undefined;
   let stepsAsked = false;
   let getWorkflow = options.getWorkflow;
+  let missingNoted = false;
   const notes: string[] = [];
   const note = (text: string): void => {
     notes.push(text);
@@ -75,6 +76,12 @@ export async function watchRun(runId: string, options: WatchRunOptions): Promise
         );
         return undefined;
       });
+    }
+    if (getWorkflow && !workflow && !missingNoted && run.run_details?.task_details?.length) {
+      missingNoted = true;
+      note(
+        `(no Argo Workflow labelled pipeline/runid=${runId} in namespace ${options.namespace}, e.g. deleted after the run: batch steps are counted and pod names inferred)`,
+      );
     }
     const view = runView(run, { steps, workflow });
     if (options.tty) {

@@ -174,6 +174,17 @@ describe("watchRun against the swagger-validated fake KFP (task_details as KFP 2
     expect(frames[frames.length - 2]).toContain("  ✓ leap-solvate  2/2 done\n");
   });
 
+  it("says so when the Workflow is gone, and counts a batch's copies instead", async () => {
+    const started = await startedRun("SUCCEEDED", undefined, batchIr(), { pdb_codes: ["1aki", "4e43"] });
+    fake = started.fake;
+    const out: string[] = [];
+    const getWorkflow = async (): Promise<undefined> => undefined;
+    expect(await watchRun(started.runId, watchOptions(started.fake, out, { getWorkflow }))).toBe(0);
+    const text = out.join("");
+    expect(text).toContain(`(no Argo Workflow labelled pipeline/runid=${started.runId} in namespace kubeflow`);
+    expect(text).toContain("leap-solvate SUCCEEDED in 0:01 (2/2 done)");
+  });
+
   it("picks the same steps by name when the pipeline spec cannot be read", async () => {
     const started = await startedRun("SUCCEEDED");
     fake = started.fake;
