@@ -10,8 +10,10 @@ import { KfpClient } from "../../stacks/kfp-api/client";
 import { isApiError } from "../../stacks/kfp-api/errors";
 import { kubeConnection } from "../../stacks/kube/kubeconfig";
 import { Flags, Target, parseFlags, readStackOutputs, targetFrom } from "../run-target";
+import { pipelineSteps } from "../../stacks/kfp-api/task-details";
 import { RunLike } from "./progress";
 import { watchRun } from "./watch-run";
+import { WorkflowLike } from "./workflow";
 
 const TAIL_LINES = 40;
 
@@ -28,6 +30,26 @@ export function podLogReader(kube: NonNullable<Target["kube"]>, namespace: strin
     });
     if (res.status !== 200) throw new Error(`the API server answered HTTP ${res.status} for ${path}`);
     return res.body.toString("utf8");
+  };
+}
+
+/** The run's Argo Workflow, found by the label KFP puts on it (`pipeline/runid`), through the API server. */
+export function workflowReader(
+  kube: NonNullable<Target["kube"]>,
+  namespace: string,
+): (runId: string) => Promise<WorkflowLike | undefined> {
+  const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context));
+  return async (runId) => {
+    const path = `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/workflows`;
+    const res = await request({
+      method: "GET",
+      path,
+      query: { labelSelector: `pipeline/runid=${runId}` },
+      timeoutMs: 10_000,
+    });
+    if (res.status !== 200) throw new Error(`the API server answered HTTP ${res.status} for ${path}`);
+    const list = JSON.parse(res.body.toString("utf8")) as { items?: WorkflowLike[] };
+    return list.items?.[0];
   };
 }
 
@@ -69,6 +91,12 @@ export async function main(argv: string[]): Promise<number> {
     const poll = Number(flags.poll ?? 5);
     return await watchRun(runId, {
       getRun: (id) => client.getRun(id) as Promise<RunLike>,
+      getSteps: async (run) => {
+        const ref = run.pipeline_version_reference;
+        if (!ref?.pipeline_id || !ref.pipeline_version_id) return undefined;
+        return pipelineSteps((await client.getPipelineVersion(ref.pipeline_id, ref.pipeline_version_id)).pipeline_spec);
+      },
+      getWorkflow: target.kube ? workflowReader(target.kube, target.namespace) : undefined,
       podLogTail: target.kube ? podLogReader(target.kube, target.namespace) : undefined,
       write: (text) => process.stdout.write(text),
       tty: !flags.plain && process.stdout.isTTY === true,

@@ -1,8 +1,11 @@
 /**
- * What `npm run watch` shows, as pure functions of a KFP v2beta1 Run (`GET /apis/v2beta1/runs/{id}`):
- * the tasks with their state and times, grouped per protein in a batch run, a full frame for a
+ * What `npm run watch` shows, as pure functions of a KFP v2beta1 Run (`GET /apis/v2beta1/runs/{id}`), its
+ * pipeline's steps and, when the cluster is reachable, its Argo Workflow: the steps with their state and times,
+ * grouped per protein in a batch run (counted per step when the Workflow is not readable), a full frame for a
  * terminal and plain lines (one per change) for logs and CI.
  */
+import { PipelineSteps, TaskEntry, executorPodGuess, isStepEntry, stepNames } from "../../stacks/kfp-api/task-details";
+import { WorkflowLike, stepsFromWorkflow } from "./workflow";
 
 /** The part of a v2beta1 Run this view reads (field names as in KFP's swagger). */
 export interface RunLike {
@@ -11,31 +14,23 @@ export interface RunLike {
   state?: string;
   error?: { message?: string };
   runtime_config?: { parameters?: Record<string, unknown> };
-  run_details?: { task_details?: TaskLike[] };
-}
-export interface TaskLike {
-  task_id?: string;
-  display_name?: string;
-  state?: string;
-  start_time?: string;
-  end_time?: string;
-  create_time?: string;
-  parent_task_id?: string;
-  pod_name?: string;
-  child_tasks?: { task_id?: string; pod_name?: string }[];
-  error?: { message?: string };
+  pipeline_version_reference?: { pipeline_id?: string; pipeline_version_id?: string };
+  run_details?: { task_details?: TaskEntry[] };
 }
 
 export interface TaskView {
   id: string;
   name: string;
-  /** The protein (PDB code) of a ParallelFor iteration, or undefined outside one. */
+  /** The protein (PDB code) of a ParallelFor iteration, or undefined outside one or when unknown. */
   group?: string;
+  iteration?: number;
   state: string;
   startMs?: number;
   endMs?: number;
   /** The pod that ran the step (its `main` container holds the step's log). */
   pod?: string;
+  /** The pod was inferred from the step's child node id, not read from the Workflow. */
+  podGuess?: boolean;
   error?: string;
 }
 export interface RunView {
@@ -44,6 +39,14 @@ export interface RunView {
   state: string;
   error?: string;
   tasks: TaskView[];
+  /** A batch whose iterations cannot be told apart (no Workflow): copies of a step are shown as counts. */
+  copies?: boolean;
+}
+
+/** What is known beside the run: its pipeline's steps (from the spec) and its Argo Workflow (from the cluster). */
+export interface ViewSources {
+  steps?: PipelineSteps;
+  workflow?: WorkflowLike;
 }
 
 export const TASK_DONE = new Set(["SUCCEEDED", "SKIPPED", "CACHED", "FAILED", "CANCELED"]);
@@ -54,69 +57,86 @@ const time = (value?: string): number | undefined => {
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 };
 
-/** KFP's own bookkeeping entries (the root DAG and drivers), not steps of the pipeline. */
-function isBookkeeping(name: string): boolean {
-  return name === "" || name === "root" || name.endsWith("-driver") || /^for-loop-\d+$/.test(name);
+/** The run's steps: from the Workflow's node tree when given, else from KFP's flat task_details. */
+function reachedSteps(run: RunLike, sources: ViewSources, codes: string[]): TaskView[] {
+  const { steps, workflow } = sources;
+  const names = steps ? stepNames(steps) : undefined;
+  if (workflow && Object.keys(workflow.status?.nodes ?? {}).length > 0) {
+    return stepsFromWorkflow(workflow, (name) => !names || names.includes(name), codes).map((s) => ({
+      id: `${s.iteration ?? ""}/${s.name}`,
+      name: s.name,
+      ...(s.iteration === undefined ? {} : { iteration: s.iteration, group: s.protein ?? `iteration ${s.iteration}` }),
+      state: s.state,
+      startMs: time(s.startedAt),
+      endMs: time(s.finishedAt),
+      pod: s.pod,
+    }));
+  }
+  return (run.run_details?.task_details ?? [])
+    .filter((t) => isStepEntry(t, steps))
+    .map((t, i) => ({
+      id: t.task_id ?? `task-${i}`,
+      name: t.display_name!,
+      state: t.state ?? "PENDING",
+      startMs: time(t.start_time),
+      endMs: time(t.end_time),
+      pod: executorPodGuess(t),
+      podGuess: true,
+      error: t.error?.message,
+    }));
 }
 
-/**
- * The protein of each ParallelFor iteration: KFP names iteration DAGs `<loop>-iteration-<i>` (or gives
- * them in order under the loop's DAG); index i is the i-th item of the run's `pdb_codes` parameter.
- */
-function iterationLabels(tasks: TaskLike[], run: RunLike): Map<string, string> {
-  const codes = run.runtime_config?.parameters?.pdb_codes;
-  const items = Array.isArray(codes) ? codes.map(String) : [];
-  const labels = new Map<string, string>();
-  const loops = new Set(tasks.filter((t) => /^for-loop-\d+$/.test(t.display_name ?? "")).map((t) => t.task_id));
-  const siblings = new Map<string, TaskLike[]>();
-  for (const task of tasks) {
-    const match = /-iteration-(\d+)$/.exec(task.display_name ?? "");
-    if (match && task.task_id) {
-      labels.set(task.task_id, items[Number(match[1])] ?? `iteration ${match[1]}`);
-    } else if (task.parent_task_id && loops.has(task.parent_task_id) && task.task_id) {
-      siblings.set(task.parent_task_id, [...(siblings.get(task.parent_task_id) ?? []), task]);
+/** Pending stand-ins for the steps the spec has but the run has not reached, so totals hold from the start. */
+function notReached(tasks: TaskView[], steps: PipelineSteps, codes: string[], labelled: boolean): TaskView[] {
+  const pending = (id: string, name: string, more: Partial<TaskView> = {}): TaskView => ({
+    id,
+    name,
+    state: "PENDING",
+    ...more,
+  });
+  const iterations = Math.max(codes.length, ...tasks.map((t) => (t.iteration ?? -1) + 1));
+  const body = steps.loop?.body ?? [];
+  const missing: TaskView[] = [];
+  const count = (name: string, iteration?: number): number =>
+    tasks.filter((t) => t.name === name && (!labelled || t.iteration === iteration)).length;
+  for (const name of steps.root) if (count(name) === 0) missing.push(pending(`/${name}`, name));
+  for (const name of body) {
+    if (labelled) {
+      for (let i = 0; i < iterations; i++) {
+        const group = tasks.find((t) => t.iteration === i)?.group ?? codes[i] ?? `iteration ${i}`;
+        if (count(name, i) === 0) missing.push(pending(`${i}/${name}`, name, { iteration: i, group }));
+      }
+    } else {
+      for (let k = count(name); k < iterations; k++) missing.push(pending(`${name}#${k}`, name));
     }
   }
-  for (const group of siblings.values()) {
-    group
-      .sort((a, b) => (time(a.create_time) ?? 0) - (time(b.create_time) ?? 0))
-      .forEach((task, i) => labels.set(task.task_id!, items[i] ?? `iteration ${i}`));
-  }
-  return labels;
+  return missing;
 }
 
-export function runView(run: RunLike): RunView {
-  const details = run.run_details?.task_details ?? [];
-  const byId = new Map(details.filter((t) => t.task_id).map((t) => [t.task_id!, t]));
-  const labels = iterationLabels(details, run);
-  const groupOf = (task: TaskLike): string | undefined => {
-    for (let parent = task.parent_task_id, hops = 0; parent && hops < 20; hops++) {
-      if (labels.has(parent)) return labels.get(parent);
-      parent = byId.get(parent)?.parent_task_id;
-    }
-    return undefined;
-  };
-  const tasks = details
-    .filter((t) => !isBookkeeping(t.display_name ?? "") && !labels.has(t.task_id ?? ""))
-    .map((t, i): TaskView => {
-      const pods = (t.child_tasks ?? []).map((c) => c.pod_name).filter((p): p is string => !!p);
-      return {
-        id: t.task_id ?? `task-${i}`,
-        name: t.display_name!,
-        group: groupOf(t),
-        state: t.state ?? "PENDING",
-        startMs: time(t.start_time),
-        endMs: time(t.end_time),
-        pod: t.pod_name || pods[pods.length - 1],
-        error: t.error?.message,
-      };
-    });
+export function runView(run: RunLike, sources: ViewSources = {}): RunView {
+  const { steps } = sources;
+  const parameters = run.runtime_config?.parameters ?? {};
+  const items = parameters[steps?.loop?.itemsParameter ?? "pdb_codes"];
+  const codes = Array.isArray(items) ? items.map(String) : [];
+  const reached = reachedSteps(run, sources, codes);
+  const labelled = reached.some((t) => t.iteration !== undefined) || !!sources.workflow?.status?.nodes;
+  const all = steps ? [...reached, ...notReached(reached, steps, codes, labelled)] : reached;
+  const order = steps ? stepNames(steps) : [];
+  const tasks = all.sort(
+    (a, b) =>
+      (a.iteration ?? -1) - (b.iteration ?? -1) ||
+      (a.startMs ?? Infinity) - (b.startMs ?? Infinity) ||
+      order.indexOf(a.name) - order.indexOf(b.name),
+  );
+  const names = tasks.map((t) => t.name);
+  const copies = !labelled && names.some((n, i) => names.indexOf(n) !== i);
   return {
     id: run.run_id,
     name: run.display_name ?? run.run_id,
     state: run.state ?? "PENDING",
     error: run.error?.message,
     tasks,
+    ...(copies ? { copies } : {}),
   };
 }
 
@@ -139,26 +159,61 @@ export function doneCount(view: RunView): number {
   return view.tasks.filter((t) => TASK_DONE.has(t.state)).length;
 }
 
+/** In a batch without the Workflow: `k/n done` over the copies of the step `task` is one of. */
+function copiesNote(view: RunView, task: TaskView): string {
+  if (!view.copies) return "";
+  const copies = view.tasks.filter((t) => t.name === task.name);
+  return copies.length > 1 ? ` (${doneCount({ ...view, tasks: copies })}/${copies.length} done)` : "";
+}
+
+/** One frame line for the copies of a step (a batch without the Workflow); undefined while none started. */
+function copiesLine(tasks: TaskView[], nowMs: number): string | undefined {
+  const done = tasks.filter((t) => TASK_DONE.has(t.state)).length;
+  const running = tasks.filter((t) => t.state === "RUNNING");
+  const failed = tasks.filter((t) => t.state === "FAILED").length;
+  if (done === 0 && running.length === 0) return undefined;
+  const name = tasks[0].name;
+  const count = `${done}/${tasks.length} done`;
+  if (running.length > 0) {
+    const oldest = Math.min(...running.map((t) => t.startMs ?? nowMs));
+    return `  > ${name}  ${count}, ${running.length} running ${clock(nowMs - oldest)}`;
+  }
+  return `  ${failed ? "x" : "✓"} ${name}  ${count}${failed ? `, ${failed} FAILED` : ""}`;
+}
+
 /** The terminal frame: a bar, running tasks with elapsed time, finished tasks, per protein in a batch. */
-export function renderFrame(view: RunView, nowMs: number): string[] {
+export function renderFrame(view: RunView, nowMs: number, notes: string[] = []): string[] {
   const done = doneCount(view);
   const total = view.tasks.length;
   const lines = [`run ${view.name} (${view.id}): ${view.state}`, `${bar(done, total)} ${done}/${total} tasks done`];
+  if (view.copies) {
+    for (const name of [...new Set(view.tasks.map((t) => t.name))]) {
+      const tasks = view.tasks.filter((t) => t.name === name);
+      const line = tasks.length > 1 ? copiesLine(tasks, nowMs) : taskLine(tasks[0], "  ", nowMs);
+      if (line) lines.push(line);
+    }
+    return [...lines, ...notes];
+  }
   const groups = [...new Set(view.tasks.map((t) => t.group))];
   for (const group of groups) {
     const tasks = view.tasks.filter((t) => t.group === group);
     if (group !== undefined) lines.push(`${group}: ${doneCount({ ...view, tasks })}/${tasks.length} done`);
     const indent = group === undefined ? "  " : "    ";
     for (const task of tasks) {
-      if (task.state === "RUNNING") {
-        lines.push(`${indent}> ${task.name}  running ${task.startMs ? clock(nowMs - task.startMs) : ""}`.trimEnd());
-      } else if (TASK_DONE.has(task.state)) {
-        const took = task.startMs && task.endMs ? ` (${clock(task.endMs - task.startMs)})` : "";
-        lines.push(`${indent}${task.state === "FAILED" ? "x" : "✓"} ${task.name}  ${task.state}${took}`);
-      }
+      const line = taskLine(task, indent, nowMs);
+      if (line) lines.push(line);
     }
   }
-  return lines;
+  return [...lines, ...notes];
+}
+
+function taskLine(task: TaskView, indent: string, nowMs: number): string | undefined {
+  if (task.state === "RUNNING") {
+    return `${indent}> ${task.name}  running ${task.startMs ? clock(nowMs - task.startMs) : ""}`.trimEnd();
+  }
+  if (!TASK_DONE.has(task.state)) return undefined;
+  const took = task.startMs && task.endMs ? ` (${clock(task.endMs - task.startMs)})` : "";
+  return `${indent}${task.state === "FAILED" ? "x" : "✓"} ${task.name}  ${task.state}${took}`;
 }
 
 /** Plain-line mode: one line per task that started or finished since `before`, and the run's state change. */
@@ -173,7 +228,7 @@ export function changes(before: RunView | undefined, after: RunView): string[] {
     if (TASK_DONE.has(task.state)) {
       done++;
       const took = task.startMs && task.endMs ? ` in ${clock(task.endMs - task.startMs)}` : "";
-      lines.push(`[${done}/${total}] ${label(task)} ${task.state}${took}`);
+      lines.push(`[${done}/${total}] ${label(task)} ${task.state}${took}${copiesNote(after, task)}`);
     } else if (task.state === "RUNNING") {
       lines.push(`[${done}/${total}] ${label(task)} running`);
     }

@@ -3,6 +3,8 @@
  * one line per change otherwise. Resolves to the exit code: 0 when the run SUCCEEDED, 1 when it ended
  * otherwise (naming each failed task with the `kubectl logs` command and the tail of its log).
  */
+import type { PipelineSteps } from "../../stacks/kfp-api/task-details";
+import type { WorkflowLike } from "./workflow";
 import {
   RUN_FINISHED,
   RunLike,
@@ -18,6 +20,13 @@ import {
 export interface WatchRunOptions {
   /** `GET /apis/v2beta1/runs/{id}`; throws on failure (KFP client errors carry their own message). */
   getRun: (runId: string) => Promise<RunLike>;
+  /** The steps of the run's pipeline (from its pipeline version's spec); undefined or a throw: a name rule picks them. */
+  getSteps?: (run: RunLike) => Promise<PipelineSteps | undefined>;
+  /**
+   * The run's Argo Workflow (label pipeline/runid) through the Kubernetes API: per-protein groups and exact pod
+   * names. A throw stops asking (said once); without it steps come from task_details alone.
+   */
+  getWorkflow?: (runId: string) => Promise<WorkflowLike | undefined>;
   /** The last lines of a pod's `main` container log, when the cluster is reachable. Default: none. */
   podLogTail?: (pod: string) => Promise<string>;
   write: (text: string) => void;
@@ -38,10 +47,45 @@ export async function watchRun(runId: string, options: WatchRunOptions): Promise
   const started = now();
   let previous: RunView | undefined;
   let frameLines = 0;
+  let steps: PipelineSteps | undefined;
+  let stepsAsked = false;
+  let getWorkflow = options.getWorkflow;
+  let missingNoted = false;
+  const notes: string[] = [];
+  const note = (text: string): void => {
+    notes.push(text);
+    if (!options.tty) options.write(`${text}\n`);
+  };
+  if (!getWorkflow)
+    note("(no Kubernetes API access: batch steps are counted, not labelled per protein; pod names are inferred)");
   for (;;) {
-    const view = runView(await options.getRun(runId));
+    const run = await options.getRun(runId);
+    if (!stepsAsked) {
+      stepsAsked = true;
+      steps = await options.getSteps?.(run).catch((error: Error) => {
+        note(`(could not read the pipeline spec, so steps are picked by name: ${error.message.split("\n")[0]})`);
+        return undefined;
+      });
+    }
+    let workflow: WorkflowLike | undefined;
+    if (getWorkflow) {
+      workflow = await getWorkflow(runId).catch((error: Error) => {
+        getWorkflow = undefined;
+        note(
+          `(could not read the run's Argo Workflow, so batch steps are counted, not labelled per protein, and pod names are inferred: ${error.message.split("\n")[0]})`,
+        );
+        return undefined;
+      });
+    }
+    if (getWorkflow && !workflow && !missingNoted && run.run_details?.task_details?.length) {
+      missingNoted = true;
+      note(
+        `(no Argo Workflow labelled pipeline/runid=${runId} in namespace ${options.namespace}, e.g. deleted after the run: batch steps are counted and pod names inferred)`,
+      );
+    }
+    const view = runView(run, { steps, workflow });
     if (options.tty) {
-      const frame = renderFrame(view, now());
+      const frame = renderFrame(view, now(), notes);
       // Move up over the previous frame and clear it before drawing the new one.
       options.write(`${frameLines ? `\x1b[${frameLines}A\x1b[0J` : ""}${frame.join("\n")}\n`);
       frameLines = frame.length;
@@ -65,7 +109,8 @@ async function finish(view: RunView, watchedMs: number, options: WatchRunOptions
     options.write(`failed task: ${name}${task.error ? ` (${task.error})` : ""}\n`);
     const command = logsCommand(task, options.context, options.namespace);
     if (!command) continue;
-    options.write(`  its log: ${command}\n`);
+    const guess = task.podGuess ? " (pod name inferred from the step's node id: a best guess)" : "";
+    options.write(`  its log: ${command}${guess}\n`);
     if (!options.podLogTail) continue;
     try {
       const tail = (await options.podLogTail(task.pod!)).trimEnd();

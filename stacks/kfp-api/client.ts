@@ -6,6 +6,7 @@ import { HttpRequester, HttpResponse } from "../dynamic/http";
 import { multipartFile } from "./multipart";
 import { DEFAULT_RETRY, RetryPolicy, sleep, stillFailing, withRetry } from "../dynamic/retry";
 import { apiError, isApiError, isTransient } from "./errors";
+import type { TaskEntry } from "./task-details";
 
 export interface KfpPipeline {
   pipeline_id: string;
@@ -17,18 +18,15 @@ export interface KfpPipelineVersion {
   pipeline_version_id: string;
   name?: string;
   display_name?: string;
+  /** The compiled IR (its first document) as JSON. */
+  pipeline_spec?: unknown;
 }
 export interface KfpExperiment {
   experiment_id: string;
   display_name?: string;
 }
-export interface KfpTaskDetail {
-  task_id?: string;
-  display_name?: string;
-  state?: string;
-  pod_name?: string;
-  error?: { message?: string };
-}
+/** A run's task entry as KFP 2.17.0 fills it (see task-details.ts). */
+export type KfpTaskDetail = TaskEntry;
 export interface KfpRun {
   run_id: string;
   display_name?: string;
@@ -36,6 +34,7 @@ export interface KfpRun {
   state?: string;
   storage_state?: string;
   error?: { message?: string };
+  pipeline_version_reference?: { pipeline_id?: string; pipeline_version_id?: string };
   run_details?: { task_details?: KfpTaskDetail[] };
 }
 export interface CreateRunRequest {
@@ -57,6 +56,7 @@ export const KFP_PATHS = [
   ["DELETE", `${API}/pipelines/{pipeline_id}`],
   ["GET", `${API}/pipelines/{pipeline_id}/versions`],
   ["POST", `${API}/pipelines/upload_version`],
+  ["GET", `${API}/pipelines/{pipeline_id}/versions/{pipeline_version_id}`],
   ["DELETE", `${API}/pipelines/{pipeline_id}/versions/{pipeline_version_id}`],
   ["GET", `${API}/experiments`],
   ["POST", `${API}/experiments`],
@@ -208,6 +208,10 @@ export class KfpClient {
       query: { pipelineid: pipelineId, name, display_name: name, description },
       multipart: { field: "uploadfile", filename: `${name}.yaml`, content: pipelineIr },
     });
+  }
+
+  getPipelineVersion(pipelineId: string, versionId: string): Promise<KfpPipelineVersion> {
+    return this.call("GET", `${API}/pipelines/${id(pipelineId)}/versions/${id(versionId)}`);
   }
 
   async deletePipelineVersion(pipelineId: string, versionId: string): Promise<void> {

@@ -2,6 +2,7 @@
 import { parse as parseYaml } from "yaml";
 import type { KfpAccess } from "../kfp-api/access";
 import type { KfpRun, KfpTaskDetail } from "../kfp-api/client";
+import { PipelineSteps, executorPodGuess, isStepEntry } from "../kfp-api/task-details";
 import type { PipelineParameters } from "../../pipelines/protein/presets";
 
 /** What the provider receives (after Pulumi resolved the inputs). */
@@ -139,22 +140,24 @@ export function tasksIn(run: KfpRun, state: string): KfpTaskDetail[] {
   return (run.run_details?.task_details ?? []).filter((t) => t.state === state);
 }
 
-/** KFP's own entries in task_details (the root DAG, drivers, loop DAGs), not steps of the pipeline. */
-function isStep(task: KfpTaskDetail): boolean {
-  const name = task.display_name ?? "";
-  return name !== "" && name !== "root" && !name.endsWith("-driver") && !/^for-loop-\d+(-iteration-\d+)?$/.test(name);
-}
-
-/** One progress line: state, steps done of those KFP lists so far, and the names of running steps. */
-export function progressLine(run: KfpRun, elapsedSeconds: number): string {
-  const steps = (run.run_details?.task_details ?? []).filter(isStep);
-  const done = steps.filter((t) => ["SUCCEEDED", "SKIPPED", "CACHED"].includes(t.state ?? "")).length;
-  const running = steps
+/**
+ * One progress line: state, steps done of those KFP lists so far, and the names of running steps. `steps` (from
+ * the IR) picks the steps out of KFP's entries; without it, a name rule does (task-details.ts).
+ */
+export function progressLine(run: KfpRun, elapsedSeconds: number, steps?: PipelineSteps): string {
+  const entries = (run.run_details?.task_details ?? []).filter((t) => isStepEntry(t, steps));
+  const done = entries.filter((t) => ["SUCCEEDED", "SKIPPED", "CACHED"].includes(t.state ?? "")).length;
+  const running = entries
     .filter((t) => t.state === "RUNNING")
     .map((t) => t.display_name)
     .filter((n): n is string => !!n);
-  const count = steps.length > 0 ? `, ${done}/${steps.length} steps done` : "";
-  const tasks = running.length > 0 ? `; running: ${running.join(", ")}` : "";
+  // Steps not reached yet have no entry: the spec says how many there will be (per loop iteration seen).
+  const iterations = (run.run_details?.task_details ?? []).filter((t) =>
+    /^iteration-iterations\(\d+:/.test(t.display_name ?? ""),
+  ).length;
+  const total = Math.max(entries.length, steps ? steps.root.length + (steps.loop?.body.length ?? 0) * iterations : 0);
+  const count = total > 0 ? `, ${done}/${total} steps done` : "";
+  const tasks = running.length > 0 ? `; running: ${[...new Set(running)].join(", ")}` : "";
   return `KFP run ${run.run_id}: ${run.state ?? "UNKNOWN"} after ${Math.round(elapsedSeconds)} s${count}${tasks}`;
 }
 
@@ -174,25 +177,48 @@ export function experimentOnDestroy(
   return onDestroy === "archive" && onlyOwn ? "archive" : "keep";
 }
 
-/** Error text for a FAILED (or CANCELED) run: the failing task and the command to read its log. */
-export function failureMessage(run: KfpRun, kfpNamespace: string, url: string, kubeContext?: string): string {
-  const failed = tasksIn(run, "FAILED");
-  // Prefer the executor pod (`…-system-container-impl-…`, whose `main` container ran the step) over
-  // drivers and the DAG tasks that fail only because a child failed.
-  const task =
-    failed.find((t) => t.pod_name?.includes("container-impl")) ??
-    failed.find((t) => t.pod_name && !t.pod_name.includes("driver")) ??
-    failed[0];
+const startOf = (t: KfpTaskDetail): number => Date.parse(t.start_time ?? "") || Number.MAX_SAFE_INTEGER;
+
+/**
+ * Error text for a FAILED (or CANCELED) run: the first failed STEP (not KFP's drivers, executor pods or DAGs) and
+ * the command to read its log. KFP 2.17.0 records no pod for a task, so the pod is inferred from the step's child
+ * node id (executorPodGuess). A step whose driver failed never got a pod.
+ */
+export function failureMessage(
+  run: KfpRun,
+  kfpNamespace: string,
+  url: string,
+  kubeContext?: string,
+  steps?: PipelineSteps,
+): string {
+  const details = run.run_details?.task_details ?? [];
+  const failedSteps = details
+    .filter((t) => t.state === "FAILED" && isStepEntry(t, steps))
+    .sort((a, b) => startOf(a) - startOf(b));
+  const failedDriver = details.find(
+    (t) =>
+      t.state === "FAILED" &&
+      /-driver$/.test(t.display_name ?? "") &&
+      isStepEntry({ display_name: t.display_name!.replace(/-driver$/, "") }, steps),
+  );
   const head = `KFP run ${run.run_id} ended ${run.state}`;
+  const tail = `Run: ${url}. To run again after fixing it, change pipeline.rerunToken.`;
+  const task = failedSteps[0];
+  if (!task && failedDriver) {
+    const name = failedDriver.display_name!.replace(/-driver$/, "");
+    return `${head}: task "${name}" failed in its KFP driver, before its step started (see the driver's log in the run's UI). ${tail}`;
+  }
   if (!task) {
     const reason = run.error?.message ? `: ${run.error.message}` : "";
     return `${head}${reason}. See ${url}`;
   }
   const reason = task.error?.message ? ` (${task.error.message})` : "";
-  const logs = task.pod_name
-    ? ` Read its log: kubectl${kubeContext ? ` --context ${shellWord(kubeContext)}` : ""} logs -n ${kfpNamespace} ${task.pod_name} -c main`
-    : " (no pod recorded for it)";
-  return `${head}: task "${task.display_name ?? task.task_id}" failed${reason}.${logs}. Run: ${url}. To run again after fixing it, change pipeline.rerunToken.`;
+  const more = failedSteps.length > 1 ? ` (${failedSteps.length - 1} more step(s) failed too)` : "";
+  const pod = executorPodGuess(task);
+  const logs = pod
+    ? ` Read its log: kubectl${kubeContext ? ` --context ${shellWord(kubeContext)}` : ""} logs -n ${kfpNamespace} ${pod} -c main (pod name inferred from the task's node id).`
+    : " (no pod recorded for it).";
+  return `${head}: task "${task.display_name ?? task.task_id}" failed${reason}${more}.${logs} ${tail}`;
 }
 
 /** A context name as one shell word (contexts may hold characters such as `@` or `:`). */

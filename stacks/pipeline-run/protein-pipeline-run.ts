@@ -24,6 +24,7 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
       "../kfp-api/ensure",
       "../kfp-api/errors",
       "../kfp-api/multipart",
+      "../kfp-api/task-details",
       "../dynamic/errors",
       "../dynamic/http",
       "../dynamic/retry",

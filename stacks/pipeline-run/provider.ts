@@ -9,6 +9,7 @@ import { PartialFailure, partialFailure, withoutUndefined } from "../dynamic/err
 import { HttpRequester } from "../dynamic/http";
 import { KfpAccess, defaultUiBaseUrl, requesterForAccess } from "../kfp-api/access";
 import { KfpClient, KfpRun, isNotFound } from "../kfp-api/client";
+import { pipelineStepsFromIr } from "../kfp-api/task-details";
 import {
   Ensured,
   createRunOnce,
@@ -156,20 +157,25 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     return outputsFor(inputs, hash, ids, run, owned);
   }
 
-  async function awaitRun(client: KfpClient, id: string, outs: RunOutputs): Promise<RunOutputs> {
+  async function awaitRun(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
+    const steps = pipelineStepsFromIr(ir);
     const started = now();
     const deadline = started + outs.timeoutSeconds * 1000;
     let last = "";
     for (let poll = 0; ; poll++) {
       const run = await client.getRun(outs.runId);
       const current = { ...outs, state: run.state ?? outs.state };
-      const line = progressLine(run, (now() - started) / 1000);
+      const line = progressLine(run, (now() - started) / 1000, steps);
       const summary = line.replace(/ after \d+ s/, "");
       if (summary !== last) log(line);
       last = summary;
       if (TERMINAL_STATES.includes(current.state)) {
         if (current.state === "SUCCEEDED" || current.state === "SKIPPED") return current;
-        throw runNotSucceeded(failureMessage(run, outs.kfpNamespace, outs.runUrl, outs.kubeContext), id, current);
+        throw runNotSucceeded(
+          failureMessage(run, outs.kfpNamespace, outs.runUrl, outs.kubeContext, steps),
+          id,
+          current,
+        );
       }
       if (now() >= deadline) {
         throw runNotSucceeded(
@@ -218,7 +224,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       const client = clientFor(inputs.access);
       const outs = await startRun(client, inputs, { createdVersionIds: [], runIds: [] });
       const id = outs.runId;
-      return { id, outs: withoutUndefined(inputs.wait ? await awaitRun(client, id, outs) : outs) };
+      return { id, outs: withoutUndefined(inputs.wait ? await awaitRun(client, id, outs, inputs.pipelineIr) : outs) };
     },
 
     async update(id: string, olds: RunOutputs, news: RunInputs) {
@@ -239,7 +245,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
           artifactRoot: artifactRoot(news.pipelineRoot, irPipelineName(pipelineIr), olds.runId),
         };
       }
-      return { outs: withoutUndefined(news.wait ? await awaitRun(client, id, outs) : outs) };
+      return { outs: withoutUndefined(news.wait ? await awaitRun(client, id, outs, news.pipelineIr) : outs) };
     },
 
     async delete(_id: string, props: RunOutputs) {

@@ -1,6 +1,8 @@
 /** The in-memory KFP objects behind the fake API and the handlers of its operations. */
 import { randomUUID } from "crypto";
 import { parse as parseYaml } from "yaml";
+import { ArgoWorkflow, NodePhase, WorkflowPipeline, argoWorkflow, taskDetailsFromWorkflow } from "./argo-workflow";
+import { workflowPipelineFromIr } from "./ir-pipeline";
 import { MatchedOperation } from "./swagger-validator";
 
 export type RunOutcome = "SUCCEEDED" | "FAILED" | "RUNNING_FOREVER";
@@ -12,10 +14,11 @@ export interface FakeRun {
   run: Rec;
   polls: number;
   outcome: RunOutcome;
-  tasks: string[];
+  /** The pipeline of the run's IR (root tasks, a root ParallelFor with its items), as the Workflow runs it. */
+  pipeline: WorkflowPipeline;
+  /** The Argo Workflow's name (`<pipeline name>-<5 characters>`, as Kubernetes completes a generateName). */
+  workflowName: string;
   failingTask?: string;
-  /** A ParallelFor at the root: `tasks` run once per item, under KFP-like loop and iteration DAG entries. */
-  loop?: { name: string; items: string[] };
 }
 export interface StoreOptions {
   runOutcome: RunOutcome;
@@ -66,67 +69,52 @@ function nameFilter(query: URLSearchParams): string | undefined {
   return p?.string_value;
 }
 
-interface IrDoc {
-  root?: { dag?: { tasks?: Record<string, { componentRef?: { name?: string }; parameterIterator?: unknown }> } };
-  components?: Record<string, { dag?: { tasks?: Record<string, unknown> } }>;
-}
-
-/** The IR's root tasks, or for a root ParallelFor its body's tasks and the run's list parameter as items. */
-function irTasks(ir: string, parameters: Record<string, unknown>): Pick<FakeRun, "tasks" | "loop"> {
+/** The IR's pipeline; a document the fake cannot read runs no tasks. */
+function irPipeline(ir: string, parameters: Record<string, unknown>): WorkflowPipeline {
   try {
-    const doc = parseYaml(ir.split(/^---$/m)[0]) as IrDoc;
-    const root = doc?.root?.dag?.tasks ?? {};
-    const [loopName, loopTask] = Object.entries(root).find(([, t]) => t.parameterIterator) ?? [];
-    const body = loopTask && doc.components?.[loopTask.componentRef?.name ?? ""]?.dag?.tasks;
-    const items = Object.values(parameters).find((v): v is unknown[] => Array.isArray(v));
-    if (loopName && body && items)
-      return { tasks: Object.keys(body), loop: { name: loopName, items: items.map(String) } };
-    return { tasks: Object.keys(root) };
+    return workflowPipelineFromIr(ir, parameters);
   } catch {
-    return { tasks: [] };
+    return { name: "pipeline", tasks: [] };
   }
 }
 
+function runState(r: FakeRun): string {
+  if (r.outcome !== "RUNNING_FOREVER" && r.polls >= (r.run.pollsToFinish as number)) return r.outcome;
+  return r.polls >= 1 ? "RUNNING" : "PENDING";
+}
+
+/**
+ * The run's Argo Workflow at its current poll: while RUNNING the first task of each DAG runs and nothing else has
+ * started; SUCCEEDED runs every task; FAILED fails `failingTask` (in a batch, the first protein's only), its
+ * downstream tasks are omitted and the others succeed.
+ */
+export function workflowOf(r: FakeRun): ArgoWorkflow {
+  const state = runState(r);
+  const first = (tasks: { name: string; dependsOn?: string[] }[]): string | undefined =>
+    tasks.find((t) => !t.dependsOn?.length)?.name;
+  const firstRoot = first(r.pipeline.tasks);
+  const firstBody = first(r.pipeline.loop?.tasks ?? []);
+  const wf = argoWorkflow({
+    workflowName: r.workflowName,
+    runId: String(r.run.run_id),
+    createdAt: String(r.run.created_at),
+    pipeline: r.pipeline,
+    phaseOf: (task, iteration): NodePhase | undefined => {
+      if (state === "RUNNING")
+        return task === (iteration === undefined ? firstRoot : firstBody) ? "Running" : undefined;
+      if (state === "FAILED" && task === r.failingTask && !iteration) return "Failed";
+      return "Succeeded";
+    },
+  });
+  return state === "PENDING" ? { ...wf, status: { phase: "Pending", nodes: {} } } : wf;
+}
+
 export function runView(r: FakeRun): Rec {
-  const { outcome, polls } = r;
-  const finish = r.run.pollsToFinish as number;
-  let state = "PENDING";
-  if (polls >= 1) state = "RUNNING";
-  if (outcome !== "RUNNING_FOREVER" && polls >= finish) state = outcome;
-  const id = (suffix: string | number) => `${r.run.run_id}-${suffix}`;
-  const iterations = r.loop ? r.loop.items.map((_, n) => n) : [undefined];
-  const dags = r.loop
-    ? [
-        { task_id: id("loop"), display_name: r.loop.name, state },
-        ...iterations.map((n) => ({
-          task_id: id(`iteration-${n}`),
-          display_name: `${r.loop!.name}-iteration-${n}`,
-          parent_task_id: id("loop"),
-          state,
-        })),
-      ]
-    : [];
-  const tasks = iterations.flatMap((n) =>
-    r.tasks.map((name, t) => {
-      const i = (n ?? 0) * r.tasks.length + t;
-      let taskState = "PENDING";
-      if (state === "RUNNING") taskState = t === 0 ? "RUNNING" : "PENDING";
-      if (state === "SUCCEEDED") taskState = "SUCCEEDED";
-      // In a batch only the first protein's task fails.
-      if (state === "FAILED") taskState = name === r.failingTask && !n ? "FAILED" : "SUCCEEDED";
-      return {
-        task_id: id(i),
-        display_name: name,
-        state: taskState,
-        ...(n === undefined ? {} : { parent_task_id: id(`iteration-${n}`) }),
-        pod_name: `${String(r.run.run_id).slice(0, 8)}-system-container-impl-${1000 + i}`,
-        ...(taskState === "FAILED" ? { error: { code: 2, message: `task ${name} exited with code 1` } } : {}),
-      };
-    }),
-  );
+  const state = runState(r);
   const visible = { ...r.run };
   delete visible.pollsToFinish;
-  return { ...visible, state, run_details: { task_details: [...dags, ...tasks] } };
+  const tasks = taskDetailsFromWorkflow(workflowOf(r));
+  return { ...visible, state, ...(tasks.length ? { run_details: { task_details: tasks } } : {}) };
 }
 
 export interface StoreRequest {
@@ -328,7 +316,7 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       throw new HttpError(404, `experiment ${String(body.experiment_id)} not found`);
     }
     const runtime = body.runtime_config as { parameters?: Record<string, unknown> } | undefined;
-    const { tasks, loop } = irTasks(version.ir, runtime?.parameters ?? {});
+    const pipeline = irPipeline(version.ir, runtime?.parameters ?? {});
     const runId = randomUUID();
     const run: FakeRun = {
       run: {
@@ -340,9 +328,9 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       },
       polls: 0,
       outcome: state.options.runOutcome,
-      tasks,
-      loop,
-      failingTask: state.options.failingTask ?? tasks[0],
+      pipeline,
+      workflowName: `${pipeline.name}-${runId.replace(/-/g, "").slice(0, 5)}`,
+      failingTask: state.options.failingTask ?? (pipeline.loop?.tasks ?? pipeline.tasks)[0]?.name,
     };
     state.runs.set(runId, run);
     return runView(run);

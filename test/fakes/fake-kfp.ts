@@ -8,6 +8,7 @@ import * as http from "http";
 import * as https from "https";
 import { AddressInfo } from "net";
 import { GRPC_CODE, HttpError, RunOutcome, StoreOptions, StoreState, handleRequest } from "./fake-kfp-store";
+import { KubeApiOptions, answerKubeApi } from "./fake-kube-api";
 import { loadSwagger, Swagger, validateRequest, validateResponse, MatchedOperation } from "./swagger-validator";
 
 export type { FakeRun, RunOutcome } from "./fake-kfp-store";
@@ -44,6 +45,11 @@ export interface FakeKfpOptions {
   pollsToFinish?: number;
   /** Task that fails when runOutcome is FAILED (default: the first task of the IR). */
   failingTask?: string;
+  /**
+   * Also act as the Kubernetes API server in front of KFP (use with a service-proxy `pathPrefix`): outside the
+   * prefix, serve each run's Argo Workflow (by label `pipeline/runid`) and its pods' logs (fake-kube-api.ts).
+   */
+  kubeApi?: KubeApiOptions;
 }
 
 export interface FakeKfpState extends StoreState {
@@ -139,7 +145,23 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
     const error = (status: number, message: string, match?: MatchedOperation): void =>
       send(status, { code: GRPC_CODE[status] ?? 2, message, details: [] }, match);
 
-    if (!url.pathname.startsWith(prefix + "/")) return error(404, `path ${url.pathname} is outside ${prefix || "/"}`);
+    let kube = opts.kubeApi && answerKubeApi(state, opts.kubeApi, method, url.pathname, url.searchParams);
+    if (!url.pathname.startsWith(prefix + "/") || kube) {
+      if (!kube) return error(404, `path ${url.pathname} is outside ${prefix || "/"}`);
+      if (opts.bearerToken && req.headers.authorization !== `Bearer ${opts.bearerToken}`) {
+        const body = { kind: "Status", apiVersion: "v1", status: "Failure", message: "Unauthorized", code: 401 };
+        kube = { status: 401, body: JSON.stringify(body), contentType: "application/json" };
+      }
+      state.requests.push({
+        method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status: kube.status,
+      });
+      res.writeHead(kube.status, { "content-type": kube.contentType, "content-length": Buffer.byteLength(kube.body) });
+      res.end(kube.body);
+      return;
+    }
     const path = url.pathname.slice(prefix.length);
     const record = { method, path, query: Object.fromEntries(url.searchParams), body: undefined as unknown, status: 0 };
     state.requests.push(record);

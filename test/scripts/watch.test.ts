@@ -5,24 +5,24 @@ import { KfpClient } from "../../stacks/kfp-api/client";
 import { ensureExperiment, ensurePipeline, ensureVersion } from "../../stacks/kfp-api/ensure";
 import { compileBatchPipeline } from "../../pipelines/protein";
 import { main, podLogReader } from "../../scripts/watch/main";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { pipelineSteps, pipelineStepsFromIr } from "../../stacks/kfp-api/task-details";
 import { RunLike, changes, renderFrame, runView } from "../../scripts/watch/progress";
-import { watchRun } from "../../scripts/watch/watch-run";
+import { WatchRunOptions, watchRun } from "../../scripts/watch/watch-run";
+import { argoWorkflow, podName, taskDetailsFromWorkflow } from "../fakes/argo-workflow";
 import { FakeKfp, RunOutcome, startFakeKfp } from "../fakes/fake-kfp";
+import { workflowOf } from "../fakes/fake-kfp-store";
+import { workflowPipelineFromIr } from "../fakes/ir-pipeline";
 import { FAST_RETRY, sampleIr } from "../fixtures/provider-inputs";
 
 const ESC = String.fromCharCode(27);
 const noWait = async (): Promise<void> => undefined;
 
-async function startedRun(
-  outcome: RunOutcome,
-  failingTask?: string,
-  ir = sampleIr(),
-  parameters: Record<string, unknown> = { pdb_code: "1aki" },
-): Promise<{ fake: FakeKfp; runId: string }> {
-  const fake = await startFakeKfp({ runOutcome: outcome, pollsToFinish: 3, failingTask });
-  const client = new KfpClient(requesterFor({ baseUrl: fake.url, headers: {}, tls: { rejectUnauthorized: true } }), {
-    retry: FAST_RETRY,
-  });
+/** Uploads `ir` and starts a run of it on `fake`, as the stack does; returns the run id. */
+async function createRun(fake: FakeKfp, ir: string, parameters: Record<string, unknown>): Promise<string> {
+  const client = clientFor(fake);
   const log = (): void => undefined;
   const pipeline = await ensurePipeline(client, "protein-md", log);
   const version = await ensureVersion(
@@ -38,7 +38,17 @@ async function startedRun(
     pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
     runtime_config: { parameters },
   });
-  return { fake, runId: run.run_id };
+  return run.run_id;
+}
+
+async function startedRun(
+  outcome: RunOutcome,
+  failingTask?: string,
+  ir = sampleIr(),
+  parameters: Record<string, unknown> = { pdb_code: "1aki" },
+): Promise<{ fake: FakeKfp; runId: string }> {
+  const fake = await startFakeKfp({ runOutcome: outcome, pollsToFinish: 3, failingTask });
+  return { fake, runId: await createRun(fake, ir, parameters) };
 }
 
 function clientFor(fake: FakeKfp): KfpClient {
@@ -47,7 +57,29 @@ function clientFor(fake: FakeKfp): KfpClient {
   });
 }
 
-describe("watchRun against the swagger-validated fake KFP", () => {
+function watchOptions(fake: FakeKfp, out: string[], more: Partial<WatchRunOptions> = {}): WatchRunOptions {
+  const client = clientFor(fake);
+  return {
+    getRun: (id) => client.getRun(id) as Promise<RunLike>,
+    getSteps: async (run) => {
+      const ref = run.pipeline_version_reference!;
+      return pipelineSteps((await client.getPipelineVersion(ref.pipeline_id!, ref.pipeline_version_id!)).pipeline_spec);
+    },
+    write: (text) => out.push(text),
+    tty: false,
+    namespace: "kubeflow",
+    sleep: noWait,
+    ...more,
+  };
+}
+
+/** The fake's Workflow for a run, as `npm run watch` reads it through the API server. */
+const workflowOfFake = (fake: FakeKfp) => async (runId: string) => workflowOf(fake.state.runs.get(runId)!);
+
+const batchIr = (): string =>
+  compileBatchPipeline({ image: `localhost:5000/amber@sha256:${"a".repeat(64)}`, parallelism: 2 });
+
+describe("watchRun against the swagger-validated fake KFP (task_details as KFP 2.17.0 derives them)", () => {
   let fake: FakeKfp | undefined;
   afterEach(async () => {
     expect(fake?.state.requestViolations).toEqual([]);
@@ -60,88 +92,183 @@ describe("watchRun against the swagger-validated fake KFP", () => {
     const started = await startedRun("SUCCEEDED");
     fake = started.fake;
     const out: string[] = [];
-    const code = await watchRun(started.runId, {
-      getRun: (id) => clientFor(started.fake).getRun(id) as Promise<RunLike>,
-      write: (text) => out.push(text),
-      tty: false,
-      namespace: "kubeflow",
-      sleep: noWait,
-    });
+    const code = await watchRun(started.runId, watchOptions(started.fake, out));
     expect(code).toBe(0);
     expect(out.join("").split("\n").slice(0, -2)).toEqual([
+      "(no Kubernetes API access: batch steps are counted, not labelled per protein; pod names are inferred)",
       "[0/2] fetch-pdb running",
       `run ${started.runId}: RUNNING`,
-      "[1/2] fetch-pdb SUCCEEDED",
-      "[2/2] leap-gen-top SUCCEEDED",
+      "[1/2] fetch-pdb SUCCEEDED in 0:01",
+      "[2/2] leap-gen-top SUCCEEDED in 0:01",
       `run ${started.runId}: SUCCEEDED`,
     ]);
     expect(out[out.length - 1]).toMatch(new RegExp(`^run ${started.runId} SUCCEEDED \\(watched for 0:0\\d\\)\\n$`));
   });
 
-  it("names the failed task, the kubectl logs command and the tail of its log, and exits 1", async () => {
+  it("without the Workflow: names the failed step and an inferred kubectl logs command, exit 1", async () => {
     const started = await startedRun("FAILED", "leap-gen-top");
     fake = started.fake;
     const out: string[] = [];
     const tails: string[] = [];
-    const code = await watchRun(started.runId, {
-      getRun: (id) => clientFor(started.fake).getRun(id) as Promise<RunLike>,
-      podLogTail: async (pod) => {
-        tails.push(pod);
-        return "protein-step leap-gen-top: FAILED after 0:03: tleap (topology) failed\n";
-      },
-      write: (text) => out.push(text),
-      tty: false,
-      context: "kfp-protein-dev",
-      namespace: "kubeflow",
-      sleep: noWait,
-    });
-    const pod = `${started.runId.slice(0, 8)}-system-container-impl-1001`;
+    const podLogTail = async (pod: string): Promise<string> => {
+      tails.push(pod);
+      return "protein-step leap-gen-top: FAILED after 0:03: tleap (topology) failed\n";
+    };
+    const code = await watchRun(
+      started.runId,
+      watchOptions(started.fake, out, { podLogTail, context: "kfp-protein-dev" }),
+    );
+    const run = started.fake.state.runs.get(started.runId)!;
+    const wf = run.workflowName;
+    const pod = podName(wf, `${wf}.root.leap-gen-top.executor`, "system-container-impl");
     expect(code).toBe(1);
     expect(tails).toEqual([pod]);
     const text = out.join("");
     expect(text).toContain(`run ${started.runId} ended FAILED`);
-    expect(text).toContain("failed task: leap-gen-top (task leap-gen-top exited with code 1)");
-    expect(text).toContain(`  its log: kubectl logs --context kfp-protein-dev -n kubeflow ${pod} -c main\n`);
+    expect(text).toContain("failed task: leap-gen-top\n");
+    expect(text).toContain(
+      `  its log: kubectl logs --context kfp-protein-dev -n kubeflow ${pod} -c main (pod name inferred from the step's node id: a best guess)\n`,
+    );
     expect(text).toContain(
       "  --- last lines ---\n  protein-step leap-gen-top: FAILED after 0:03: tleap (topology) failed\n",
     );
   });
 
-  it("follows a batch per protein and names the protein of the failed task", async () => {
-    const ir = compileBatchPipeline({ image: `localhost:5000/amber@sha256:${"a".repeat(64)}`, parallelism: 2 });
-    const started = await startedRun("FAILED", "leap-gen-top", ir, { pdb_codes: ["1aki", "4e43"] });
+  it("with the Workflow: follows a batch per protein, names the failed step's protein and exact pod", async () => {
+    const started = await startedRun("FAILED", "leap-gen-top", batchIr(), { pdb_codes: ["1aki", "4e43"] });
     fake = started.fake;
     const out: string[] = [];
-    const code = await watchRun(started.runId, {
-      getRun: (id) => clientFor(started.fake).getRun(id) as Promise<RunLike>,
-      write: (text) => out.push(text),
-      tty: false,
-      namespace: "kubeflow",
-      sleep: noWait,
-    });
+    const code = await watchRun(
+      started.runId,
+      watchOptions(started.fake, out, { getWorkflow: workflowOfFake(started.fake) }),
+    );
     const lines = out.join("").split("\n");
+    const wf = started.fake.state.runs.get(started.runId)!.workflowName;
+    const step = `${wf}.root.for-loop-1.iteration-iterations(0:0).iteration-item.leap-gen-top`;
     expect(code).toBe(1);
-    expect(lines).toContain("[0/46] 1aki/amber-to-pdb running");
-    expect(lines).toContain("[0/46] 4e43/amber-to-pdb running");
-    expect(lines.filter((l) => / 4e43\/\S+ SUCCEEDED$/.test(l))).toHaveLength(23);
-    expect(lines).toContain("failed task: 1aki/leap-gen-top (task leap-gen-top exited with code 1)");
+    expect(lines).toContain("[0/46] 1aki/fetch-pdb running");
+    expect(lines).toContain("[0/46] 4e43/fetch-pdb running");
+    expect(lines.filter((l) => / 4e43\/\S+ SUCCEEDED in 0:01$/.test(l))).toHaveLength(23);
+    // leap-gen-top failed for 1aki: the steps downstream of it never ran.
+    expect(lines.filter((l) => / 1aki\/\S+ SUCCEEDED/.test(l)).map((l) => l.split(" ")[1])).toEqual([
+      "1aki/fetch-pdb",
+      "1aki/pdb4amber",
+    ]);
+    expect(lines).toContain("failed task: 1aki/leap-gen-top");
+    expect(lines).toContain(
+      `  its log: kubectl logs -n kubeflow ${podName(wf, `${step}.executor`, "system-container-impl")} -c main`,
+    );
+  });
+
+  it("without the Workflow: counts a batch's copies of each step instead of labelling them", async () => {
+    const started = await startedRun("SUCCEEDED", undefined, batchIr(), { pdb_codes: ["1aki", "4e43"] });
+    fake = started.fake;
+    const out: string[] = [];
+    const frames: string[] = [];
+    expect(await watchRun(started.runId, watchOptions(started.fake, out))).toBe(0);
+    const lines = out.join("").split("\n");
+    expect(lines).toContain("[0/46] fetch-pdb running");
+    expect(lines.filter((l) => / leap-solvate SUCCEEDED in 0:01 \(\d\/2 done\)$/.test(l))).toHaveLength(2);
+    expect(lines.some((l) => l.includes("leap-solvate SUCCEEDED in 0:01 (2/2 done)"))).toBe(true);
+    await watchRun(started.runId, watchOptions(started.fake, frames, { tty: true }));
+    expect(frames[frames.length - 2]).toContain("  ✓ leap-solvate  2/2 done\n");
+  });
+
+  it("says so when the Workflow is gone, and counts a batch's copies instead", async () => {
+    const started = await startedRun("SUCCEEDED", undefined, batchIr(), { pdb_codes: ["1aki", "4e43"] });
+    fake = started.fake;
+    const out: string[] = [];
+    const getWorkflow = async (): Promise<undefined> => undefined;
+    expect(await watchRun(started.runId, watchOptions(started.fake, out, { getWorkflow }))).toBe(0);
+    const text = out.join("");
+    expect(text).toContain(`(no Argo Workflow labelled pipeline/runid=${started.runId} in namespace kubeflow`);
+    expect(text).toContain("leap-solvate SUCCEEDED in 0:01 (2/2 done)");
+  });
+
+  it("picks the same steps by name when the pipeline spec cannot be read", async () => {
+    const started = await startedRun("SUCCEEDED");
+    fake = started.fake;
+    const out: string[] = [];
+    const getSteps = async (): Promise<undefined> => {
+      throw new Error("KFP GET /apis/v2beta1/pipelines/p/versions/v answered HTTP 403: forbidden");
+    };
+    expect(await watchRun(started.runId, watchOptions(started.fake, out, { getSteps }))).toBe(0);
+    const text = out.join("");
+    expect(text).toContain("(could not read the pipeline spec, so steps are picked by name: KFP GET");
+    expect(text).toContain("[2/2] leap-gen-top SUCCEEDED");
   });
 
   it("redraws a frame with a bar on a terminal", async () => {
     const started = await startedRun("SUCCEEDED");
     fake = started.fake;
     const out: string[] = [];
-    await watchRun(started.runId, {
-      getRun: (id) => clientFor(started.fake).getRun(id) as Promise<RunLike>,
-      write: (text) => out.push(text),
-      tty: true,
-      namespace: "kubeflow",
-      sleep: noWait,
-    });
+    await watchRun(started.runId, watchOptions(started.fake, out, { tty: true }));
     expect(out[0]).toContain("[------------------------------] 0/2 tasks done");
     expect(out[1].split("\n")[0]).toMatch(new RegExp(`^${ESC}\\[\\d+A${ESC}\\[0J`)); // up over the last frame
     expect(out[1]).toContain("> fetch-pdb  running");
     expect(out[out.length - 2]).toContain("[##############################] 2/2 tasks done");
+  });
+});
+
+describe("npm run watch through the API server (the fake KFP behind its service proxy)", () => {
+  it("reads the Workflow for exact pod names and the log tail of the failed step", async () => {
+    const fake = await startFakeKfp({
+      runOutcome: "FAILED",
+      pollsToFinish: 2,
+      failingTask: "leap-gen-top",
+      kubeApi: { podLog: (pod, step) => `protein-step ${step}: tleap failed in ${pod}\n` },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "watch-"));
+    const kubeconfig = join(dir, "config");
+    writeFileSync(
+      kubeconfig,
+      [
+        "apiVersion: v1",
+        `clusters: [{name: c, cluster: {server: '${fake.url}'}}]`,
+        "users: [{name: u, user: {token: t0k}}]",
+        "contexts: [{name: ctx, context: {cluster: c, user: u}}]",
+        "current-context: ctx",
+      ].join("\n"),
+    );
+    const out: string[] = [];
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((text) => {
+      out.push(String(text));
+      return true;
+    });
+    try {
+      const runId = await createRun(fake, sampleIr(), { pdb_code: "1aki" });
+      const code = await main([
+        "--endpoint",
+        fake.url,
+        "--run",
+        runId,
+        "--kubeconfig",
+        kubeconfig,
+        "--context",
+        "ctx",
+        "--poll",
+        "0.001",
+        "--plain",
+      ]);
+      const wf = fake.state.runs.get(runId)!.workflowName;
+      const pod = podName(wf, `${wf}.root.leap-gen-top.executor`, "system-container-impl");
+      expect(code).toBe(1);
+      const text = out.join("");
+      expect(text).not.toContain("no Kubernetes API access");
+      expect(text).toContain(`  its log: kubectl logs --context ctx -n kubeflow ${pod} -c main\n`);
+      expect(text).toContain(`  --- last lines ---\n  protein-step leap-gen-top: tleap failed in ${pod}\n`);
+      const paths = fake.state.requests.map((r) => `${r.method} ${r.path}`);
+      expect(paths).toContain("GET /apis/argoproj.io/v1alpha1/namespaces/kubeflow/workflows");
+      expect(fake.state.requests.find((r) => r.path.endsWith("/workflows"))?.query).toEqual({
+        labelSelector: `pipeline/runid=${runId}`,
+      });
+      expect(fake.state.requestViolations).toEqual([]);
+      expect(fake.state.responseViolations).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+      await fake.close();
+    }
   });
 });
 
@@ -214,47 +341,62 @@ describe("podLogReader", () => {
 
 describe("progress of a batch run", () => {
   const at = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-  const batch: RunLike = {
+  const pipeline = workflowPipelineFromIr(batchIr(), { pdb_codes: ["1aki", "4e43"] });
+  const workflow = argoWorkflow({
+    workflowName: "protein-md-batch-x7k2p",
+    runId: "r1",
+    createdAt: at(0),
+    pipeline,
+    phaseOf: (task, i) => (task !== "fetch-pdb" ? undefined : i === 0 ? "Succeeded" : "Running"),
+  });
+  const run: RunLike = {
     run_id: "r1",
     state: "RUNNING",
     runtime_config: { parameters: { pdb_codes: ["1aki", "4e43"] } },
-    run_details: {
-      task_details: [
-        { task_id: "root", display_name: "root", state: "RUNNING" },
-        { task_id: "loop", display_name: "for-loop-2", parent_task_id: "root", state: "RUNNING" },
-        { task_id: "i0", display_name: "for-loop-2-iteration-0", parent_task_id: "loop", state: "RUNNING" },
-        { task_id: "i1", display_name: "for-loop-2-iteration-1", parent_task_id: "loop", state: "RUNNING" },
-        {
-          task_id: "a",
-          display_name: "fetch-pdb",
-          parent_task_id: "i0",
-          state: "SUCCEEDED",
-          start_time: at(0),
-          end_time: at(12),
-          child_tasks: [{ pod_name: "driver-pod" }, { pod_name: "exec-pod-a" }],
-        },
-        { task_id: "b", display_name: "fetch-pdb", parent_task_id: "i1", state: "RUNNING", start_time: at(5) },
-      ],
-    },
+    run_details: { task_details: taskDetailsFromWorkflow(workflow) },
   };
+  const steps = pipelineStepsFromIr(batchIr());
 
-  it("groups tasks per protein and keeps KFP's bookkeeping out", () => {
-    const view = runView(batch);
-    expect(view.tasks.map((t) => [t.group, t.name, t.state, t.pod])).toEqual([
-      ["1aki", "fetch-pdb", "SUCCEEDED", "exec-pod-a"],
-      ["4e43", "fetch-pdb", "RUNNING", undefined],
+  it("KFP 2.17.0's task_details have no parents and no pods: the flat list cannot say which protein", () => {
+    const details = run.run_details!.task_details!;
+    expect(details.map((t) => t.display_name).filter((n) => n === "fetch-pdb")).toHaveLength(2);
+    expect(details.every((t) => !("parent_task_id" in t) && !("pod_name" in t))).toBe(true);
+    expect(
+      runView(run, { steps })
+        .tasks.filter((t) => t.state !== "PENDING")
+        .map((t) => [t.group, t.name, t.state]),
+    ).toEqual([
+      [undefined, "fetch-pdb", "SUCCEEDED"],
+      [undefined, "fetch-pdb", "RUNNING"],
     ]);
-    expect(renderFrame(view, Date.parse(at(65)))).toEqual([
+  });
+
+  it("with the Workflow: groups steps per protein (from the executor input), exact pods, bookkeeping left out", () => {
+    const view = runView(run, { steps, workflow });
+    expect(view.tasks).toHaveLength(46);
+    const started = view.tasks.filter((t) => t.state !== "PENDING");
+    const wf = workflow.metadata.name;
+    const executor = (i: number): string =>
+      podName(
+        wf,
+        `${wf}.root.for-loop-1.iteration-iterations(${i}:${i}).iteration-item.fetch-pdb.executor`,
+        "system-container-impl",
+      );
+    expect(started.map((t) => [t.group, t.name, t.state, t.pod])).toEqual([
+      ["1aki", "fetch-pdb", "SUCCEEDED", executor(0)],
+      ["4e43", "fetch-pdb", "RUNNING", executor(1)],
+    ]);
+    const frame = renderFrame(view, Date.parse(workflow.status.nodes[workflow.metadata.name].startedAt!) + 65_000);
+    expect(frame.slice(0, 3)).toEqual([
       "run r1 (r1): RUNNING",
-      "[###############---------------] 1/2 tasks done",
-      "1aki: 1/1 done",
-      "    ✓ fetch-pdb  SUCCEEDED (0:12)",
-      "4e43: 0/1 done",
-      "    > fetch-pdb  running 1:00",
+      "[#-----------------------------] 1/46 tasks done",
+      "1aki: 1/23 done",
     ]);
+    expect(frame).toContain("    ✓ fetch-pdb  SUCCEEDED (0:01)");
+    expect(frame).toContain("4e43: 0/23 done");
     expect(changes(undefined, view)).toEqual([
-      "[1/2] 1aki/fetch-pdb SUCCEEDED in 0:12",
-      "[1/2] 4e43/fetch-pdb running",
+      "[1/46] 1aki/fetch-pdb SUCCEEDED in 0:01",
+      "[1/46] 4e43/fetch-pdb running",
       "run r1: RUNNING",
     ]);
   });

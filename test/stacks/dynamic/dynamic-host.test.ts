@@ -171,7 +171,7 @@ test("run: a FAILED run reaches the engine as an error naming the task and the l
     const bin = Buffer.from(String(sent[sent.length - 1]["grpc-status-details-bin"]), "base64");
     const status = statusproto.Status.deserializeBinary(new Uint8Array(bin));
     expect(status.getMessage()).toMatch(
-      /task "leap-gen-top" failed .*kubectl --context kfp-protein-dev logs -n kubeflow \S+-system-container-impl-1001 -c main/,
+      /task "leap-gen-top" failed\. .*kubectl --context kfp-protein-dev logs -n kubeflow \S+-system-container-impl-\d+ -c main/,
     );
     const initFailed = provproto.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue());
     const partial = initFailed.getProperties().toJavaScript();

@@ -48,6 +48,8 @@ describe("KfpClient against the swagger-validating fake", () => {
       v.pipeline_version_id,
     );
     expect(await c.findPipelineVersionByName(p.pipeline_id, "ir-other")).toBeUndefined();
+    const spec = (await c.getPipelineVersion(p.pipeline_id, v.pipeline_version_id)).pipeline_spec;
+    expect(spec).toMatchObject({ pipelineInfo: { name: "protein-md" } });
     const e = await c.createExperiment("protein", "d");
     expect((await c.findExperimentByName("protein"))?.experiment_id).toBe(e.experiment_id);
     const run = await c.createRun({

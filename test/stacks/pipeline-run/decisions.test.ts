@@ -10,6 +10,10 @@ import {
   progressLine,
   runUrl,
 } from "../../../stacks/pipeline-run/decisions";
+import { pipelineStepsFromIr } from "../../../stacks/kfp-api/task-details";
+import { compileBatchPipeline } from "../../../pipelines/protein";
+import { WorkflowRequest, argoWorkflow, podName, taskDetailsFromWorkflow } from "../../fakes/argo-workflow";
+import { workflowPipelineFromIr } from "../../fakes/ir-pipeline";
 import { sampleIr } from "../../fixtures/provider-inputs";
 
 test("IR hash ignores CRLF line endings but not content; version names are short and stable", () => {
@@ -32,32 +36,42 @@ test("URLs and artifact root follow KFP's layout", () => {
   expect(artifactRoot("s3://bucket/root/", "p", "r")).toBe("s3://bucket/root/p/r");
 });
 
-test("the failing executor task is named, not the DAG that failed because of it", () => {
+/** A run as KFP 2.17.0 reports it, task_details derived from the Workflow it would run (test/fakes/argo-workflow.ts). */
+function realShapeRun(ir: string, parameters: Record<string, unknown>, phaseOf: WorkflowRequest["phaseOf"]) {
+  const workflow = argoWorkflow({
+    workflowName: "protein-md-x7k2p",
+    runId: "r1",
+    pipeline: workflowPipelineFromIr(ir, parameters),
+    phaseOf,
+  });
   const run: KfpRun = {
     run_id: "r1",
-    state: "FAILED",
-    run_details: {
-      task_details: [
-        { display_name: "root", state: "FAILED", pod_name: "p-system-dag-driver-11" },
-        { display_name: "sander-heat", state: "FAILED", pod_name: "p-system-container-driver-76" },
-        {
-          display_name: "sander-heat",
-          state: "FAILED",
-          pod_name: "p-system-container-impl-77",
-          error: { message: "exit 1" },
-        },
-        { display_name: "leap", state: "SUCCEEDED", pod_name: "p-x" },
-      ],
-    },
+    state: workflow.status.phase === "Failed" ? "FAILED" : "RUNNING",
+    run_details: { task_details: taskDetailsFromWorkflow(workflow) },
   };
-  expect(failureMessage(run, "kubeflow", "http://ui/#/runs/details/r1")).toBe(
-    'KFP run r1 ended FAILED: task "sander-heat" failed (exit 1). Read its log: kubectl logs -n kubeflow p-system-container-impl-77 -c main. ' +
-      "Run: http://ui/#/runs/details/r1. To run again after fixing it, change pipeline.rerunToken.",
+  return { workflow, run };
+}
+
+const batchIr = compileBatchPipeline({ image: `localhost:5000/amber@sha256:${"a".repeat(64)}`, parallelism: 2 });
+
+test("a failed run names the failed step, not KFP's executor/driver/DAG entries, and the pod Argo ran it in", () => {
+  const { workflow, run } = realShapeRun(sampleIr(), {}, (task) => (task === "leap-gen-top" ? "Failed" : "Succeeded"));
+  const wf = workflow.metadata.name;
+  const pod = podName(wf, `${wf}.root.leap-gen-top.executor`, "system-container-impl");
+  const failed = run.run_details!.task_details!.filter((t) => t.state === "FAILED").map((t) => t.display_name);
+  expect(failed.sort()).toEqual(["executor", "leap-gen-top", "protein-md-x7k2p", "root"]);
+  const steps = pipelineStepsFromIr(sampleIr());
+  for (const withSpec of [steps, undefined]) {
+    expect(failureMessage(run, "kubeflow", "http://ui/#/runs/details/r1", undefined, withSpec)).toBe(
+      `KFP run r1 ended FAILED: task "leap-gen-top" failed. Read its log: kubectl logs -n kubeflow ${pod} -c main ` +
+        "(pod name inferred from the task's node id). " +
+        "Run: http://ui/#/runs/details/r1. To run again after fixing it, change pipeline.rerunToken.",
+    );
+  }
+  expect(failureMessage(run, "kubeflow", "U", "kfp-protein-dev", steps)).toContain(
+    `kubectl --context kfp-protein-dev logs -n kubeflow ${pod} -c main`,
   );
-  expect(failureMessage(run, "kubeflow", "U", "kfp-protein-dev")).toContain(
-    "kubectl --context kfp-protein-dev logs -n kubeflow p-system-container-impl-77 -c main",
-  );
-  expect(failureMessage(run, "kubeflow", "U", "arn:aws:eks:x/y z")).toContain(
+  expect(failureMessage(run, "kubeflow", "U", "arn:aws:eks:x/y z", steps)).toContain(
     "kubectl --context 'arn:aws:eks:x/y z' logs",
   );
   expect(
@@ -65,33 +79,39 @@ test("the failing executor task is named, not the DAG that failed because of it"
   ).toBe("KFP run r2 ended CANCELED: terminated by user. See U");
 });
 
-test("progress names running tasks; poll delay grows and is capped", () => {
-  const run: KfpRun = {
-    run_id: "r",
-    state: "RUNNING",
+test("in a batch the failed step of one protein is named with its pod; a driver failure says so", () => {
+  const { workflow, run } = realShapeRun(batchIr, { pdb_codes: ["1aki", "4e43"] }, (task, i) =>
+    task === "leap-solvate" && i === 1 ? "Failed" : "Succeeded",
+  );
+  const wf = workflow.metadata.name;
+  const step = `${wf}.root.for-loop-1.iteration-iterations(1:1).iteration-item.leap-solvate`;
+  const message = failureMessage(run, "kubeflow", "U", undefined, pipelineStepsFromIr(batchIr));
+  expect(message).toContain('task "leap-solvate" failed.');
+  expect(message).toContain(`logs -n kubeflow ${podName(wf, `${step}.executor`, "system-container-impl")} -c main`);
+  const driverFailed: KfpRun = {
+    run_id: "r3",
+    state: "FAILED",
     run_details: {
       task_details: [
-        { display_name: "a", state: "RUNNING" },
-        { display_name: "b", state: "PENDING" },
+        { display_name: "root", state: "FAILED" },
+        { display_name: "heat-driver", state: "FAILED" },
       ],
     },
   };
-  expect(progressLine(run, 61.4)).toBe("KFP run r: RUNNING after 61 s, 0/2 steps done; running: a");
-  const batch: KfpRun = {
-    run_id: "b",
-    state: "RUNNING",
-    run_details: {
-      task_details: [
-        { display_name: "root", state: "RUNNING" },
-        { display_name: "for-loop-1", state: "RUNNING" },
-        { display_name: "for-loop-1-iteration-0", state: "RUNNING" },
-        { display_name: "fetch-pdb-driver", state: "SUCCEEDED" },
-        { display_name: "fetch-pdb", state: "SUCCEEDED" },
-        { display_name: "heat", state: "RUNNING" },
-      ],
-    },
-  };
-  expect(progressLine(batch, 5)).toBe("KFP run b: RUNNING after 5 s, 1/2 steps done; running: heat");
+  expect(failureMessage(driverFailed, "kubeflow", "U", undefined, { root: ["heat"] })).toContain(
+    'task "heat" failed in its KFP driver, before its step started',
+  );
+});
+
+test("progress counts the pipeline's steps, not KFP's entries; poll delay grows and is capped", () => {
+  const { run } = realShapeRun(batchIr, { pdb_codes: ["1aki", "4e43"] }, (task) =>
+    task === "fetch-pdb" ? "Succeeded" : task === "pdb4amber" ? "Running" : undefined,
+  );
+  // With the spec, steps not reached yet count too (23 per protein); the name rule sees only those with entries.
+  expect(progressLine(run, 61.4, pipelineStepsFromIr(batchIr))).toBe(
+    "KFP run r1: RUNNING after 61 s, 2/46 steps done; running: pdb4amber",
+  );
+  expect(progressLine(run, 61.4)).toBe("KFP run r1: RUNNING after 61 s, 2/4 steps done; running: pdb4amber");
   const policy = { initialMs: 1000, factor: 2, maxMs: 5000 };
   expect([0, 1, 2, 3, 4].map((n) => pollDelayMs(n, policy))).toEqual([1000, 2000, 4000, 5000, 5000]);
 });

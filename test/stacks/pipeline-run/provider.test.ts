@@ -1,3 +1,4 @@
+import { podName } from "../../fakes/argo-workflow";
 import { randomUUID } from "crypto";
 import { RunNotSucceededError, makeRunProvider } from "../../../stacks/pipeline-run/provider";
 import { irHash, versionNameFor } from "../../../stacks/pipeline-run/ir-hash";
@@ -114,12 +115,10 @@ describe("ProteinPipelineRun provider: create", () => {
     expect(err.name).toBe("RunNotSucceededError");
     const [run] = fake.state.runs.values();
     const runId = String(run.run.run_id);
-    expect(err.message).toContain(
-      `KFP run ${runId} ended FAILED: task "leap-gen-top" failed (task leap-gen-top exited with code 1)`,
-    );
-    expect(err.message).toContain(
-      `kubectl --context kfp-protein-dev logs -n kubeflow ${runId.slice(0, 8)}-system-container-impl-1001 -c main`,
-    );
+    // The executor pod Argo would name for the failed step (the fake's Workflow, real fnv32a hashes).
+    const pod = podName(run.workflowName, `${run.workflowName}.root.leap-gen-top.executor`, "system-container-impl");
+    expect(err.message).toContain(`KFP run ${runId} ended FAILED: task "leap-gen-top" failed.`);
+    expect(err.message).toContain(`kubectl --context kfp-protein-dev logs -n kubeflow ${pod} -c main`);
     expect(err.message).toContain("change pipeline.rerunToken");
     expect(err.id).toBe(runId);
     expect(err.properties).toMatchObject({ runId, state: "FAILED", runIds: [runId] });
