@@ -3,7 +3,7 @@
  * run's Workflow so: backend/src/common/util/consts.go LabelKeyWorkflowRunId).
  */
 import { execFile } from "child_process";
-import { Workflow } from "./protein-folders";
+import { Workflow } from "../argo-workflow";
 
 export interface KubeTarget {
   context?: string;

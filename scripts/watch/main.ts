@@ -13,7 +13,7 @@ import { Flags, Target, parseFlags, readStackOutputs, targetFrom } from "../run-
 import { pipelineSteps } from "../../stacks/kfp-api/task-details";
 import { RunLike } from "./progress";
 import { watchRun } from "./watch-run";
-import { WorkflowLike } from "./workflow";
+import { Workflow } from "../argo-workflow";
 
 const TAIL_LINES = 40;
 
@@ -37,7 +37,7 @@ export function podLogReader(kube: NonNullable<Target["kube"]>, namespace: strin
 export function workflowReader(
   kube: NonNullable<Target["kube"]>,
   namespace: string,
-): (runId: string) => Promise<WorkflowLike | undefined> {
+): (runId: string) => Promise<Workflow | undefined> {
   const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context));
   return async (runId) => {
     const path = `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/workflows`;
@@ -48,7 +48,7 @@ export function workflowReader(
       timeoutMs: 10_000,
     });
     if (res.status !== 200) throw new Error(`the API server answered HTTP ${res.status} for ${path}`);
-    const list = JSON.parse(res.body.toString("utf8")) as { items?: WorkflowLike[] };
+    const list = JSON.parse(res.body.toString("utf8")) as { items?: Workflow[] };
     return list.items?.[0];
   };
 }

@@ -5,7 +5,8 @@
  * terminal and plain lines (one per change) for logs and CI.
  */
 import { PipelineSteps, TaskEntry, executorPodGuess, isStepEntry, stepNames } from "../../stacks/kfp-api/task-details";
-import { WorkflowLike, stepsFromWorkflow } from "./workflow";
+import { Workflow } from "../argo-workflow";
+import { stepsFromWorkflow } from "./workflow";
 
 /** The part of a v2beta1 Run this view reads (field names as in KFP's swagger). */
 export interface RunLike {
@@ -46,7 +47,7 @@ export interface RunView {
 /** What is known beside the run: its pipeline's steps (from the spec) and its Argo Workflow (from the cluster). */
 export interface ViewSources {
   steps?: PipelineSteps;
-  workflow?: WorkflowLike;
+  workflow?: Workflow;
 }
 
 export const TASK_DONE = new Set(["SUCCEEDED", "SKIPPED", "CACHED", "FAILED", "CANCELED"]);

@@ -4,7 +4,7 @@
  * otherwise (naming each failed task with the `kubectl logs` command and the tail of its log).
  */
 import type { PipelineSteps } from "../../stacks/kfp-api/task-details";
-import type { WorkflowLike } from "./workflow";
+import type { Workflow } from "../argo-workflow";
 import {
   RUN_FINISHED,
   RunLike,
@@ -26,7 +26,7 @@ export interface WatchRunOptions {
    * The run's Argo Workflow (label pipeline/runid) through the Kubernetes API: per-protein groups and exact pod
    * names. A throw stops asking (said once); without it steps come from task_details alone.
    */
-  getWorkflow?: (runId: string) => Promise<WorkflowLike | undefined>;
+  getWorkflow?: (runId: string) => Promise<Workflow | undefined>;
   /** The last lines of a pod's `main` container log, when the cluster is reachable. Default: none. */
   podLogTail?: (pod: string) => Promise<string>;
   write: (text: string) => void;
@@ -67,7 +67,7 @@ export async function watchRun(runId: string, options: WatchRunOptions): Promise
         return undefined;
       });
     }
-    let workflow: WorkflowLike | undefined;
+    let workflow: Workflow | undefined;
     if (getWorkflow) {
       workflow = await getWorkflow(runId).catch((error: Error) => {
         getWorkflow = undefined;

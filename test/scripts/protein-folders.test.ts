@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { planDownloads } from "../../scripts/results/download-results";
-import { executorInputOf, proteinFolders } from "../../scripts/results/protein-folders";
+import { executorInputOf } from "../../scripts/argo-workflow";
+import { proteinFolders } from "../../scripts/results/protein-folders";
 import { readWorkflow, workflowArgs } from "../../scripts/results/read-workflow";
 import { FixtureTask, workflowFixture } from "../fixtures/results-workflow";
 
@@ -104,10 +105,15 @@ describe("proteinFolders", () => {
 
   it("an empty or unreadable Workflow gives no folders", () => {
     expect(proteinFolders({})).toEqual({ folders: new Map(), proteins: [], withoutExecutorInput: [], cached: [] });
-    expect(executorInputOf("")).toBeUndefined();
-    expect(executorInputOf("{not json")).toBeUndefined();
+    const driver = (patch: string) => ({
+      id: "wf-1",
+      name: "wf.root.fetch-pdb-driver",
+      outputs: { parameters: [{ name: "pod-spec-patch", value: patch }] },
+    });
+    expect(executorInputOf(driver(""))).toBeUndefined();
+    expect(executorInputOf(driver("{not json"))).toBeUndefined();
     expect(
-      executorInputOf(JSON.stringify({ containers: [{ name: "main", args: ["--executor_input"] }] })),
+      executorInputOf(driver(JSON.stringify({ containers: [{ name: "main", args: ["--executor_input"] }] }))),
     ).toBeUndefined();
   });
 });

@@ -1,15 +1,16 @@
-import { WorkflowNodeLike, stepsFromWorkflow } from "../../scripts/watch/workflow";
+import { WorkflowNode } from "../../scripts/argo-workflow";
+import { stepsFromWorkflow } from "../../scripts/watch/workflow";
 import { fnv32a, nodeId } from "../fakes/argo-workflow";
 
 const WF = "protein-md-batch-x7k2p";
-const node = (name: string, more: Partial<WorkflowNodeLike>): WorkflowNodeLike => ({
+const node = (name: string, more: Partial<WorkflowNode>): WorkflowNode => ({
   id: nodeId(WF, name),
   name,
   displayName: name.split(".").pop(),
   ...more,
 });
 const item = (i: number): string => `${WF}.root.for-loop-1.iteration-iterations(${i}:${i}).iteration-item`;
-const workflowOf = (nodes: WorkflowNodeLike[]) => ({
+const workflowOf = (nodes: WorkflowNode[]) => ({
   metadata: { name: WF },
   status: { nodes: Object.fromEntries(nodes.map((n) => [n.id, n])) },
 });
