@@ -77,12 +77,15 @@ export interface NodeArtifacts {
   uris: Record<string, string>;
 }
 
-/** For each container driver node of `wf`: the output artifact URIs its executor input provisions. */
+/**
+ * For each container driver node of `wf`: the output artifact URIs its executor input provisions (none for a cached
+ * task, whose pod-spec-patch is ""). The folder of a task's outputs is a URI without its last segment.
+ */
 export function outputArtifactUris(wf: ArgoWorkflow): NodeArtifacts[] {
   return Object.values(wf.status.nodes)
     .filter((n) => n.templateName === "system-container-driver" && n.outputs?.parameters)
     .map((n) => {
-      const patch = JSON.parse(n.outputs!.parameters!.find((p) => p.name === "pod-spec-patch")?.value ?? "{}");
+      const patch = JSON.parse(n.outputs!.parameters!.find((p) => p.name === "pod-spec-patch")?.value || "{}");
       const main = (patch.containers ?? []).find((c: { name?: string }) => c.name === "main") ?? {};
       const argv: string[] = [...(main.command ?? []), ...(main.args ?? [])];
       const at = argv.indexOf("--executor_input");

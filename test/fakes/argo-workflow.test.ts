@@ -155,12 +155,16 @@ test("each driver's executor input carries the loop item and the output URIs KFP
     );
   }
   expect(fetches[0].uris.output_pdb).not.toBe(fetches[1].uris.output_pdb);
-  expect(Object.keys(artifacts.find((a) => a.task === "free-md")!.uris).sort()).toEqual([
+  const freeMd = artifacts.find((a) => a.task === "free-md")!.uris;
+  expect(Object.keys(freeMd).sort()).toEqual([
+    "executor-logs",
     "output_log",
     "output_mdin",
     "output_rst",
     "output_traj",
   ]);
+  // One folder per task run: every output (and the launcher's log) under the same `<task>/<uuid>/`.
+  expect(new Set(Object.values(freeMd).map((uri) => uri.slice(0, uri.lastIndexOf("/")))).size).toBe(1);
 });
 
 test("a cached step's executor is skipped; a pending step has only its running driver", () => {
@@ -172,10 +176,36 @@ test("a cached step's executor is skipped; a pending step has only its running d
     "Skipped",
     "Succeeded",
   ]);
+  // The driver returned before building the pod spec (driver/container.go), so the patch is the default "".
+  expect(byName(wf, `${item}.fetch-pdb-driver`).outputs!.parameters).toEqual([
+    { name: "pod-spec-patch", value: "" },
+    { name: "cached-decision", value: "true" },
+  ]);
+  expect(outputArtifactUris(wf).filter((a) => a.task === "fetch-pdb")).toEqual([
+    expect.objectContaining({ iteration: 0, uris: {} }),
+    expect.objectContaining({ iteration: 1, uris: {} }),
+  ]);
   expect(byName(wf, `${item}.pdb4amber-driver`).phase).toBe("Running");
   expect(byName(wf, `${item}.pdb4amber`)).toBeUndefined();
   const states = taskDetailsFromWorkflow(wf)
     .filter((t) => t.display_name === "executor")
     .map((t) => t.state);
   expect(states).toEqual(["SKIPPED", "SKIPPED"]);
+});
+
+test("the entrypoint's root-driver is given the run's runtime config (argocompiler/dag.go)", () => {
+  const rootDriver = (wf: ArgoWorkflow) => wf.spec.templates.find((t) => t.name === "entrypoint")!.dag!.tasks[0];
+  const wf = argoWorkflow({
+    workflowName: WF,
+    runId: "run-1",
+    pipeline: workflowPipelineFromIr(batchIr, { pdb_codes: ["1aki", "4e43"] }),
+    runtimeParameters: { pdb_codes: ["1aki", "4e43"] },
+    phaseOf: () => "Succeeded",
+  });
+  expect(wf.spec.entrypoint).toBe("entrypoint");
+  expect(rootDriver(wf).name).toBe("root-driver");
+  const config = rootDriver(wf).arguments!.parameters!.find((p) => p.name === "runtime-config")!.value;
+  expect(JSON.parse(config)).toEqual({ parameterValues: { pdb_codes: ["1aki", "4e43"] } });
+  const defaults = rootDriver(batch(() => "Succeeded")).arguments!.parameters!;
+  expect(defaults.find((p) => p.name === "runtime-config")!.value).toBe('{"parameterValues":{}}');
 });

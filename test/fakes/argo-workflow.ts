@@ -9,7 +9,10 @@
  *    executeDAGTask, connectDependencies), expandTask's `name(i:item)`, v1alpha1 Workflow.NodeID (fnv32a);
  *  - pod names: Argo workflow/util/pod_name.go GeneratePodName (POD_NAMES=v2, the default);
  *  - the driver's pod-spec-patch: KFP backend/src/v2/driver/driver.go (the launcher command of container `main`
- *    carries `--executor_input <ExecutorInput JSON>`; output URIs from provisionOutputs);
+ *    carries `--executor_input <ExecutorInput JSON>`; output URIs from provisionOutputs); a cached task's driver
+ *    returns before building it (driver/container.go), so its pod-spec-patch is the output's default "";
+ *  - spec.templates: only the `entrypoint` DAG, whose `root-driver` task is given the run's runtime config
+ *    (argocompiler/dag.go dagDriverTask, parameter `runtime-config`);
  *  - task_details and the output URIs per node: argo-task-details.ts (re-exported here).
  * Exported API (kept small and stable for other tests): argoWorkflow, taskDetailsFromWorkflow,
  * outputArtifactUris, nodeId, podName, fnv32a and the types below.
@@ -55,6 +58,11 @@ export interface WorkflowRequest {
   pipelineRoot?: string;
   pipeline: WorkflowPipeline;
   /**
+   * The run's runtime_config.parameters, as the root driver is given them (`{"parameterValues": …}`). Default {}:
+   * a run that set no parameter (its loop items then come from the IR's defaults).
+   */
+  runtimeParameters?: Record<string, unknown>;
+  /**
    * The phase of a container task's step (its executor pod); `iteration` is set inside the loop. undefined: not
    * reached yet (no nodes); Pending: its driver still runs; Skipped: cached (the executor is skipped). A task whose
    * upstream failed gets an Omitted driver node whatever this returns; one whose upstream has not finished, none.
@@ -87,8 +95,16 @@ export interface ArgoWorkflow {
     creationTimestamp: string;
     labels: Record<string, string>;
   };
+  spec: { entrypoint: string; templates: WorkflowTemplate[] };
   status: { phase?: string; startedAt?: string; finishedAt?: string | null; nodes: Record<string, WorkflowNode> };
 }
+
+/** A template of spec.templates (the fields modelled: a DAG's tasks and their parameter arguments). */
+export interface WorkflowTemplate {
+  name: string;
+  dag?: { tasks: { name: string; template: string; depends?: string; arguments?: { parameters?: Param[] } }[] };
+}
+type Param = { name: string; value: string };
 
 /** 32-bit FNV-1a of the UTF-8 bytes, as Go's hash/fnv New32a. */
 export function fnv32a(text: string): number {
@@ -196,7 +212,10 @@ export function argoWorkflow(req: WorkflowRequest): ArgoWorkflow {
     const artifact = (output: string) => ({
       artifacts: [{ type: { schemaTitle: "system.Artifact", schemaVersion: "0.0.1" }, uri: `${folder}/${output}` }],
     });
-    const artifacts = Object.fromEntries((task.outputs ?? []).map((output) => [output, artifact(output)]));
+    // PUBLISH_LOGS=true (KFP 2.17.0's default): provisionOutputs adds `executor-logs`, whose key the launcher
+    // suffixes with the retry index (component/launcher_v2.go qualifyExecutorLogsURI: executor-logs-0, …).
+    const outputs = [...(task.outputs ?? []), "executor-logs"];
+    const artifacts = Object.fromEntries(outputs.map((output) => [output, artifact(output)]));
     const executorInput = {
       inputs: { parameterValues },
       outputs: { artifacts, outputFile: "/tmp/kfp_outputs/output_metadata.json" },
@@ -205,7 +224,7 @@ export function argoWorkflow(req: WorkflowRequest): ArgoWorkflow {
     const command = [...launcher, "--executor_input", JSON.stringify(executorInput), "--"];
     const main = { name: "main", image: "localhost:5000/amber", command, args: ["protein-step", task.name] };
     return [
-      { name: "pod-spec-patch", value: JSON.stringify({ containers: [main] }) },
+      { name: "pod-spec-patch", value: cached ? "" : JSON.stringify({ containers: [main] }) },
       { name: "cached-decision", value: String(cached) },
     ];
   }
@@ -260,7 +279,30 @@ export function argoWorkflow(req: WorkflowRequest): ArgoWorkflow {
       creationTimestamp: new Date(created).toISOString().replace(/\.\d+Z$/, "Z"),
       labels: { "pipeline/runid": req.runId, "workflows.argoproj.io/phase": entry.phase },
     },
+    spec: { entrypoint: "entrypoint", templates: [entrypointTemplate(req.runtimeParameters ?? {})] },
     status: { phase: entry.phase, startedAt: entry.startedAt, finishedAt: entry.finishedAt, nodes },
+  };
+}
+
+/** The entrypoint DAG as argocompiler/dag.go compiles it: root-driver (with the runtime config), then root. */
+function entrypointTemplate(parameterValues: Record<string, unknown>): WorkflowTemplate {
+  const rootDriver: Param[] = [
+    { name: "component", value: "{{workflow.parameters.components-root}}" },
+    { name: "runtime-config", value: JSON.stringify({ parameterValues }) },
+    { name: "driver-type", value: "ROOT_DAG" },
+  ];
+  const root: Param[] = [
+    { name: "parent-dag-id", value: "{{tasks.root-driver.outputs.parameters.execution-id}}" },
+    { name: "condition", value: "" },
+  ];
+  return {
+    name: "entrypoint",
+    dag: {
+      tasks: [
+        { name: "root-driver", template: "system-dag-driver", arguments: { parameters: rootDriver } },
+        { name: "root", template: "root", depends: "root-driver.Succeeded", arguments: { parameters: root } },
+      ],
+    },
   };
 }
 

@@ -2,10 +2,12 @@ import { execFileSync } from "child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { compileBatchPipeline } from "../../pipelines/protein";
 import { planDownloads } from "../../scripts/results/download-results";
 import { main } from "../../scripts/results/main";
 import { S3Client } from "../../scripts/results/s3";
-import { FixtureTask, workflowFixture } from "../fixtures/results-workflow";
+import { argoWorkflow, outputArtifactUris } from "../fakes/argo-workflow";
+import { workflowPipelineFromIr } from "../fakes/ir-pipeline";
 import { MinioServer, startMinio } from "./minio-server";
 
 const RUN = "5f0c1d2e-0000-4000-8000-000000000001";
@@ -73,15 +75,15 @@ describe("npm run results against a real MinIO", () => {
     expect(tree(join(out, RUN))).toEqual([
       "energy-plot-min/data.dat",
       "energy-plot-min/executor.log",
-      "energy-plot-min/plot.html",
       "energy-plot-min/metrics.json",
+      "energy-plot-min/plot.html",
       "index.html",
       "leap-add-ions/structure.pdb",
       "leap-add-ions/topology.parmtop",
       "sander-free/executor.log",
       "sander-free/mdout.log",
-      "sander-free/sander.mdin",
       "sander-free/restart.rst",
+      "sander-free/sander.mdin",
     ]);
     expect(readFileSync(join(out, RUN, "sander-free/mdout.log"), "utf8")).toBe("NSTEP = 100\n");
     expect(readFileSync(join(out, RUN, "sander-free/executor.log"), "utf8")).toBe("sander: step 100 of 100\n");
@@ -151,34 +153,38 @@ describe("npm run results against a real MinIO", () => {
 
 describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
   const BATCH = "5f0c1d2e-0000-4000-8000-0000000000b1";
-  const batchRoot = `v2/artifacts/protein-md-batch/${BATCH}`;
-  const tasks = (pdbCode: string, tag: string): FixtureTask[] => [
-    { task: "fetch-pdb", uuid: `${tag}-fetch`, outputs: ["output_pdb"], pdbCode },
-    { task: "plot-npt", uuid: `${tag}-plot`, outputs: ["output_html", "output_metrics", "output_dat"] },
-  ];
-  const workflow = workflowFixture({
+  const PROTEINS = ["1aki", "4e43"];
+  const workflow = argoWorkflow({
+    // A name whose (generated, random-looking) uuids put 4e43's folders before 1aki's, as a real bucket may list them.
+    workflowName: "protein-md-batch-q9f2h",
     runId: BATCH,
-    pipeline: "protein-md-batch",
+    pipeline: workflowPipelineFromIr(
+      compileBatchPipeline({ image: `localhost:5000/amber@sha256:${"a".repeat(64)}`, parallelism: 2 }),
+      { pdb_codes: PROTEINS },
+    ),
+    runtimeParameters: { pdb_codes: PROTEINS },
     // 4e43's nvt was served from KFP's cache: its driver has an empty pod-spec-patch and nothing in this run.
-    iterations: [tasks("1aki", "6a0b"), [...tasks("4e43", "2c9d"), { task: "nvt", outputs: ["output_rst"] }]],
-    pdbCodes: ["1aki", "4e43"],
+    phaseOf: (task, iteration) => (task === "nvt" && iteration === 1 ? "Skipped" : "Succeeded"),
   });
-  // Random uuids: the second protein's folders sort before the first's, as they may in a real bucket.
-  const BATCH_SEEDED: Record<string, string> = {
-    [`${batchRoot}/fetch-pdb/6a0b-fetch/output_pdb`]: "ATOM 1aki\n",
-    [`${batchRoot}/fetch-pdb/6a0b-fetch/executor-logs-0`]: "fetch 1aki\n",
-    [`${batchRoot}/fetch-pdb/2c9d-fetch/output_pdb`]: "ATOM 4e43\n",
-    [`${batchRoot}/fetch-pdb/2c9d-fetch/executor-logs-0`]: "fetch 4e43\n",
-    [`${batchRoot}/plot-npt/6a0b-plot/output_html`]: "<html>1aki</html>",
-    [`${batchRoot}/plot-npt/6a0b-plot/output_metrics`]: JSON.stringify({ mean_temp: 300.2 }),
-    [`${batchRoot}/plot-npt/6a0b-plot/executor-logs-0`]: "plot 1aki\n",
-    [`${batchRoot}/plot-npt/2c9d-plot/output_html`]: "<html>4e43</html>",
-    [`${batchRoot}/plot-npt/2c9d-plot/output_metrics`]: JSON.stringify({ mean_temp: 299.7 }),
-    [`${batchRoot}/plot-npt/2c9d-plot/executor-logs-0`]: "plot 4e43\n",
+  /** The key prefix `<root>/<pipeline>/<run>/<task>/<uuid>/` the driver of `task` in iteration `i` provisioned. */
+  const folder = (task: string, i: number): string => {
+    const uris = outputArtifactUris(workflow).find((a) => a.task === task && a.iteration === i)!.uris;
+    return uris["executor-logs"].replace(/^minio:\/\/mlpipeline\//, "").replace(/[^/]+$/, "");
   };
+  // A bucket holding fetch-pdb's and plot-npt's outputs; the launcher stores the log as executor-logs-0.
+  const BATCH_SEEDED: Record<string, string> = Object.fromEntries(
+    PROTEINS.flatMap((code, i) => [
+      [`${folder("fetch-pdb", i)}output_pdb`, `ATOM ${code}\n`],
+      [`${folder("fetch-pdb", i)}executor-logs-0`, `fetch ${code}\n`],
+      [`${folder("plot-npt", i)}output_html`, `<html>${code}</html>`],
+      [`${folder("plot-npt", i)}output_metrics`, JSON.stringify({ mean_temp: [300.2, 299.7][i] })],
+      [`${folder("plot-npt", i)}executor-logs-0`, `plot ${code}\n`],
+    ]),
+  );
   let kubectlDir: string;
 
   beforeAll(async () => {
+    expect(folder("fetch-pdb", 1) < folder("fetch-pdb", 0) && folder("plot-npt", 1) < folder("plot-npt", 0)).toBe(true);
     const s3 = new S3Client(minio);
     for (const [key, content] of Object.entries(BATCH_SEEDED)) await s3.put("mlpipeline", key, Buffer.from(content));
   });
@@ -214,13 +220,13 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
       "1aki/fetch-pdb/executor.log",
       "1aki/fetch-pdb/structure.pdb",
       "1aki/plot-npt/executor.log",
-      "1aki/plot-npt/plot.html",
       "1aki/plot-npt/metrics.json",
+      "1aki/plot-npt/plot.html",
       "4e43/fetch-pdb/executor.log",
       "4e43/fetch-pdb/structure.pdb",
       "4e43/plot-npt/executor.log",
-      "4e43/plot-npt/plot.html",
       "4e43/plot-npt/metrics.json",
+      "4e43/plot-npt/plot.html",
       "index.html",
     ]);
     expect(readFileSync(join(out, BATCH, "4e43/fetch-pdb/structure.pdb"), "utf8")).toBe("ATOM 4e43\n");
@@ -258,11 +264,11 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
       "fetch-pdb/structure.pdb",
       "index.html",
       "plot-npt-2/executor.log",
-      "plot-npt-2/plot.html",
       "plot-npt-2/metrics.json",
+      "plot-npt-2/plot.html",
       "plot-npt/executor.log",
-      "plot-npt/plot.html",
       "plot-npt/metrics.json",
+      "plot-npt/plot.html",
     ]);
     expect(printed.split("\n").filter((l) => l.includes("tasks repeat"))).toEqual([
       "tasks repeat (a batch run) and are numbered <task>-2, …: --s3-endpoint without --context or --kubeconfig does not read the run's Workflow; per-protein folders need the run's Argo Workflow, read with kubectl (drop --s3-endpoint, or add --context/--kubeconfig) while it still exists",
@@ -310,11 +316,10 @@ describe("a 2-protein batch run, laid out as KFP 2.17.0 writes it", () => {
       expect(left.length).toBeLessThan(Object.keys(BATCH_SEEDED).length);
       for (const file of left) {
         const [protein, task, name] = file.slice(BATCH.length + 1).split("/");
-        const tag = protein === "1aki" ? "6a0b" : "2c9d";
         const output = { "structure.pdb": "output_pdb", "executor.log": "executor-logs-0", "plot.html": "output_html" }[
           name
         ];
-        const seeded = BATCH_SEEDED[`${batchRoot}/${task}/${tag}-${task === "fetch-pdb" ? "fetch" : "plot"}/${output}`];
+        const seeded = BATCH_SEEDED[`${folder(task, PROTEINS.indexOf(protein))}${output}`];
         expect([file, readFileSync(join(mount, file), "utf8")]).toEqual([file, seeded]);
       }
     } finally {

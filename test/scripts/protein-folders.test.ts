@@ -1,40 +1,63 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { compileBatchPipeline, compileProteinPipeline } from "../../pipelines/protein";
 import { planDownloads } from "../../scripts/results/download-results";
 import { executorInputOf } from "../../scripts/argo-workflow";
 import { proteinFolders } from "../../scripts/results/protein-folders";
 import { readWorkflow, workflowArgs } from "../../scripts/results/read-workflow";
-import { FixtureTask, workflowFixture } from "../fixtures/results-workflow";
+import { ArgoWorkflow, NodePhase, WorkflowRequest, argoWorkflow, outputArtifactUris } from "../fakes/argo-workflow";
+import { workflowPipelineFromIr } from "../fakes/ir-pipeline";
 
 const RUN = "5f0c1d2e-0000-4000-8000-0000000000b1";
-const fetch = (pdbCode: string, uuid?: string): FixtureTask => ({
-  task: "fetch-pdb",
-  uuid,
-  outputs: ["output_pdb"],
-  pdbCode,
+const IMAGE = `localhost:5000/amber@sha256:${"a".repeat(64)}`;
+const batchPipeline = workflowPipelineFromIr(compileBatchPipeline({ image: IMAGE, parallelism: 2 }), {
+  pdb_codes: ["1aki", "4e43"],
 });
-const heat = (uuid?: string): FixtureTask => ({
-  task: "heat",
-  uuid,
-  outputs: ["output_mdin", "output_rst", "output_traj", "output_log"],
-});
-const key = (task: string, uuid: string, output: string): { key: string; size: number } => ({
-  key: `v2/artifacts/protein-md-batch/${RUN}/${task}/${uuid}/${output}`,
-  size: 1,
-});
+
+/** The Workflow of a 2-protein batch run of the compiled batch pipeline; every step Succeeded unless `phaseOf` says. */
+function batchRun(
+  phaseOf: (task: string, iteration?: number) => NodePhase | undefined,
+  runtimeParameters?: WorkflowRequest["runtimeParameters"],
+): ArgoWorkflow {
+  return argoWorkflow({
+    workflowName: "protein-md-batch-x7k2p",
+    runId: RUN,
+    pipeline: batchPipeline,
+    phaseOf: (task, iteration) => phaseOf(task, iteration) ?? "Succeeded",
+    ...(runtimeParameters ? { runtimeParameters } : {}),
+  });
+}
+
+/** The `<task>/<uuid>` storage folder of an output URI, and the object key of it (or of a sibling output). */
+const folderOf = (uri: string): string => uri.split("/").slice(-3, -1).join("/");
+const keyOf = (uri: string, output?: string): { key: string; size: number } => {
+  const key = uri.replace(/^minio:\/\/mlpipeline\//, "");
+  return { key: output ? `${key.slice(0, key.lastIndexOf("/"))}/${output}` : key, size: 1 };
+};
+/** The output URIs the drivers provisioned for `task` (of iteration `iteration`). */
+const urisOf = (wf: ArgoWorkflow, task: string, iteration?: number): Record<string, string> =>
+  outputArtifactUris(wf).find((a) => a.task === task && a.iteration === iteration)!.uris;
+/** Every storage folder the drivers provisioned, with the protein of its iteration. */
+const expectedFolders = (wf: ArgoWorkflow, proteins: string[]): [string, string][] =>
+  outputArtifactUris(wf)
+    .filter((a) => Object.keys(a.uris).length > 0)
+    .map((a): [string, string] => [folderOf(Object.values(a.uris)[0]), proteins[a.iteration!]])
+    .sort();
 
 describe("proteinFolders", () => {
   it("a single run: no proteins, so results keeps the <task>/ layout; a cached task is named", () => {
-    const workflow = workflowFixture({
+    const workflow = argoWorkflow({
+      workflowName: "protein-md-x7k2p",
       runId: RUN,
-      pipeline: "protein-md",
-      single: [fetch("1aki", "u1"), heat("u2"), { ...heat(), task: "nvt" }],
+      pipeline: workflowPipelineFromIr(compileProteinPipeline({ image: IMAGE }), { pdb_code: "1aki" }),
+      phaseOf: (task) => (task === "nvt" ? "Skipped" : "Succeeded"),
+      runtimeParameters: { pdb_code: "1aki" },
     });
     const layout = proteinFolders(workflow);
     expect(layout).toEqual({ folders: new Map(), proteins: [], withoutExecutorInput: ["nvt"], cached: ["nvt"] });
     const files = planDownloads(
-      [key("fetch-pdb", "u1", "output_pdb"), key("heat", "u2", "executor-logs-0")],
+      [keyOf(urisOf(workflow, "fetch-pdb").output_pdb), keyOf(urisOf(workflow, "heat").output_log, "executor-logs-0")],
       RUN,
       false,
       layout.folders,
@@ -43,27 +66,18 @@ describe("proteinFolders", () => {
   });
 
   it("a 2-protein batch: every task folder of an iteration goes to that iteration's PDB code", () => {
-    const workflow = workflowFixture({
-      runId: RUN,
-      pipeline: "protein-md-batch",
-      iterations: [
-        [fetch("1aki", "a1"), heat("a2")],
-        [fetch("4e43", "b1"), heat("b2")],
-      ],
-    });
+    const workflow = batchRun(() => "Succeeded");
     const layout = proteinFolders(workflow);
     expect(layout.proteins).toEqual(["1aki", "4e43"]);
-    expect([...layout.folders].sort()).toEqual([
-      ["fetch-pdb/a1", "1aki"],
-      ["fetch-pdb/b1", "4e43"],
-      ["heat/a2", "1aki"],
-      ["heat/b2", "4e43"],
-    ]);
+    expect(layout.withoutExecutorInput).toEqual([]);
+    const folders = expectedFolders(workflow, ["1aki", "4e43"]);
+    expect(folders).toHaveLength(2 * batchPipeline.loop!.tasks.length);
+    expect([...layout.folders].sort()).toEqual(folders);
     const objects = [
-      key("heat", "b2", "output_mdin"),
-      key("heat", "a2", "output_mdin"),
-      key("fetch-pdb", "b1", "executor-logs-0"),
-      key("fetch-pdb", "a1", "output_pdb"),
+      keyOf(urisOf(workflow, "heat", 1).output_mdin),
+      keyOf(urisOf(workflow, "heat", 0).output_mdin),
+      keyOf(urisOf(workflow, "fetch-pdb", 1).output_pdb, "executor-logs-0"),
+      keyOf(urisOf(workflow, "fetch-pdb", 0).output_pdb),
     ];
     expect(planDownloads(objects, RUN, false, layout.folders).map((f) => f.path)).toEqual([
       "1aki/fetch-pdb/structure.pdb",
@@ -73,33 +87,25 @@ describe("proteinFolders", () => {
     ]);
   });
 
-  it("a driver without pod-spec-patch (cached or skipped) is listed, and the protein comes from the runtime config", () => {
-    const workflow = workflowFixture({
-      runId: RUN,
-      pipeline: "protein-md-batch",
-      iterations: [
-        [fetch("1aki", "a1"), heat("a2")],
-        [fetch("4e43" /* cached */), heat("b2"), { ...heat(), task: "npt", skipped: true }],
-      ],
-      pdbCodes: ["1aki", "4e43"],
-    });
+  it("a driver without pod-spec-patch (cached or omitted) is listed, and the protein comes from the runtime config", () => {
+    // 4e43: fetch-pdb served from the cache (pod-spec-patch "", cached-decision "true"); nvt failed, so Argo omits
+    // every task downstream of it (their drivers never run).
+    const workflow = batchRun(
+      (task, i) => (i === 1 && task === "fetch-pdb" ? "Skipped" : i === 1 && task === "nvt" ? "Failed" : undefined),
+      { pdb_codes: ["1aki", "4e43"] },
+    );
     const layout = proteinFolders(workflow);
-    expect(layout.withoutExecutorInput.sort()).toEqual(["fetch-pdb", "npt"]);
+    const omitted = ["free-md", "image-trajectory", "npt", "plot-npt", "plot-nvt", "rgyr", "rmsd", "run-report"];
+    expect(layout.withoutExecutorInput.sort()).toEqual(["fetch-pdb", ...omitted]);
     expect(layout.cached).toEqual(["4e43/fetch-pdb"]);
-    expect([...layout.folders].sort()).toEqual([
-      ["fetch-pdb/a1", "1aki"],
-      ["heat/a2", "1aki"],
-      ["heat/b2", "4e43"],
-    ]);
+    expect([...layout.folders].sort()).toEqual(expectedFolders(workflow, ["1aki", "4e43"]));
+    expect(layout.folders.get(folderOf(urisOf(workflow, "nvt", 1).output_log))).toBe("4e43");
+    expect(layout.folders.size).toBe(2 * batchPipeline.loop!.tasks.length - 1 - omitted.length);
     expect(layout.proteins).toEqual(["1aki", "4e43"]);
   });
 
   it("names an iteration by its index when neither a task nor the runtime config gives its PDB code", () => {
-    const workflow = workflowFixture({
-      runId: RUN,
-      pipeline: "protein-md-batch",
-      iterations: [[fetch("1aki", "a1")], [fetch("4e43"), heat("b2")]],
-    });
+    const workflow = batchRun((task, i) => (i === 1 && task === "fetch-pdb" ? "Skipped" : undefined));
     expect(proteinFolders(workflow).proteins).toEqual(["1aki", "iteration-1"]);
   });
 
@@ -135,7 +141,7 @@ describe("readWorkflow", () => {
   const target = { namespace: "kubeflow", context: "minikube", kubeconfigPath: "/k/config" };
 
   it("asks for the Workflow labelled with the run id, with the port-forward's kubeconfig and context", async () => {
-    const workflow = workflowFixture({ runId: RUN, pipeline: "protein-md-batch", iterations: [[fetch("1aki", "a1")]] });
+    const workflow = batchRun(() => "Succeeded");
     const kubectl = fakeKubectl(JSON.stringify({ kind: "List", items: [workflow] }));
     expect(await readWorkflow(target, RUN, kubectl.bin)).toEqual({ workflow });
     expect(readFileSync(kubectl.argsFile, "utf8").trim().split("\n")).toEqual(workflowArgs(target, RUN));
