@@ -26,7 +26,9 @@ function ready(endpoint: string): Promise<boolean> {
     http
       .get(`${endpoint}/minio/health/ready`, (res) => {
         res.resume();
-        resolve(res.statusCode === 200);
+        // MinIO answers 200 before its object layer is up, marking that with this header
+        // (cmd/healthcheck-handler.go ReadinessCheckHandler); requests then fail with XMinioServerNotInitialized.
+        resolve(res.statusCode === 200 && res.headers["x-minio-server-status"] === undefined);
       })
       .on("error", () => resolve(false));
   });
