@@ -1,25 +1,14 @@
 /** A `kubectl port-forward` to a service on a free local port, opened for one task and always closed. */
 import { spawn } from "child_process";
+import { KubeTarget, kubectlScope } from "./read-workflow";
 
-export interface PortForwardTarget {
-  context?: string;
-  namespace: string;
+export interface PortForwardTarget extends KubeTarget {
   service: string;
   port: number;
-  /** kubeconfig file for kubectl. Default: kubectl's own ($KUBECONFIG or ~/.kube/config). */
-  kubeconfigPath?: string;
 }
 
 export function portForwardArgs(target: PortForwardTarget): string[] {
-  return [
-    ...(target.kubeconfigPath ? ["--kubeconfig", target.kubeconfigPath] : []),
-    ...(target.context ? ["--context", target.context] : []),
-    "-n",
-    target.namespace,
-    "port-forward",
-    `svc/${target.service}`,
-    `:${target.port}`,
-  ];
+  return [...kubectlScope(target), "port-forward", `svc/${target.service}`, `:${target.port}`];
 }
 
 /** Runs `use(localUrl)` while the forward is up; the forward ends when `use` settles. */

@@ -12,19 +12,18 @@ export interface KubeTarget {
   kubeconfigPath?: string;
 }
 
-export function workflowArgs(target: KubeTarget, runId: string): string[] {
+/** kubectl's flags naming the kubeconfig, context and namespace of `target`. */
+export function kubectlScope(target: KubeTarget): string[] {
   return [
     ...(target.kubeconfigPath ? ["--kubeconfig", target.kubeconfigPath] : []),
     ...(target.context ? ["--context", target.context] : []),
     "-n",
     target.namespace,
-    "get",
-    "workflows",
-    "-l",
-    `pipeline/runid=${runId}`,
-    "-o",
-    "json",
   ];
+}
+
+export function workflowArgs(target: KubeTarget, runId: string): string[] {
+  return [...kubectlScope(target), "get", "workflows", "-l", `pipeline/runid=${runId}`, "-o", "json"];
 }
 
 /** The Workflow, or why it could not be read (never throws: results then keeps the numbered layout). */
