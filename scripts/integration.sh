@@ -9,5 +9,8 @@ for cmd in go node kubectl; do
 done
 ITEST_TOOLS_BIN=$(bash test/integration/toolchain/build-test-tools.sh)
 export ITEST_TOOLS_BIN
+# The real MinIO behind the `npm run results` port-forward check, built (once, cached) as test:results builds it.
+MINIO_BIN=$(test/fakes/minio/build-minio.sh)
+export MINIO_BIN
 npx jest -c test/integration/jest.config.js --silent
 exec npx ts-node --transpile-only test/integration/main.ts

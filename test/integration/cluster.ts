@@ -1,7 +1,8 @@
 /**
  * A throwaway Kubernetes cluster on loopback: etcd, kube-apiserver, kube-controller-manager and
  * kube-scheduler as local processes started by kwokctl, with kwok faking the nodes (pods scheduled
- * there turn Ready without running). Built by test/integration/toolchain/build-test-tools.sh.
+ * there turn Ready without running) and serving their kubelet endpoint, which forwards a pod's port as a
+ * PortForward object says. Built by test/integration/toolchain/build-test-tools.sh.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -63,6 +64,9 @@ export async function startLocalCluster(opts: ClusterOptions): Promise<LocalClus
       bin("etcd"),
       "--kubeconfig",
       kubeconfig,
+      // kwok serves pods' port-forwards by the PortForward objects in the API server (results-port-forward.ts).
+      "--enable-crds",
+      "PortForward",
       "--wait",
       "3m",
     );

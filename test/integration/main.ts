@@ -6,6 +6,7 @@
  *   kubectl baseline on the same objects (apply --server-side + wait, delete)
  *   faults: engine killed mid-up then up converges; a bad kubeconfig fails clearly
  *   upgrade: a stack created by the code of UPGRADE_BASE_COMMIT, then `up` by this code: updates only
+ *   results: `npm run results` through its own kubectl port-forward (apiserver → kwok → a real MinIO)
  *
  * Its last line is `integration: up=… noop=… destroy=… kubectl_apply=… kubectl_delete=…
  * changes_on_noop=… leftover=… upgrade_updates=… upgrade_unexpected=…`; the exit code is non-zero when
@@ -27,6 +28,7 @@ import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KIN
 import { killEngineMidUp } from "./faults";
 import { dynamicLogProblems, runDynamicLogProbe } from "./dynamic-log";
 import { describePhases, phaseRecorder } from "./phases";
+import { runResultsThroughPortForward } from "./results-port-forward";
 import {
   checkoutBase,
   describeSteps,
@@ -240,6 +242,13 @@ async function main(): Promise<number> {
     } finally {
       await base.remove();
     }
+
+    // 6. `npm run results` reaches MinIO through its own port-forward via the API server and kwok, then closes it.
+    const forwarded = await runResultsThroughPortForward(cluster, log);
+    record(
+      "npm run results downloads a run through its own kubectl port-forward (apiserver → kwok → MinIO) and closes it",
+      forwarded.problems,
+    );
   } catch (e) {
     record("integration run completes", [(e as Error).stack ?? String(e)]);
   } finally {

@@ -36,7 +36,11 @@ function ready(endpoint: string): Promise<boolean> {
 
 export async function startMinio(): Promise<MinioServer> {
   const bin = process.env.MINIO_BIN;
-  if (!bin) throw new Error("MINIO_BIN is not set: run these tests with `npm run test:results`");
+  if (!bin) {
+    throw new Error(
+      "MINIO_BIN is not set: run through `npm run test:results` or `npm run test:integration` (both build it with test/fakes/minio/build-minio.sh)",
+    );
+  }
   const data = mkdtempSync(join(tmpdir(), "minio-data-"));
   const [port, consolePort] = [await freePort(), await freePort()];
   const accessKey = "results-test";

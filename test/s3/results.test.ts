@@ -9,24 +9,7 @@ import { S3Client } from "../../scripts/results/s3";
 import { argoWorkflow, outputArtifactUris } from "../fakes/argo-workflow";
 import { workflowPipelineFromIr } from "../fakes/ir-pipeline";
 import { MinioServer, startMinio } from "./minio-server";
-
-const RUN = "5f0c1d2e-0000-4000-8000-000000000001";
-const OTHER_RUN = "5f0c1d2e-0000-4000-8000-000000000002";
-const root = `v2/artifacts/protein-md/${RUN}`;
-const SEEDED: Record<string, string | Buffer> = {
-  [`${root}/energy-plot-min/aa11/output_html`]: "<html><svg></svg></html>",
-  [`${root}/energy-plot-min/aa11/output_metrics`]: JSON.stringify({ final_energy: -1234.5 }),
-  [`${root}/energy-plot-min/aa11/output_dat`]: "step energy\n1 -1\n",
-  [`${root}/energy-plot-min/aa11/executor-logs-0`]: "plot: 12 frames\n",
-  [`${root}/sander-free/bb22/output_log`]: "NSTEP = 100\n",
-  [`${root}/sander-free/bb22/output_mdin`]: "free MD\n &cntrl\n /\n",
-  [`${root}/sander-free/bb22/executor-logs-0`]: "sander: step 100 of 100\n",
-  [`${root}/sander-free/bb22/output_rst`]: "restart\n",
-  [`${root}/sander-free/bb22/output_traj`]: Buffer.alloc(4096, 7),
-  [`${root}/leap-add-ions/cc33/output_top`]: "%VERSION\n",
-  [`${root}/leap-add-ions/cc33/output_pdb`]: "ATOM\n",
-  [`v2/artifacts/protein-md/${OTHER_RUN}/sander-free/dd44/output_log`]: "someone else's\n",
-};
+import { RUN, RUN_FILES, SEEDED, seedRun } from "./seeded-run";
 
 let minio: MinioServer;
 /** The kubectl `results` runs: a fake in the batch tests, one that cannot run elsewhere (nothing may call it). */
@@ -36,9 +19,7 @@ let spy: jest.SpyInstance;
 
 beforeAll(async () => {
   minio = await startMinio();
-  const s3 = new S3Client(minio);
-  await s3.createBucket("mlpipeline");
-  for (const [key, content] of Object.entries(SEEDED)) await s3.put("mlpipeline", key, Buffer.from(content));
+  await seedRun(new S3Client(minio));
 });
 afterAll(async () => minio?.stop());
 
@@ -72,19 +53,7 @@ describe("npm run results against a real MinIO", () => {
     const { code, out: printed } = await results("--run", RUN, "--out", out);
     expect(stderr.join("")).toBe("");
     expect(code).toBe(0);
-    expect(tree(join(out, RUN))).toEqual([
-      "energy-plot-min/data.dat",
-      "energy-plot-min/executor.log",
-      "energy-plot-min/metrics.json",
-      "energy-plot-min/plot.html",
-      "index.html",
-      "leap-add-ions/structure.pdb",
-      "leap-add-ions/topology.parmtop",
-      "sander-free/executor.log",
-      "sander-free/mdout.log",
-      "sander-free/restart.rst",
-      "sander-free/sander.mdin",
-    ]);
+    expect(tree(join(out, RUN))).toEqual(RUN_FILES);
     expect(readFileSync(join(out, RUN, "sander-free/mdout.log"), "utf8")).toBe("NSTEP = 100\n");
     expect(readFileSync(join(out, RUN, "sander-free/executor.log"), "utf8")).toBe("sander: step 100 of 100\n");
     const index = readFileSync(join(out, RUN, "index.html"), "utf8");
