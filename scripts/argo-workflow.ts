@@ -78,9 +78,3 @@ export function iterationProteins(workflow: Workflow): Map<number, string> {
   }
   return proteins;
 }
-
-/** KFP's RetrievePodName (backend/src/common/util/workflow.go): the node id with the template name inserted. */
-export function podOf(workflowName: string, node: WorkflowNode): string {
-  const hash = node.id.slice(node.id.lastIndexOf("-") + 1);
-  return `${workflowName}-${node.templateName}-${hash}`;
-}

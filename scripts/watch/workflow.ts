@@ -2,14 +2,8 @@
  * The steps of a run read from its Argo Workflow (../argo-workflow.ts): each step's ParallelFor iteration and
  * protein, its state and its exact executor pod. Pure.
  */
-import {
-  CONTAINER_DRIVER,
-  CONTAINER_EXECUTOR,
-  Workflow,
-  iterationOf,
-  iterationProteins,
-  podOf,
-} from "../argo-workflow";
+import { CONTAINER_DRIVER, CONTAINER_EXECUTOR, Workflow, iterationOf, iterationProteins } from "../argo-workflow";
+import { podOfNode } from "../../stacks/kfp-api/task-details";
 
 export interface WorkflowStep {
   name: string;
@@ -40,7 +34,6 @@ export function stepsFromWorkflow(
   isStep: (name: string) => boolean = () => true,
   codes: string[] = [],
 ): WorkflowStep[] {
-  const wf = workflow.metadata?.name ?? "";
   const nodes = Object.values(workflow.status?.nodes ?? {});
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -63,7 +56,9 @@ export function stepsFromWorkflow(
       ...(iteration === undefined ? {} : { iteration, protein: proteins.get(iteration) ?? codes[iteration] }),
       state,
       ...(driver ? {} : { startedAt: node.startedAt ?? undefined, finishedAt: node.finishedAt ?? undefined }),
-      ...(executor?.type === "Pod" ? { pod: podOf(wf, executor) } : {}),
+      ...(executor?.type === "Pod" && executor.templateName
+        ? { pod: podOfNode(executor.id, executor.templateName) }
+        : {}),
     });
   }
   return steps;

@@ -65,6 +65,10 @@ export function stepNames(steps: PipelineSteps): string[] {
   return [...steps.root, ...(steps.loop?.body ?? [])];
 }
 
+/** One iteration of a ParallelFor: Argo names withSequence items `iteration-iterations(<index>:<value>)`. */
+export const isIterationEntry = (entry: TaskEntry): boolean =>
+  /^iteration-iterations\(\d+:.*\)$/.test(entry.display_name ?? "");
+
 /**
  * KFP's own entries, by the names its Argo compiler gives them (backend/src/v2/compiler/argocompiler): the
  * workflow's root node (named after the workflow, whose child node ids start with that name), root, the
@@ -74,7 +78,7 @@ export function isBookkeeping(entry: TaskEntry): boolean {
   const name = entry.display_name ?? "";
   if (["", "root", "executor", "iteration-item", "iteration-iterations"].includes(name)) return true;
   if (/-driver$/.test(name) || /^(for-loop|condition|exit-handler)-\d+$/.test(name)) return true;
-  if (/^iteration-iterations\(\d+:.*\)$/.test(name)) return true;
+  if (isIterationEntry(entry)) return true;
   const prefix = `${name}-`;
   return (entry.child_tasks ?? []).some(
     (c) => c.pod_name?.startsWith(prefix) && /^\d+$/.test(c.pod_name.slice(prefix.length)),
@@ -88,12 +92,19 @@ export function isStepEntry(entry: TaskEntry, steps?: PipelineSteps): boolean {
 }
 
 /**
- * The executor pod of a step entry, inferred: its only child is the `executor` node `<wf>-<hash>`, whose pod is
- * `<wf>-system-container-impl-<hash>` (Argo workflow/util/pod_name.go with POD_NAMES=v2, KFP's template name).
- * A best guess: a task with a retry policy runs in `retry-system-container-impl` pods instead.
+ * The pod Argo runs node `<wf>-<hash>` of template `templateName` in: `<wf>-<templateName>-<hash>` (Argo
+ * workflow/util/pod_name.go with POD_NAMES=v2; KFP backend/src/common/util/workflow.go RetrievePodName).
+ */
+export function podOfNode(nodeId: string, templateName: string): string | undefined {
+  const match = /^(.+)-(\d+)$/.exec(nodeId);
+  return match ? `${match[1]}-${templateName}-${match[2]}` : undefined;
+}
+
+/**
+ * The executor pod of a step entry, inferred: its only child is the `executor` node, run by KFP's template
+ * `system-container-impl`. A best guess: a task with a retry policy runs in `retry-system-container-impl` pods.
  */
 export function executorPodGuess(entry: TaskEntry): string | undefined {
   const child = entry.child_tasks?.find((c) => c.pod_name)?.pod_name;
-  const match = child ? /^(.+)-(\d+)$/.exec(child) : null;
-  return match ? `${match[1]}-system-container-impl-${match[2]}` : undefined;
+  return child ? podOfNode(child, "system-container-impl") : undefined;
 }

@@ -2,7 +2,7 @@
 import { parse as parseYaml } from "yaml";
 import type { KfpAccess } from "../kfp-api/access";
 import type { KfpRun, KfpTaskDetail } from "../kfp-api/client";
-import { PipelineSteps, executorPodGuess, isStepEntry } from "../kfp-api/task-details";
+import { PipelineSteps, executorPodGuess, isIterationEntry, isStepEntry } from "../kfp-api/task-details";
 import type { PipelineParameters } from "../../pipelines/protein/presets";
 
 /** What the provider receives (after Pulumi resolved the inputs). */
@@ -152,9 +152,7 @@ export function progressLine(run: KfpRun, elapsedSeconds: number, steps?: Pipeli
     .map((t) => t.display_name)
     .filter((n): n is string => !!n);
   // Steps not reached yet have no entry: the spec says how many there will be (per loop iteration seen).
-  const iterations = (run.run_details?.task_details ?? []).filter((t) =>
-    /^iteration-iterations\(\d+:/.test(t.display_name ?? ""),
-  ).length;
+  const iterations = (run.run_details?.task_details ?? []).filter(isIterationEntry).length;
   const total = Math.max(entries.length, steps ? steps.root.length + (steps.loop?.body.length ?? 0) * iterations : 0);
   const count = total > 0 ? `, ${done}/${total} steps done` : "";
   const tasks = running.length > 0 ? `; running: ${[...new Set(running)].join(", ")}` : "";
