@@ -1,7 +1,7 @@
 # Sourced by scripts/containers/tier.sh. A real registry round trip: Debian's docker-registry (the
 # distribution registry) on a loopback port, the image pushed to it, removed from the engine, and pulled
 # back by the digest the push reported, which is what @pulumi/docker's repoDigest pins.
-# Needs: log, die, $logs, $work. Defines start_registry, stop_registry, roundtrip.
+# Needs: log, die, wait_until_serving (engine.sh), $logs, $work. Defines start_registry, stop_registry, roundtrip.
 
 registry_pid=""
 registry_port=""
@@ -21,13 +21,8 @@ http:
 YAML
   docker-registry serve "$work/registry.yml" >"$logs/registry.log" 2>&1 &
   registry_pid=$!
-  local waited=0
-  until (exec 3<>"/dev/tcp/127.0.0.1/$registry_port") 2>/dev/null; do
-    kill -0 "$registry_pid" 2>/dev/null || die "docker-registry exited (see $logs/registry.log)"
-    ((waited >= 30)) && die "docker-registry did not listen on 127.0.0.1:$registry_port within 30 s"
-    sleep 1
-    waited=$((waited + 1))
-  done
+  wait_until_serving docker-registry "$registry_pid" 30 "$logs/registry.log" "listen on 127.0.0.1:$registry_port" \
+    bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$registry_port"
   log "docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}') on 127.0.0.1:$registry_port"
 }
 
