@@ -1,4 +1,4 @@
-/** Unit tests of the integration harness's pure logic (run by scripts/integration.sh before the live run). */
+/** Unit tests of the integration harness's pure logic (run by test/integration/run.sh before the live run). */
 module.exports = {
   preset: "ts-jest",
   testEnvironment: "node",

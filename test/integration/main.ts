@@ -1,6 +1,6 @@
 /**
  * The integration tier: the real program through the real engine against a real kube-apiserver.
- * Run by `npm run test:integration` (scripts/integration.sh builds or reuses the tools first).
+ * Run by `npm run test:integration` (test/integration/run.sh builds or reuses the tools first).
  *
  *   up → checks in the API server → up again (no changes) → destroy → nothing left → stack removed
  *   kubectl baseline on the same objects (apply --server-side + wait, delete)

@@ -15,9 +15,9 @@ cd "$(dirname "$0")/../.."
 work=$(realpath -m "${1:-$(mktemp -d "${TMPDIR:-/tmp}/containers-tier.XXXXXX")}")
 logs=$work/logs
 mkdir -p "$logs"
-source scripts/containers/engine.sh
-source scripts/containers/base-image.sh
-source scripts/containers/registry.sh
+source test/containers/engine.sh
+source test/containers/base-image.sh
+source test/containers/registry.sh
 trap 'stop_registry; stop_daemon' EXIT
 CONTAINER_UID=10001
 LYSOZYME_SHA256=d726b287d613ae536393417f0f6386755a503f8af28af17d0308822cfd54d6f2
@@ -53,7 +53,7 @@ log "built $built in $((SECONDS - start)) s ($cached steps from the build cache;
 grep -q 'protein-step --parse-only' "$logs/build.log" || die "the build log shows no in-build self-check step"
 log "in-build self-check passed (the build fails when it does not)"
 docker image inspect "$built" >"$work/image.json"
-npx ts-node --transpile-only scripts/containers/check.ts image "$work/image.json" images/amber/Dockerfile "$base" "$built" ||
+npx ts-node --transpile-only test/containers/check.ts image "$work/image.json" images/amber/Dockerfile "$base" "$built" ||
   die "image facts do not hold (above)"
 size_mb=$(($(docker image inspect --format '{{.Size}}' "$built") / 1000000))
 log "image facts: Config.User 10001:10001, AMBERHOME and PATH from ENV, no :latest, no syntax directive; size ${size_mb} MB"
@@ -80,7 +80,7 @@ npm run --silent pipeline:local -- --runner docker --image "$ref" --ir "$work/ir
   "${pdb_params[@]}" --mount "$data_dir" --no-cache --out "$work/docker-run" | tee "$logs/docker-run.log" >&2 ||
   die "the pipeline did not succeed in containers (summary: $work/docker-run/summary.json)"
 docker_seconds=$((SECONDS - start))
-report=$(npx ts-node --transpile-only scripts/containers/check.ts run "$work/docker-run" "$ref" "$CONTAINER_UID") || {
+report=$(npx ts-node --transpile-only test/containers/check.ts run "$work/docker-run" "$ref" "$CONTAINER_UID") || {
   echo "$report" >&2
   die "the container run's outputs do not show a working image (above)"
 }

@@ -1,4 +1,4 @@
-# Sourced by scripts/containers/tier.sh. The base image for images/amber/Dockerfile's PYTHON_IMAGE, made here
+# Sourced by test/containers/tier.sh. The base image for images/amber/Dockerfile's PYTHON_IMAGE, made here
 # because no image registry is reachable: a Debian bookworm root filesystem from Debian's packages
 # (mmdebstrap, with python3, python3-venv, python-is-python3, libgomp1), imported with `docker import`.
 # TLS from these machines goes through an intercepting proxy whose CA only the host's bundle holds, so the

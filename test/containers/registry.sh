@@ -1,4 +1,4 @@
-# Sourced by scripts/containers/tier.sh. A real registry round trip: Debian's docker-registry (the
+# Sourced by test/containers/tier.sh. A real registry round trip: Debian's docker-registry (the
 # distribution registry) on a loopback port, the image pushed to it, removed from the engine, and pulled
 # back by the digest the push reported, which is what @pulumi/docker's repoDigest pins.
 # Needs: log, die, wait_until_serving (engine.sh), $logs, $work. Defines start_registry, stop_registry, roundtrip.
@@ -49,7 +49,7 @@ roundtrip() {
   [[ $repo_digest == "$repo@$pushed" ]] ||
     die "docker push reported $pushed but the engine's RepoDigests say '$repo_digest'"
   log "pushed: digest $pushed (= RepoDigests entry $repo_digest, what @pulumi/docker's repoDigest reports)"
-  npx ts-node --transpile-only scripts/containers/check.ts registry "http://127.0.0.1:$registry_port" amber "$tag" "$pushed" "$image_id" >&2 ||
+  npx ts-node --transpile-only test/containers/check.ts registry "http://127.0.0.1:$registry_port" amber "$tag" "$pushed" "$image_id" >&2 ||
     die "the registry does not serve the pushed image as $pushed"
   log "registry serves manifest $pushed by tag and by digest; its config blob is the image id $image_id"
   # Remove every tag (keeping the build cache's parent images), then pull by digest: the engine's image now

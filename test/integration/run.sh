@@ -3,7 +3,7 @@
 # Builds or reuses the test tools (test/integration/toolchain/build-test-tools.sh), unit-tests the harness's own logic,
 # then runs the live tier (test/integration/main.ts). Its last line is the `integration: …` summary.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 for cmd in go node kubectl; do
   command -v "$cmd" >/dev/null || { echo "integration: $cmd is not installed (needs Go >= 1.26, Node 20, kubectl)" >&2; exit 1; }
 done

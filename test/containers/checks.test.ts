@@ -4,8 +4,8 @@ import { AddressInfo } from "net";
 import { mkdirSync, mkdtempSync, unlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { imageProblems, registryProblems, runReport } from "../../../scripts/containers/checks";
-import { AMBER_CHARGE_SCALE, prmtopSections, topologyFacts } from "../../../scripts/containers/prmtop";
+import { imageProblems, registryProblems, runReport } from "./checks";
+import { AMBER_CHARGE_SCALE, prmtopSections, topologyFacts } from "./prmtop";
 
 /** A prmtop with the sections the checks read, in Amber's fixed-width formats. */
 function prmtop(atoms: { name: string; charge: number }[], bonds: [number, number][], residues: string[]): string {

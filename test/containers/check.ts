@@ -1,5 +1,5 @@
 /**
- * The container tier's assertions as a CLI (scripts/containers/tier.sh calls it). Prints what it found;
+ * The container tier's assertions as a CLI (test/containers/tier.sh calls it). Prints what it found;
  * exit code 1 with one line per problem when anything does not hold.
  *   check.ts run OUT_DIR REFERENCE UID
  *   check.ts image INSPECT_JSON_FILE DOCKERFILE REFERENCE…

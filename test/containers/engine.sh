@@ -1,4 +1,4 @@
-# Sourced by scripts/containers/tier.sh. A Docker engine for the container tier on a machine that may never
+# Sourced by test/containers/tier.sh. A Docker engine for the container tier on a machine that may never
 # have had one: Debian's docker.io, docker-registry and mmdebstrap installed with apt when missing, and dockerd
 # started when no daemon answers (stopped again on exit, and only that one).
 # Needs: $logs (a directory for log files); defines log, die, wait_until_serving, ensure_packages, ensure_daemon, stop_daemon.
