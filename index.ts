@@ -1,20 +1,36 @@
-import { loadConfig } from "./stacks/config";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, loadConfig } from "./stacks/config";
 import { knownPipelineParameters } from "./pipelines/protein/parameters";
-import { createProteinPlatform } from "./stacks/platform";
+import { PreflightError } from "./stacks/preflight/preflight";
+import { KubeconfigError } from "./stacks/kube/kubeconfig";
+import { KfpSourceError } from "./stacks/kfp/source";
+import { createProteinPlatform, PlatformOutputs } from "./stacks/platform";
 
-const platform = createProteinPlatform(loadConfig(knownPipelineParameters()));
+/** Problems the user fixes (each message names the key or tool and the fix), found before any resource. */
+const USER_FACING = [ConfigError, PreflightError, KubeconfigError, KfpSourceError];
 
-export const kubeContext = platform.kubeContext;
-export const kfpVersion = platform.kfpVersion;
-export const kfpUiPortForward = platform.kfpUiPortForward;
-export const kfpUiUrl = platform.kfpUiUrl;
-export const kfpApiEndpoint = platform.kfpApiEndpoint;
-export const minioEndpoint = platform.minioEndpoint;
-export const minioConsolePortForward = platform.minioConsolePortForward;
-export const minioCredentials = platform.minioCredentials;
-export const registryAddress = platform.registryAddress;
-export const amberImage = platform.amberImage;
-export const workflowControllerMetricsPort = platform.workflowControllerMetricsPort;
-export const pipelineRunUrl = platform.pipelineRunUrl;
-export const pipelineRunState = platform.pipelineRunState;
-export const pipelineRunId = platform.pipelineRunId;
+/** The engine prints a RunError's message alone: no stack trace, no "unhandled exception". */
+function platform(): PlatformOutputs {
+  try {
+    return createProteinPlatform(loadConfig(knownPipelineParameters()));
+  } catch (error) {
+    if (USER_FACING.some((type) => error instanceof type)) throw new pulumi.RunError((error as Error).message);
+    throw error;
+  }
+}
+const outputs = platform();
+
+export const kubeContext = outputs.kubeContext;
+export const kfpVersion = outputs.kfpVersion;
+export const kfpUiPortForward = outputs.kfpUiPortForward;
+export const kfpUiUrl = outputs.kfpUiUrl;
+export const kfpApiEndpoint = outputs.kfpApiEndpoint;
+export const minioEndpoint = outputs.minioEndpoint;
+export const minioConsolePortForward = outputs.minioConsolePortForward;
+export const minioCredentials = outputs.minioCredentials;
+export const registryAddress = outputs.registryAddress;
+export const amberImage = outputs.amberImage;
+export const workflowControllerMetricsPort = outputs.workflowControllerMetricsPort;
+export const pipelineRunUrl = outputs.pipelineRunUrl;
+export const pipelineRunState = outputs.pipelineRunState;
+export const pipelineRunId = outputs.pipelineRunId;

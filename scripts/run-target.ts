@@ -8,30 +8,7 @@ import { existsSync, readFileSync } from "fs";
 import { homedir } from "os";
 import { join, resolve } from "path";
 import { KfpAccess } from "../stacks/kfp-api/access";
-
-export type Flags = Record<string, string | boolean>;
-
-/** `--name value`, `--name=value` and bare `--switch` (listed in `switches`); anything else is an error. */
-export function parseFlags(argv: string[], known: string[], switches: string[] = []): Flags {
-  const flags: Flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(argv[i]);
-    const name = match?.[1] ?? "";
-    if (!match || (!known.includes(name) && !switches.includes(name))) {
-      throw new Error(
-        `unknown argument "${argv[i]}"; flags: ${[...known, ...switches].map((f) => `--${f}`).join(" ")}`,
-      );
-    }
-    if (switches.includes(name)) {
-      flags[name] = true;
-    } else {
-      const value = match[2] ?? argv[++i];
-      if (value === undefined || value === "") throw new Error(`--${name} needs a value`);
-      flags[name] = value;
-    }
-  }
-  return flags;
-}
+import { Flags } from "../pipelines/cli-flags";
 
 /** The stack outputs these commands use (index.ts exports them). */
 export interface StackOutputs {
@@ -42,19 +19,38 @@ export interface StackOutputs {
   [key: string]: unknown;
 }
 
-/** `without` says how to do without a stack (the flags of the calling command). */
-export function readStackOutputs(without: string, projectDir = resolve(__dirname, "..")): StackOutputs {
-  const result = spawnSync("bash", [join(projectDir, "scripts/stack.sh"), "outputs"], {
-    encoding: "utf8",
-    stdio: ["inherit", "pipe", "pipe"],
-  });
+/** The stack the user commands act on: `--stack NAME`, else $PULUMI_STACK, else dev. */
+export function chosenStack(flags: Flags, env: NodeJS.ProcessEnv = process.env): string {
+  return (flags.stack as string | undefined) ?? (env.PULUMI_STACK || "dev");
+}
+
+/**
+ * The stack's outputs through scripts/stack.sh (the same Pulumi CLI, backend and stack as `npm run up`).
+ * `without` says how to do without a stack (the flags of the calling command). A stack that exists but
+ * never came up has no outputs: that is said as such, with what to run.
+ */
+export function readStackOutputs(without: string, stack: string, projectDir = resolve(__dirname, "..")): StackOutputs {
+  const result = spawnSync(
+    "bash",
+    [join(projectDir, "scripts/stack.sh"), "outputs", "--stack", stack, "--json", "--show-secrets"],
+    { encoding: "utf8", stdio: ["inherit", "pipe", "pipe"], env: process.env },
+  );
   if (result.status !== 0) {
+    const reason = result.stderr.trim().split("\n").pop() || "pulumi failed";
+    throw new Error(`could not read the outputs of stack ${stack} (${reason}); or ${without}`);
+  }
+  const outputs = JSON.parse(result.stdout) as StackOutputs;
+  if (Object.keys(outputs).length === 0) {
     throw new Error(
-      `could not read the stack's outputs (${result.stderr.trim().split("\n").pop() ?? "pulumi failed"}); ` +
-        `run \`npm run up\` first, or ${without}`,
+      `stack ${stack} has no outputs: it exists but has never come up completely. Run \`${upCommand(stack)}\` first, or ${without}`,
     );
   }
-  return JSON.parse(result.stdout) as StackOutputs;
+  return outputs;
+}
+
+/** The command that brings `stack` up, as a user types it. */
+export function upCommand(stack: string): string {
+  return stack === "dev" ? "npm run up" : `npm run up -- --stack ${stack}`;
 }
 
 const PROXY = /^(https?:\/\/[^/]+)\/api\/v1\/namespaces\/([^/]+)\/services\/([^/:]+):(\d+)\/proxy\/apis\/v2beta1\/?$/;

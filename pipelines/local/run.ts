@@ -1,8 +1,7 @@
 /**
- * `npm run pipeline:local -- --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE]…
- *   [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]…]`
+ * `npm run pipeline:local` (usage below).
  *
- * Runs the compiled IR (default dist/pipelines/protein.yaml, from `npm run compile`) on this machine:
+ * Runs the compiled IR (default dist/pipelines/protein.yaml, compiled first when missing) on this machine:
  * every task as a subprocess (default) or as a `docker run` of its executor's image (--runner docker),
  * dependencies first, independent tasks concurrently (at most --jobs, default the number of cores),
  * cached by input hash. Writes DIR/summary.json and each task's files under DIR/<task>/. Exit code 0
@@ -19,6 +18,9 @@ import { JsonValue, LocalTask, parsePipeline } from "./ir";
 import { parseParamFlag, resolveParameters } from "./parameters";
 import { FinalState, runGraph } from "./schedule";
 import { walkFlags } from "../cli-flags";
+import { Usage, UsageError, runCli } from "../cli";
+import { PLACEHOLDER_IMAGE, writeCompiled } from "../compile";
+import { DEFAULT_BATCH_PARALLELISM } from "../protein/batch";
 
 const REPO = resolve(__dirname, "../..");
 export const DEFAULT_IR = join(REPO, "dist/pipelines/protein.yaml");
@@ -45,10 +47,38 @@ export interface CliArgs {
   mounts: string[];
 }
 
-const USAGE =
-  "use --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]]";
+export const USAGE: Usage = {
+  command: "pipeline:local",
+  synopsis:
+    "npm run pipeline:local -- --out DIR [--preset tiny|short|tutorial] [--param NAME=VALUE]… [--runner docker …]",
+  about: `Runs the protein pipeline's IR on this machine, without a cluster: every task as a subprocess with real
+AmberTools from PyPI (the Python env is made on first use by tools/python-env.sh), or as a docker run of its
+image (--runner docker). Offline: the structure comes from images/amber/tests/data (PDB 1AKI by default).
+Writes DIR/summary.json and each task's files under DIR/<task>/. Exit 0 when every task SUCCEEDED or was
+CACHED, 1 otherwise, 2 on a usage error.`,
+  flags: [
+    ["--out DIR", "where task outputs and summary.json go (required)"],
+    ["--preset NAME", "parameter preset: tiny (a smoke test), short or tutorial (the notebook's step counts)"],
+    ["--param NAME=VALUE", "override a pipeline parameter (repeatable), e.g. pdb_code=4e43"],
+    ["--ir FILE", "the IR to run (default dist/pipelines/protein.yaml, compiled first when missing)"],
+    ["--jobs N", "tasks at once (default: the number of cores)"],
+    ["--no-cache", "run every task, ignoring results cached by input hash"],
+    ["--venv DIR", "the AmberTools Python env (default $PROTEIN_STEPS_VENV, else made by tools/python-env.sh)"],
+    ["--runner NAME", "subprocess (default) or docker"],
+    ["--image REF", "with --runner docker: the image the IR names, a digest reference"],
+    ["--mount DIR", "with --runner docker: a read-only data directory (repeatable), e.g. a pdb_source"],
+  ],
+};
 
 export function parseArgs(argv: string[], cores: number): CliArgs {
+  try {
+    return parseArgsOrThrow(argv, cores);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function parseArgsOrThrow(argv: string[], cores: number): CliArgs {
   const args: Partial<CliArgs> & { params: [string, string][]; mounts: string[] } = {
     params: [],
     irPath: DEFAULT_IR,
@@ -76,7 +106,7 @@ export function parseArgs(argv: string[], cores: number): CliArgs {
       if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs needs a positive integer`);
       args.jobs = jobs;
     } else {
-      throw new Error(`unknown option ${flag}; ${USAGE}`);
+      throw new Error(`unknown option ${flag}`);
     }
   });
   if (!args.outDir) throw new Error("--out DIR is required (where task outputs and summary.json go)");
@@ -215,15 +245,26 @@ export function stepRunnerEnv(venv: string, base: NodeJS.ProcessEnv): NodeJS.Pro
   return { ...base, PATH: path, AMBERHOME: venv };
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), cpus().length);
+/** The default IR, compiled (as `npm run compile` would) when it is not there yet. */
+function ensureDefaultIr(irPath: string, log: (line: string) => void): void {
+  if (resolve(irPath) !== DEFAULT_IR || existsSync(DEFAULT_IR)) return;
+  log(`no ${DEFAULT_IR} yet: compiling it (npm run compile)`);
+  writeCompiled({
+    image: PLACEHOLDER_IMAGE,
+    outDir: resolve(DEFAULT_IR, ".."),
+    parallelism: DEFAULT_BATCH_PARALLELISM,
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, cpus().length);
   const log = (line: string) => console.log(line);
   // Imported here so the runner's modules stay independent of the protein pipeline's sources.
   const { presets } = await import("../protein/presets");
   const layers: Record<string, JsonValue>[] = [];
   if (args.preset !== undefined) {
     const preset = (presets as Record<string, Record<string, JsonValue>>)[args.preset];
-    if (!preset) throw new Error(`unknown preset ${args.preset}; use ${Object.keys(presets).join(" or ")}`);
+    if (!preset) throw new UsageError(`unknown preset ${args.preset}; use ${Object.keys(presets).join(" or ")}`);
     layers.push(preset);
   }
   layers.push(OFFLINE_DEFAULTS);
@@ -232,6 +273,7 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(" ")} (override with --param)`,
   );
+  ensureDefaultIr(args.irPath, log);
   const common = {
     irPath: resolve(args.irPath),
     outDir: resolve(args.outDir),
@@ -272,12 +314,8 @@ async function main(): Promise<number> {
   return summary.tasks.every((t) => t.state === "SUCCEEDED" || t.state === "CACHED") ? 0 : 1;
 }
 
+export const cli = (argv: string[]): Promise<number> => runCli(USAGE, argv, main);
+
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`pipeline:local: ${error.message}`);
-      process.exit(2);
-    },
-  );
+  cli(process.argv.slice(2)).then((code) => process.exit(code));
 }

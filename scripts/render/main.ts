@@ -1,5 +1,5 @@
 /**
- * npm run render -- --out DIR [--stack NAME] [--set key=value …]
+ * npm run render (usage below).
  *
  * Writes every Kubernetes object the stack would apply, after all transforms, as YAML files (as
  * `helm template` or `kustomize build` do), for review and GitOps. The stack's config goes through the
@@ -13,6 +13,7 @@ import { loadConfig, PROJECT } from "../../stacks/config";
 import { createProteinPlatform } from "../../stacks/platform";
 import { knownPipelineParameters } from "../../pipelines/protein/parameters";
 import { walkFlags } from "../../pipelines/cli-flags";
+import { Usage, UsageError, runCli } from "../../pipelines/cli";
 import { installRenderMocks } from "./collect";
 import { stackConfigValues } from "./stack-config";
 import { writeRendered } from "./write";
@@ -23,19 +24,32 @@ export interface RenderArgs {
   sets: string[];
 }
 
-export function parseRenderArgs(argv: string[]): RenderArgs {
-  const args: Partial<RenderArgs> & { sets: string[] } = { stack: "dev", sets: [] };
-  walkFlags(argv, (flag, value) => {
-    if (flag === "--out") args.out = value();
-    else if (flag === "--stack") args.stack = value();
-    else if (flag === "--set") args.sets.push(value());
-    else
-      throw new Error(
-        `unknown argument ${flag}. Usage: npm run render -- --out DIR [--stack NAME] [--set key=value …]`,
-      );
-  });
-  if (!args.out)
-    throw new Error("--out DIR is required. Usage: npm run render -- --out DIR [--stack NAME] [--set key=value …]");
+export const USAGE: Usage = {
+  command: "render",
+  synopsis: "npm run render -- --out DIR [--stack NAME] [--set key=value …]",
+  about: `Writes every Kubernetes object the stack would apply, after all transforms, one YAML file each, for
+review and GitOps. The stack's config (Pulumi.<stack>.yaml) goes through the same validation as up; nothing
+touches a cluster. --out must be new, empty or an earlier render's output, which is replaced whole.`,
+  flags: [
+    ["--out DIR", "where the YAML files go (required)"],
+    ["--stack NAME", "read Pulumi.<NAME>.yaml (default $PULUMI_STACK, else dev)"],
+    ["--set key=value", "override a config key as `pulumi config set` would (repeatable)"],
+  ],
+};
+
+export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RenderArgs {
+  const args: Partial<RenderArgs> & { sets: string[] } = { stack: env.PULUMI_STACK || "dev", sets: [] };
+  try {
+    walkFlags(argv, (flag, value) => {
+      if (flag === "--out") args.out = value();
+      else if (flag === "--stack") args.stack = value();
+      else if (flag === "--set") args.sets.push(value());
+      else throw new Error(`unknown argument ${flag}`);
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (!args.out) throw new UsageError("--out DIR is required");
   return args as RenderArgs;
 }
 
@@ -48,15 +62,14 @@ export async function render(args: RenderArgs, projectDir: string): Promise<stri
   return writeRendered(args.out, collector.objects());
 }
 
+export const cli = (argv: string[], projectDir = path.resolve(__dirname, "..", "..")): Promise<number> =>
+  runCli(USAGE, argv, async (args) => {
+    const parsed = parseRenderArgs(args);
+    const files = await render(parsed, projectDir);
+    console.log(`wrote ${files.length} objects to ${parsed.out}`);
+    return 0;
+  });
+
 if (require.main === module) {
-  const projectDir = path.resolve(__dirname, "..", "..");
-  Promise.resolve()
-    .then(() => parseRenderArgs(process.argv.slice(2)))
-    .then((args) =>
-      render(args, projectDir).then((files) => console.log(`wrote ${files.length} objects to ${args.out}`)),
-    )
-    .catch((e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    });
+  cli(process.argv.slice(2)).then((code) => process.exit(code));
 }

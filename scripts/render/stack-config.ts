@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROJECT } from "../../stacks/config";
+import { flattenConfig, parseStackConfig, PROJECT, StackConfig } from "../../stacks/config";
+import { knownPipelineParameters } from "../../pipelines/protein/parameters";
 
 /**
  * A stack's config as the engine hands it to the program (`<project>:<key>` → string; structured
@@ -21,7 +22,9 @@ export function stackConfigValues(projectDir: string, stack: string, sets: reado
       values[key] = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
     }
   } else if (stack !== "dev") {
-    throw new Error(`--stack ${stack}: ${file} does not exist. Fix: pulumi stack init ${stack}, or pass --stack dev.`);
+    throw new Error(
+      `--stack ${stack}: ${file} does not exist. Fix: give it a config with \`npm run config -- --stack ${stack} set --path <key> <value>\`, or pass --stack dev.`,
+    );
   }
   for (const set of sets) {
     const eq = set.indexOf("=");
@@ -36,4 +39,10 @@ function containsSecure(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
   if ("secure" in (value as object)) return true;
   return Object.values(value as object).some(containsSecure);
+}
+
+/** A stack's validated config read from its file, without the engine (as render and compile see it). */
+export function readStackConfig(projectDir: string, stack: string, sets: readonly string[] = []): StackConfig {
+  const raw = flattenConfig(stackConfigValues(projectDir, stack, sets), PROJECT);
+  return parseStackConfig(raw, { stackName: stack, env: process.env, pipelineParameters: knownPipelineParameters() });
 }

@@ -1,7 +1,5 @@
 /**
- * npm run results [-- --run ID] [--out DIR] [--trajectories] [--s3-endpoint URL] [--context NAME]
- *   [--kubeconfig PATH] [--namespace NS]
- * Downloads a run's artifacts into `<out>/<run-id>/` (default out: results), a batch run's per protein. The object
+ * npm run results (usage below). Downloads a run's artifacts into `<out>/<run-id>/` (default out: results), a batch run's per protein. The object
  * store is reached through a `kubectl port-forward` to MinIO opened and closed here, or at --s3-endpoint.
  * Credentials: the stack's `minioCredentials`, or KFP_PROTEIN_S3_ACCESS_KEY / KFP_PROTEIN_S3_SECRET_KEY.
  * The run's Argo Workflow (which protein each task folder holds) is read with the same kubectl settings; with
@@ -10,7 +8,9 @@
  */
 import { existsSync } from "fs";
 import { resolve } from "path";
-import { Flags, StackOutputs, parseFlags, readStackOutputs } from "../run-target";
+import { StackOutputs, chosenStack, readStackOutputs } from "../run-target";
+import { Usage, parseUsageFlags, runCli } from "../../pipelines/cli";
+import { noRunMessage } from "../watch/main";
 import { downloadResults, pruneEmptyDirs } from "./download-results";
 import { withPortForward } from "./port-forward";
 import { proteinFolders } from "./protein-folders";
@@ -20,11 +20,29 @@ import { S3Client, isS3Error } from "./s3";
 
 const MINIO = { service: "minio-service", port: 9000 };
 
+export const USAGE: Usage = {
+  command: "results",
+  synopsis: "npm run results [-- --stack NAME] [--run ID] [--out DIR] [--trajectories] [--s3-endpoint URL] …",
+  about: `Downloads a run's plots, metrics, logs and structures into <out>/<run-id>/ (a batch run's per protein)
+through a kubectl port-forward to the stack's MinIO, or from --s3-endpoint with KFP_PROTEIN_S3_ACCESS_KEY
+and KFP_PROTEIN_S3_SECRET_KEY set. Exit 0 when done, 2 on an error (nothing is left half-written).`,
+  flags: [
+    ["--stack NAME", "the stack whose run and MinIO to use (default $PULUMI_STACK, else dev)"],
+    ["--run ID", "download this run instead of the stack's"],
+    ["--out DIR", "where <run-id>/ goes (default results)"],
+    ["--trajectories", "also download trajectories (large)"],
+    ["--s3-endpoint URL", "read this object store instead of port-forwarding to the stack's MinIO"],
+    ["--context NAME", "kube context for the port-forward and the run's Workflow (default: the stack's)"],
+    ["--kubeconfig PATH", "kubeconfig for the same (default $KUBECONFIG or ~/.kube/config)"],
+    ["--namespace NS", "namespace of MinIO and the Workflow (default kubeflow)"],
+  ],
+};
+
 export function explain(error: unknown, where: string, out: string): string {
   const e = error as NodeJS.ErrnoException;
   const code = e.code ?? "";
   if (isS3Error(e) && ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"].includes(e.s3Code)) {
-    return `the object store at ${where} refused the credentials (${e.s3Code}): use the stack's (\`pulumi stack output minioCredentials --show-secrets\`) or fix KFP_PROTEIN_S3_ACCESS_KEY/KFP_PROTEIN_S3_SECRET_KEY`;
+    return `the object store at ${where} refused the credentials (${e.s3Code}): use the stack's (minioCredentials in \`npm run outputs\`) or fix KFP_PROTEIN_S3_ACCESS_KEY/KFP_PROTEIN_S3_SECRET_KEY`;
   }
   if (isS3Error(e) && e.s3Code === "NoSuchBucket") {
     return `the object store at ${where} has no bucket mlpipeline: is it KFP's artifact store?`;
@@ -44,7 +62,7 @@ function credentials(outputs: StackOutputs | undefined): { accessKey: string; se
   const secretKey = process.env.KFP_PROTEIN_S3_SECRET_KEY ?? outputs?.minioCredentials?.secretKey;
   if (!accessKey || !secretKey) {
     throw new Error(
-      "no object-store credentials: the stack has no minioCredentials (objectStore.kind=seaweedfs?); set KFP_PROTEIN_S3_ACCESS_KEY and KFP_PROTEIN_S3_SECRET_KEY",
+      "no object-store credentials: the stack has no minioCredentials (objectStore.kind is seaweedfs, whose credentials the stack does not generate); set KFP_PROTEIN_S3_ACCESS_KEY and KFP_PROTEIN_S3_SECRET_KEY",
     );
   }
   return { accessKey, secretKey };
@@ -56,27 +74,23 @@ export async function main(
   /** The kubectl for the port-forward and the Workflow (tests pass a fake). */
   kubectl = "kubectl",
 ): Promise<number> {
-  let flags: Flags;
-  try {
-    flags = parseFlags(argv, ["run", "out", "s3-endpoint", "context", "kubeconfig", "namespace"], ["trajectories"]);
-  } catch (error) {
-    process.stderr.write(`results: ${(error as Error).message}\n`);
-    return 2;
-  }
+  const flags = parseUsageFlags(argv, USAGE);
   const out = resolve(String(flags.out ?? "results"));
   let where = String(flags["s3-endpoint"] ?? "the port-forward to MinIO");
   let runDir: string | undefined;
   const outExisted = existsSync(out);
   try {
     const haveCredentials = process.env.KFP_PROTEIN_S3_ACCESS_KEY && process.env.KFP_PROTEIN_S3_SECRET_KEY;
+    const stack = chosenStack(flags);
     const outputs =
       flags.run && haveCredentials
         ? undefined
         : readStackOutputs(
             "pass --run ID and --s3-endpoint URL with KFP_PROTEIN_S3_ACCESS_KEY and KFP_PROTEIN_S3_SECRET_KEY set",
+            stack,
           );
     const runId = (flags.run as string | undefined) ?? outputs?.pipelineRunId;
-    if (!runId) throw new Error("the stack has no pipeline run (is pipeline.enabled false?): pass --run ID");
+    if (!runId) throw new Error(noRunMessage(stack));
     const keys = credentials(outputs);
     runDir = resolve(out, runId);
     const kube = {
@@ -125,6 +139,8 @@ export async function main(
   }
 }
 
+export const cli = (argv: string[]): Promise<number> => runCli(USAGE, argv, (args) => main(args));
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  cli(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,21 +1,37 @@
 /**
- * npm run watch [-- --run ID] [--endpoint URL] [--kubeconfig PATH] [--context NAME] [--namespace NS]
- *   [--poll SECONDS] [--plain]
- * Follows the stack's pipeline run (or any run by id) until it ends; exit 0 on SUCCEEDED, 1 when the
- * run ended otherwise, 2 when it could not be watched (unknown run, KFP unreachable, bad flags).
+ * npm run watch: follows the stack's pipeline run (or any run by id) until it ends (usage below).
  */
 import { isNetworkError, requesterFor } from "../../stacks/dynamic/http";
 import { requesterForAccess } from "../../stacks/kfp-api/access";
 import { KfpClient } from "../../stacks/kfp-api/client";
 import { isApiError } from "../../stacks/kfp-api/errors";
 import { kubeConnection } from "../../stacks/kube/kubeconfig";
-import { Flags, Target, parseFlags, readStackOutputs, targetFrom } from "../run-target";
+import { Target, chosenStack, readStackOutputs, targetFrom, upCommand } from "../run-target";
+import { Usage, parseUsageFlags, runCli } from "../../pipelines/cli";
 import { pipelineSteps } from "../../stacks/kfp-api/task-details";
 import { RunLike } from "./progress";
 import { watchRun } from "./watch-run";
 import { Workflow } from "../argo-workflow";
 
 const TAIL_LINES = 40;
+
+export const USAGE: Usage = {
+  command: "watch",
+  synopsis: "npm run watch [-- --stack NAME] [--run ID] [--endpoint URL] [--kubeconfig PATH] [--context NAME] …",
+  about: `Follows the stack's pipeline run (or any run by id) until it ends. Exit 0 when it SUCCEEDED, 1 when it
+ended otherwise (each failed step named with its kubectl logs command), 2 when it could not be watched.
+Without --endpoint and --run it reads the stack's outputs (the stack: --stack, else $PULUMI_STACK, else dev).`,
+  flags: [
+    ["--stack NAME", "the stack whose run to watch (default $PULUMI_STACK, else dev)"],
+    ["--run ID", "watch this run instead of the stack's"],
+    ["--endpoint URL", "KFP's API base URL; with --run, no stack is needed"],
+    ["--kubeconfig PATH", "kubeconfig for the service proxy, pod logs and the Argo Workflow (default $KUBECONFIG)"],
+    ["--context NAME", "kube context (default: the stack's)"],
+    ["--namespace NS", "KFP's namespace with --endpoint (default kubeflow)"],
+    ["--poll SECONDS", "seconds between polls (default 5)"],
+    ["--plain", "one plain line per change, even on a terminal"],
+  ],
+};
 
 /** `kubectl logs <pod> -c main --tail 40` through the API server, with the kubeconfig's credentials. */
 export function podLogReader(kube: NonNullable<Target["kube"]>, namespace: string): (pod: string) => Promise<string> {
@@ -58,7 +74,7 @@ export function explain(failure: unknown, runId: string, where: string): string 
   // withRetry wraps a transient error that persisted; the cause says what it was.
   const error = failure instanceof Error && failure.cause ? failure.cause : failure;
   if (isApiError(error) && error.status === 404) {
-    return `run ${runId} not found at ${where}: check --run (the stack's run is \`pulumi stack output pipelineRunId\`)`;
+    return `run ${runId} not found at ${where}: check --run (the stack's run id: \`npm run outputs\`)`;
   }
   if (isApiError(error) && (error.status === 401 || error.status === 403)) {
     return `KFP at ${where} refused the credentials (HTTP ${error.status}): check --kubeconfig/--context or the endpoint`;
@@ -70,19 +86,14 @@ export function explain(failure: unknown, runId: string, where: string): string 
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let flags: Flags;
-  try {
-    flags = parseFlags(argv, ["run", "endpoint", "kubeconfig", "context", "namespace", "poll"], ["plain"]);
-  } catch (error) {
-    process.stderr.write(`watch: ${(error as Error).message}\n`);
-    return 2;
-  }
+  const flags = parseUsageFlags(argv, USAGE);
   let runId = flags.run as string | undefined;
   let where = String(flags.endpoint ?? "the stack's KFP");
   try {
-    const outputs = flags.endpoint && runId ? undefined : readStackOutputs("pass --endpoint URL and --run ID");
+    const stack = chosenStack(flags);
+    const outputs = flags.endpoint && runId ? undefined : readStackOutputs("pass --endpoint URL and --run ID", stack);
     runId ??= outputs?.pipelineRunId;
-    if (!runId) throw new Error("the stack has no pipeline run (is pipeline.enabled false?): pass --run ID");
+    if (!runId) throw new Error(noRunMessage(stack));
     const target = targetFrom(flags, outputs);
     where = target.access.kind === "endpoint" ? target.access.baseUrl : `the ${target.access.service} service proxy`;
     const client = new KfpClient(requesterForAccess(target.access), {
@@ -110,6 +121,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** For a stack that came up without a pipeline run (pipeline.enabled=false). */
+export function noRunMessage(stack: string): string {
+  return `stack ${stack} is up but started no pipeline run (pipeline.enabled is false): pass --run ID, or set pipeline.enabled true and run \`${upCommand(stack)}\``;
+}
+
+export const cli = (argv: string[]): Promise<number> => runCli(USAGE, argv, main);
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  cli(process.argv.slice(2)).then((code) => process.exit(code));
 }

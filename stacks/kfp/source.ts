@@ -7,6 +7,14 @@ import { cacheBase, writeAtomically } from "../util/cache-files";
 import { KubeObject } from "../kube/object";
 import { KfpSource } from "../config";
 
+/** KFP's manifests could not be read or rendered: the message names the config key and the fix. */
+export class KfpSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KfpSourceError";
+  }
+}
+
 /** The two kustomize targets of a standalone KFP install, applied in this order (kubeflow/pipelines manifests/kustomize). */
 export const KFP_TARGETS = ["cluster-scoped-resources", "env/platform-agnostic"] as const;
 
@@ -17,7 +25,7 @@ export function remoteKustomizeRef(target: string, version: string): string {
 export function parseManifests(text: string, origin: string): KubeObject[] {
   const objs: KubeObject[] = [];
   for (const doc of YAML.parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`${origin}: invalid YAML: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0) throw new KfpSourceError(`${origin}: invalid YAML: ${doc.errors[0].message}`);
     const value = doc.toJS();
     if (value === null || value === undefined) continue;
     if (value.kind === "List" && Array.isArray(value.items)) {
@@ -25,7 +33,7 @@ export function parseManifests(text: string, origin: string): KubeObject[] {
       continue;
     }
     if (typeof value.kind !== "string" || typeof value.metadata?.name !== "string") {
-      throw new Error(`${origin}: a document without kind or metadata.name is not a Kubernetes object`);
+      throw new KfpSourceError(`${origin}: a document without kind or metadata.name is not a Kubernetes object`);
     }
     objs.push(value);
   }
@@ -51,7 +59,7 @@ export function parseManifestsCached(text: string, origin: string, cacheRoot = c
 /** Reads rendered manifests from one YAML file or every *.yaml/*.yml file of a directory (sorted by name). */
 export function readManifestPath(p: string): KubeObject[] {
   if (!fs.existsSync(p))
-    throw new Error(
+    throw new KfpSourceError(
       `kfp.path: ${p} does not exist. Fix: pulumi config set --path kfp.path <dir or file of rendered KFP YAML>`,
     );
   const files = fs.statSync(p).isDirectory()
@@ -62,7 +70,7 @@ export function readManifestPath(p: string): KubeObject[] {
         .map((f) => path.join(p, f))
     : [p];
   const objs = files.flatMap((f) => parseManifestsCached(fs.readFileSync(f, "utf8"), f));
-  if (objs.length === 0) throw new Error(`kfp.path: no Kubernetes objects found in ${p}`);
+  if (objs.length === 0) throw new KfpSourceError(`kfp.path: no Kubernetes objects found in ${p}`);
   return objs;
 }
 
@@ -82,7 +90,7 @@ export const kubectlKustomize: Renderer = (ref) => {
       err.code === "ENOENT"
         ? "kubectl is not installed"
         : (err.stderr || err.message).trim().split("\n").slice(-3).join(" ");
-    throw new Error(
+    throw new KfpSourceError(
       `could not render ${ref}: ${why}. Fix: install kubectl and git and check network access, or render KFP once and use kfp.source=path with kfp.path=<dir>`,
     );
   }

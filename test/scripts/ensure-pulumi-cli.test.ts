@@ -84,7 +84,7 @@ describe("scripts/stack.sh without pulumi on PATH", () => {
     expect(result.stderr.match(/No pulumi on PATH/g)).toHaveLength(1);
     expect(readFileSync(join(root, "calls.log"), "utf8").split("\n")).toEqual([
       "stack select t1",
-      "preview --stack t1 --diff",
+      expect.stringMatching(/^preview --stack t1 --config-file \/\S+\/Pulumi\.t1\.yaml --diff$/),
       "",
     ]);
   });

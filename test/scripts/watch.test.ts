@@ -4,7 +4,7 @@ import { requesterFor } from "../../stacks/dynamic/http";
 import { KfpClient } from "../../stacks/kfp-api/client";
 import { ensureExperiment, ensurePipeline, ensureVersion } from "../../stacks/kfp-api/ensure";
 import { compileBatchPipeline } from "../../pipelines/protein";
-import { main, podLogReader } from "../../scripts/watch/main";
+import { cli, main, podLogReader } from "../../scripts/watch/main";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -307,9 +307,10 @@ describe("npm run watch on bad input", () => {
     );
   });
 
-  it("an unknown flag is a clear error, exit 2", async () => {
-    expect(await main(["--rnu", "x"])).toBe(2);
-    expect(stderr.join("")).toContain('watch: unknown argument "--rnu"; flags: --run --endpoint');
+  it("an unknown flag is a clear error with the usage line, exit 2", async () => {
+    expect(await cli(["--rnu", "x"])).toBe(2);
+    expect(stderr.join("")).toContain('watch: unknown argument "--rnu"; flags: --stack --run --endpoint');
+    expect(stderr.join("")).toContain("\nusage: npm run watch [-- --stack NAME] [--run ID]");
   });
 });
 

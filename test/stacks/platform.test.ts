@@ -422,7 +422,7 @@ describe("nothing is created on bad input", () => {
     expect(registrations).toEqual([]);
   });
 
-  it("bad stack config fails the whole program before any resource", async () => {
+  it("bad stack config fails the whole program before any resource, as a RunError (no stack trace)", async () => {
     installMocks();
     pulumi.runtime.setAllConfig({
       "kfp-protein-stack:kfp.version": "latest",
@@ -439,6 +439,7 @@ describe("nothing is created on bad input", () => {
     });
     await settle();
     expect(error?.message).toMatch(/2 problems\); nothing was created/);
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect(registrations).toEqual([]);
   });
 });
