@@ -100,7 +100,6 @@ ensure_stack() {
   fi
   rm -rf "$scratch"
   stack_exists
-  echo "Created stack $stack in ${PULUMI_BACKEND_URL:-$backend}." >&2
 }
 
 # What up/preview/destroy read as the stack's config: a copy of Pulumi.<stack>.yaml in a temp dir, so that what

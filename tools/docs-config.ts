@@ -1,5 +1,5 @@
 /**
- * `npm run docs:config`: rewrites Pulumi.yaml's config declarations and README's configuration table from
+ * `npm run docs:config`: rewrites Pulumi.yaml's config declarations and docs/configuration.md's table from
  * stacks/config/schema.ts (test/stacks/config/docs.test.ts fails when they are stale).
  */
 import * as fs from "fs";
@@ -15,7 +15,7 @@ import {
 const root = path.join(__dirname, "..");
 const targets = [
   { file: "Pulumi.yaml", markers: YAML_MARKERS, body: pulumiConfigDeclarations() },
-  { file: "README.md", markers: README_MARKERS, body: readmeConfigTable() },
+  { file: "docs/configuration.md", markers: README_MARKERS, body: readmeConfigTable() },
 ];
 for (const t of targets) {
   const full = path.join(root, t.file);

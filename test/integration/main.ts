@@ -2,6 +2,7 @@
  * The integration tier: the real program through the real engine against a real kube-apiserver.
  * Run by `npm run test:integration` (test/integration/run.sh builds or reuses the tools first).
  *
+ *   a failing first `npm run up` in a fresh clone: preflight and config messages once, git status clean
  *   up → checks in the API server → up again (no changes) → destroy → nothing left → stack removed
  *   kubectl baseline on the same objects (apply --server-side + wait, delete)
  *   faults: engine killed mid-up then up converges; a bad kubeconfig fails clearly
@@ -27,6 +28,7 @@ import { countChanges, failedCriteria, Measurements, previewProblems, ratioLine,
 import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KINDS } from "./verify";
 import { killEngineMidUp } from "./faults";
 import { dynamicLogProblems, runDynamicLogProbe } from "./dynamic-log";
+import { firstUpProblems, runFirstUp } from "./first-up";
 import { describePhases, phaseRecorder } from "./phases";
 import { runResultsThroughPortForward } from "./results-port-forward";
 import {
@@ -108,6 +110,13 @@ async function main(): Promise<number> {
     // 0. What a user sees of the run's progress lines: a dynamic provider's logs reach `up`'s output live.
     const seen = await runDynamicLogProbe(toolsBin, repoRoot, path.join(workDir, "dynamic-log"));
     record("a dynamic provider's progress lines reach up's output while it runs", dynamicLogProblems(seen));
+    // 0b. A new user's failing first `npm run up` (fresh clone, no pulumi on PATH): clean messages, clean tree.
+    const firstUp = runFirstUp(toolsBin, repoRoot, path.join(workDir, "first-up"));
+    log.write("first-up.log", [firstUp.preflight, firstUp.config].map((r) => `$ ${r.command}\n${r.output}`).join("\n"));
+    record(
+      "a failing first npm run up shows the preflight and config errors once, without a stack trace, and leaves git status clean",
+      firstUpProblems(firstUp),
+    );
 
     const kubectl = cluster.kubectl;
     const clusterScopedBefore = await kubectl.names(CLUSTER_SCOPED_KINDS);

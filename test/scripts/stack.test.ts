@@ -18,7 +18,7 @@ case "$1 $2" in
   "whoami "*) exit 1 ;;
   "stack select") [ -f "$state/stacks/$3" ] || { echo "error: no stack named '$3' found" >&2; exit 255; } ;;
   "stack init")
-    mkdir -p "$state/stacks" && touch "$state/stacks/$3"
+    mkdir -p "$state/stacks" && touch "$state/stacks/$3" && echo "Created stack '$3'" >&2
     echo "encryptionsalt: v1:fake" >> "Pulumi.$3.yaml" ;;
   "stack output") [ -f "$state/stacks/$4/up" ] && echo '{"pipelineRunId": "r1"}' || echo '{}' ;;
   "up "* | "preview "*)
@@ -104,7 +104,7 @@ describe("scripts/stack.sh", () => {
     expect(readFileSync(join(run.state, "config-seen.yaml"), "utf8")).toBe(tracked);
     // What pulumi wrote (the salt) went to the scratch copies, not to the tracked file.
     expect(readFileSync(join(project, "Pulumi.dev.yaml"), "utf8")).toBe(tracked);
-    expect(run.stderr).toContain("Created stack dev");
+    expect(run.stderr).toContain("Created stack 'dev'");
   });
 
   it("--stack beats PULUMI_STACK; a stack without a file gets an empty config", () => {

@@ -16,7 +16,7 @@ const STALE = "stale: run `npm run docs:config`";
 describe("generated config docs", () => {
   it.each([
     ["Pulumi.yaml", YAML_MARKERS, pulumiConfigDeclarations()],
-    ["README.md", README_MARKERS, readmeConfigTable()],
+    ["docs/configuration.md", README_MARKERS, readmeConfigTable()],
   ])("%s is current with stacks/config/schema.ts", (file, markers, body) => {
     const text = read(file);
     const regenerated = replaceBetween(text, markers, body, file);
