@@ -53,6 +53,11 @@ export function upCommand(stack: string): string {
   return stack === "dev" ? "npm run up" : `npm run up -- --stack ${stack}`;
 }
 
+/** For a stack that came up without a pipeline run (pipeline.enabled=false). */
+export function noRunMessage(stack: string): string {
+  return `stack ${stack} is up but started no pipeline run (pipeline.enabled is false): pass --run ID, or set pipeline.enabled true and run \`${upCommand(stack)}\``;
+}
+
 const PROXY = /^(https?:\/\/[^/]+)\/api\/v1\/namespaces\/([^/]+)\/services\/([^/:]+):(\d+)\/proxy\/apis\/v2beta1\/?$/;
 
 export interface Target {

@@ -1,6 +1,6 @@
 /**
- * npm run results (usage below). Downloads a run's artifacts into `<out>/<run-id>/` (default out: results), a batch run's per protein. The object
- * store is reached through a `kubectl port-forward` to MinIO opened and closed here, or at --s3-endpoint.
+ * npm run results (usage below). Downloads a run's artifacts into `<out>/<run-id>/` (default out: results), a
+ * batch run's per protein. The object store is reached through a `kubectl port-forward` to MinIO opened and closed here, or at --s3-endpoint.
  * Credentials: the stack's `minioCredentials`, or KFP_PROTEIN_S3_ACCESS_KEY / KFP_PROTEIN_S3_SECRET_KEY.
  * The run's Argo Workflow (which protein each task folder holds) is read with the same kubectl settings; with
  * --s3-endpoint only when --context or --kubeconfig is given.
@@ -8,9 +8,8 @@
  */
 import { existsSync } from "fs";
 import { resolve } from "path";
-import { StackOutputs, chosenStack, readStackOutputs } from "../run-target";
+import { StackOutputs, chosenStack, noRunMessage, readStackOutputs } from "../run-target";
 import { Usage, parseUsageFlags, runCli } from "../../pipelines/cli";
-import { noRunMessage } from "../watch/main";
 import { downloadResults, pruneEmptyDirs } from "./download-results";
 import { withPortForward } from "./port-forward";
 import { proteinFolders } from "./protein-folders";
@@ -42,7 +41,7 @@ export function explain(error: unknown, where: string, out: string): string {
   const e = error as NodeJS.ErrnoException;
   const code = e.code ?? "";
   if (isS3Error(e) && ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"].includes(e.s3Code)) {
-    return `the object store at ${where} refused the credentials (${e.s3Code}): use the stack's (minioCredentials in \`npm run outputs\`) or fix KFP_PROTEIN_S3_ACCESS_KEY/KFP_PROTEIN_S3_SECRET_KEY`;
+    return `the object store at ${where} refused the credentials (${e.s3Code}): use the stack's (\`npm run outputs -- minioCredentials --show-secrets\`) or fix KFP_PROTEIN_S3_ACCESS_KEY/KFP_PROTEIN_S3_SECRET_KEY`;
   }
   if (isS3Error(e) && e.s3Code === "NoSuchBucket") {
     return `the object store at ${where} has no bucket mlpipeline: is it KFP's artifact store?`;

@@ -6,7 +6,7 @@ import { requesterForAccess } from "../../stacks/kfp-api/access";
 import { KfpClient } from "../../stacks/kfp-api/client";
 import { isApiError } from "../../stacks/kfp-api/errors";
 import { kubeConnection } from "../../stacks/kube/kubeconfig";
-import { Target, chosenStack, readStackOutputs, targetFrom, upCommand } from "../run-target";
+import { Target, chosenStack, noRunMessage, readStackOutputs, targetFrom } from "../run-target";
 import { Usage, parseUsageFlags, runCli } from "../../pipelines/cli";
 import { pipelineSteps } from "../../stacks/kfp-api/task-details";
 import { RunLike } from "./progress";
@@ -74,7 +74,7 @@ export function explain(failure: unknown, runId: string, where: string): string 
   // withRetry wraps a transient error that persisted; the cause says what it was.
   const error = failure instanceof Error && failure.cause ? failure.cause : failure;
   if (isApiError(error) && error.status === 404) {
-    return `run ${runId} not found at ${where}: check --run (the stack's run id: \`npm run outputs\`)`;
+    return `run ${runId} not found at ${where}: check --run (the stack's run: \`npm run outputs -- pipelineRunId\`)`;
   }
   if (isApiError(error) && (error.status === 401 || error.status === 403)) {
     return `KFP at ${where} refused the credentials (HTTP ${error.status}): check --kubeconfig/--context or the endpoint`;
@@ -119,11 +119,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`watch: ${explain(error, runId ?? "?", where)}\n`);
     return 2;
   }
-}
-
-/** For a stack that came up without a pipeline run (pipeline.enabled=false). */
-export function noRunMessage(stack: string): string {
-  return `stack ${stack} is up but started no pipeline run (pipeline.enabled is false): pass --run ID, or set pipeline.enabled true and run \`${upCommand(stack)}\``;
 }
 
 export const cli = (argv: string[]): Promise<number> => runCli(USAGE, argv, main);

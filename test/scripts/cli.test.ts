@@ -107,12 +107,12 @@ describe("compile --stack", () => {
 });
 
 /** A stand-in pulumi whose stack `dev` exists but never came up: `stack output` prints `{}`, as pulumi does. */
-function neverUpStack(): Record<string, string> {
+function neverUpStack(outputs = "{}"): Record<string, string> {
   const state = mkdtempSync(join(tmpdir(), "never-up-"));
   mkdirSync(join(state, "bin"));
   writeFileSync(
     join(state, "bin", "pulumi"),
-    `#!/bin/sh\ncase "$1 $2" in\n  "stack select") exit 0 ;;\n  "stack output") echo '{}' ;;\n  *) exit 1 ;;\nesac\n`,
+    `#!/bin/sh\ncase "$1 $2" in\n  "stack select") exit 0 ;;\n  "stack output") echo '${outputs}' ;;\n  *) exit 1 ;;\nesac\n`,
   );
   chmodSync(join(state, "bin", "pulumi"), 0o755);
   return {
@@ -123,7 +123,7 @@ function neverUpStack(): Record<string, string> {
   };
 }
 
-describe("a stack that exists but never came up", () => {
+describe("a stack that never came up, or came up without a run", () => {
   const saved = { ...process.env };
   beforeEach(() => Object.assign(process.env, neverUpStack()));
   afterEach(() => {
@@ -145,6 +145,15 @@ describe("a stack that exists but never came up", () => {
     expect(run.code).toBe(2);
     expect(run.err).toBe(
       `results: ${neverUp("pass --run ID and --s3-endpoint URL with KFP_PROTEIN_S3_ACCESS_KEY and KFP_PROTEIN_S3_SECRET_KEY set")}\n`,
+    );
+  });
+
+  it("a stack that came up without a pipeline run: watch says so and what to do, exit 2", async () => {
+    Object.assign(process.env, neverUpStack('{"kfpApiEndpoint": "http://127.0.0.1:1"}'));
+    const run = await capture(() => watch.cli([]));
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(
+      "watch: stack dev is up but started no pipeline run (pipeline.enabled is false): pass --run ID, or set pipeline.enabled true and run `npm run up`\n",
     );
   });
 
