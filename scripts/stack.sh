@@ -115,6 +115,13 @@ run_config() {
 case "$action" in
   outputs)
     stack_exists || { echo "no stack $stack in ${PULUMI_BACKEND_URL:-$backend}: run \`$up_command\` first" >&2 && exit 1; }
+    # Asked for one output of a stack that has none: say why rather than "does not have output property".
+    for arg in "${pass[@]}"; do
+      if [[ $arg != -* ]] && [ "$(pulumi stack output --stack "$stack" --json)" = "{}" ]; then
+        echo "stack $stack has no outputs: it exists but has never come up completely. Run \`$up_command\` first." >&2
+        exit 1
+      fi
+    done
     exec pulumi stack output --stack "$stack" "${pass[@]}"
     ;;
   config)

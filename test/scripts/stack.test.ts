@@ -121,6 +121,17 @@ describe("scripts/stack.sh", () => {
     expect(existsSync(join(project, "Pulumi.lab.yaml"))).toBe(false);
   });
 
+  it("one output of a stack that never came up: says so and what to run", () => {
+    const state = mkdtempSync(join(tmpdir(), "stack-sh-"));
+    mkdirSync(join(state, "stacks"));
+    writeFileSync(join(state, "stacks", "dev"), "");
+    const run = stackSh(["outputs", "pipelineRunUrl"], withPassphrase, state);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split("\n").pop()).toBe(
+      "stack dev has no outputs: it exists but has never come up completely. Run `npm run up` first.",
+    );
+  });
+
   it("outputs of a stack that does not exist says what to run", () => {
     const run = stackSh(["outputs", "--stack", "lab", "--json"], withPassphrase);
     expect(run.status).toBe(1);
