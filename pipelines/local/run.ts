@@ -19,8 +19,6 @@ import { parseParamFlag, resolveParameters } from "./parameters";
 import { FinalState, runGraph } from "./schedule";
 import { walkFlags } from "../cli-flags";
 import { Usage, UsageError, runCli } from "../cli";
-import { PLACEHOLDER_IMAGE, writeCompiled } from "../compile";
-import { DEFAULT_BATCH_PARALLELISM } from "../protein/batch";
 
 const REPO = resolve(__dirname, "../..");
 export const DEFAULT_IR = join(REPO, "dist/pipelines/protein.yaml");
@@ -246,9 +244,12 @@ export function stepRunnerEnv(venv: string, base: NodeJS.ProcessEnv): NodeJS.Pro
 }
 
 /** The default IR, compiled (as `npm run compile` would) when it is not there yet. */
-function ensureDefaultIr(irPath: string, log: (line: string) => void): void {
+async function ensureDefaultIr(irPath: string, log: (line: string) => void): Promise<void> {
   if (resolve(irPath) !== DEFAULT_IR || existsSync(DEFAULT_IR)) return;
   log(`no ${DEFAULT_IR} yet: compiling it (npm run compile)`);
+  // Imported here, as the presets are below: the runner's modules stay independent of the pipeline's sources.
+  const { PLACEHOLDER_IMAGE, writeCompiled } = await import("../compile");
+  const { DEFAULT_BATCH_PARALLELISM } = await import("../protein/batch");
   writeCompiled({
     image: PLACEHOLDER_IMAGE,
     outDir: resolve(DEFAULT_IR, ".."),
@@ -273,7 +274,7 @@ async function main(argv: string[]): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(" ")} (override with --param)`,
   );
-  ensureDefaultIr(args.irPath, log);
+  await ensureDefaultIr(args.irPath, log);
   const common = {
     irPath: resolve(args.irPath),
     outDir: resolve(args.outDir),
