@@ -180,3 +180,24 @@ describe("the commands' own entry points", () => {
     expect(result.stdout).toBe(helpText(render.USAGE));
   });
 });
+
+describe("npm run bench:science (bash)", () => {
+  const bench = (...args: string[]) =>
+    spawnSync("bash", [join(project, "scripts/bench-science.sh"), ...args], { encoding: "utf8" });
+
+  it("--help prints the usage with its arguments, exit 0, and runs nothing", () => {
+    const result = bench("--help");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run bench:science \[-- OUT_DIR \| --table DIR\]\n/);
+    expect(result.stdout).toContain("  --table DIR ");
+    expect(result.stdout).toContain("  -h, --help ");
+  });
+
+  it("a usage error exits 2 with the usage line", () => {
+    const result = bench("--tabel", "x");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "bench:science: unknown argument --tabel\nusage: npm run bench:science [-- OUT_DIR | --table DIR]\n",
+    );
+  });
+});
