@@ -16,6 +16,7 @@ export const ARTIFACT_PREFIX = "v2/artifacts/";
 
 /** One path segment that stays where it is put: not empty, `.` or `..`, no slash or control character. */
 export function isPlainSegment(segment: string): boolean {
+  // eslint-disable-next-line no-control-regex
   return segment !== "" && segment !== "." && segment !== ".." && !/[\u0000-\u001f\u007f/\\]/.test(segment);
 }
 

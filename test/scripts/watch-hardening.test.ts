@@ -48,6 +48,7 @@ describe("npm run watch prints server text without its control characters", () =
     expect(text).toContain("last line");
     // Only the frame's own cursor-up-and-clear may carry an escape.
     const foreign = text.replace(new RegExp(`${ESC}\\[\\d+A${ESC}\\[0J`, "g"), "");
+    // eslint-disable-next-line no-control-regex
     expect(foreign).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 });

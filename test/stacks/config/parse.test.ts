@@ -238,7 +238,11 @@ describe("bad config", () => {
       /cluster\.minikube\.driver: "hyperv2" is not one of/,
     ],
     ["a malformed PVC size", { "minio.storage": "20 GB" }, /minio\.storage: "20 GB" is not a Kubernetes quantity/],
-    ["a non-positive run timeout", { "pipeline.timeoutMinutes": "0" }, /pipeline\.timeoutMinutes: 0 is out of range 1-35791/],
+    [
+      "a non-positive run timeout",
+      { "pipeline.timeoutMinutes": "0" },
+      /pipeline\.timeoutMinutes: 0 is out of range 1-35791/,
+    ],
     [
       "an unknown destroy mode",
       { "pipeline.onDestroy": "keep" },
