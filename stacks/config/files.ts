@@ -6,7 +6,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Problems, shown } from "./checks";
-import type { ClusterConfig, KfpConfig } from "./types";
 
 export interface FileStat {
   type: "file" | "directory" | "other";
@@ -52,16 +51,18 @@ export const MAX_KUBECONFIG_BYTES = 16 * 2 ** 20;
 /** KFP's rendered manifests are about 1 MB; the stack parses them in memory. */
 export const MAX_MANIFEST_BYTES = 64 * 2 ** 20;
 
+/** `kfpPath`: kfp.path when kfp.source is path (and kfp.path is set), else undefined. */
 export function fileProblems(
-  cfg: { cluster: ClusterConfig; kfp: KfpConfig },
+  names: { kubeconfig: string; kfpPath?: string; kfpVersion: string },
   files: FileAccess,
   problems: Problems,
 ): void {
-  const kubeconfig = cfg.cluster.kubeconfigPath;
-  const stat = statOrProblem("cluster.kubeconfig", kubeconfig, files, problems);
+  const stat = statOrProblem("cluster.kubeconfig", names.kubeconfig, files, problems);
   // A kubeconfig that is not there yet is fine: minikube writes it, and the cluster says what is missing.
-  if (stat && stat !== "missing") isBoundedFile("cluster.kubeconfig", kubeconfig, stat, MAX_KUBECONFIG_BYTES, problems);
-  if (cfg.kfp.source.kind === "path") manifestProblems(cfg.kfp.source.path, cfg.kfp.version, files, problems);
+  if (stat && stat !== "missing") {
+    isBoundedFile("cluster.kubeconfig", names.kubeconfig, stat, MAX_KUBECONFIG_BYTES, problems);
+  }
+  if (names.kfpPath !== undefined) manifestProblems(names.kfpPath, names.kfpVersion, files, problems);
 }
 
 /** undefined: it could not be looked at (a problem said so). */

@@ -37,7 +37,10 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
       `the stack name ${shown(ctx.stackName)} must be a DNS label (at most 63 letters, digits, '-'): it names cluster objects. Fix: pulumi stack init <name>.`,
     );
   }
-  if (ctx.files) fileProblems({ cluster, kfp }, ctx.files, problems);
+  if (ctx.files) {
+    const kfpPath = kfp.source.kind === "path" && str("kfp.path") ? kfp.source.path : undefined;
+    fileProblems({ kubeconfig: cluster.kubeconfigPath, kfpPath, kfpVersion: kfp.version }, ctx.files, problems);
+  }
   problems.throwIfAny((list) => new ConfigError(list));
   return { stackName: ctx.stackName, cluster, kfp, objectStore, registry, amber, workflowController, pipeline };
 }
