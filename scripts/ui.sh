@@ -7,4 +7,5 @@ stack=${PULUMI_STACK:-dev}
 forward=$(pulumi stack output kfpUiPortForward --stack "$stack")
 url=$(pulumi stack output kfpUiUrl --stack "$stack")
 echo "KFP UI: $url  (run: $forward)"
-exec $forward
+# The output is a shell command with each value quoted (a context may hold spaces): let the shell parse it.
+eval "exec $forward"
