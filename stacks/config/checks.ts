@@ -1,5 +1,6 @@
 /** Checks shared by the config sections: problem collection, Kubernetes names and quantities, values in messages. */
 export { imageRefProblem, isDigestRef, isPinnedImage } from "./image-ref";
+import { parseQuantity } from "../kube/quantity";
 
 /** Collects validation problems so that one error can list all of them. */
 export class Problems {
@@ -19,26 +20,17 @@ export function isDnsLabel(name: string): boolean {
   return name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
-const BINARY_SI: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const DECIMAL_SI: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 /** A Kubernetes quantity holds at most 2^63-1 (resource.Quantity caps larger values). */
 const MAX_QUANTITY = 2 ** 63 - 1;
 
 /**
  * A storage size: a positive Kubernetes quantity of bytes such as `10Gi` or `500M`, no larger than a
- * quantity holds; written plainly (the subset of resource.Quantity's grammar without signs or exponents).
+ * quantity holds; written plainly (no sign, exponent or milli: the form a reader expects of a volume size).
  */
 export function storageQuantity(key: string, value: string, problems: Problems): void {
-  const m = /^(\d{1,19})(\.\d{1,3})?([KMGTPE]i|[kMGTPE])?$/.exec(value);
-  const bytes = m ? Number(`${m[1]}${m[2] ?? ""}`) * (BINARY_SI[m[3] ?? ""] ?? DECIMAL_SI[m[3] ?? ""]) : NaN;
-  if (!m) problems.add(`${key}: ${shown(value)} is not a Kubernetes quantity such as 10Gi or 500Mi.`);
+  const plain = /^\d{1,19}(\.\d{1,3})?([KMGTPE]i|[kMGTPE])?$/.test(value);
+  const bytes = plain ? parseQuantity(value)! : NaN;
+  if (!plain) problems.add(`${key}: ${shown(value)} is not a Kubernetes quantity such as 10Gi or 500Mi.`);
   else if (!(bytes >= 1)) problems.add(`${key}: ${shown(value)} is no storage: a volume needs at least 1 byte.`);
   else if (bytes > MAX_QUANTITY) problems.add(`${key}: ${shown(value)} is more than a Kubernetes quantity holds.`);
 }
