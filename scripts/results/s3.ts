@@ -184,7 +184,7 @@ export class S3Client {
           res.destroy();
           throw s3Error(
             `a listing page over ${MAX_LIST_PAGE_BYTES / 2 ** 20} MiB: not S3's answer`,
-            0,
+            res.statusCode ?? 0,
             "AnswerTooLarge",
           );
         }
@@ -198,11 +198,13 @@ export class S3Client {
       }
       if (tag(xml, "IsTruncated") !== "true") break;
       token = xmlText(tag(xml, "NextContinuationToken") ?? "");
-      if (!token) throw s3Error("the listing is truncated but names no continuation token", 0, "BadListing");
+      // Status 0 means "unreachable" to callers; these came with a status.
+      const status = res.statusCode ?? 200;
+      if (!token) throw s3Error("the listing is truncated but names no continuation token", status, "BadListing");
       if (seen.has(token)) {
         throw s3Error(
           `the store repeated the continuation token ${JSON.stringify(printable(token.slice(0, 80)))}: stopped listing instead of looping`,
-          0,
+          status,
           "BadListing",
         );
       }

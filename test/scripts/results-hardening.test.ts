@@ -5,6 +5,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { downloadResults, planDownloads, Store } from "../../scripts/results/download-results";
 import { isS3Error, S3Client } from "../../scripts/results/s3";
+import { explain } from "../../scripts/results/main";
 
 /** An S3 endpoint whose every answer `answer` writes. */
 async function fakeS3(answer: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void) {
@@ -31,6 +32,7 @@ describe("S3Client.list against a misbehaving store", () => {
       expect(isS3Error(error) && error.s3Code).toBe("BadListing");
       expect((error as Error).message).toMatch(/the store repeated the continuation token "t2": stopped listing/);
       expect(s3.requests()).toBe(3);
+      expect(explain(error, "http://s3", "/out")).toBe((error as Error).message); // not "cannot reach"
     } finally {
       await s3.close();
     }
