@@ -89,22 +89,15 @@ export function requesterFor(conn: Connection, agent?: http.Agent, maxResponseBy
       const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const request = client.request(url, options, (res) => {
         const chunks: Buffer[] = [];
-        let size = Number(res.headers["content-length"] ?? 0);
+        let size = 0;
         const tooLarge = () => {
           const limit = `${Math.round((maxResponseBytes / 2 ** 20) * 10) / 10} MiB`;
-          reject(
-            taggedError(
-              "ResponseTooLarge",
-              `${req.method} ${url.pathname}: the answer is over ${limit}; stopped reading it`,
-              {
-                limitBytes: maxResponseBytes,
-              },
-            ),
-          );
+          const message = `${req.method} ${url.pathname}: the answer is over ${limit}; stopped reading it`;
+          reject(taggedError("ResponseTooLarge", message, { limitBytes: maxResponseBytes }));
           request.destroy();
         };
-        if (size > maxResponseBytes) return tooLarge();
-        size = 0;
+        // A declared length over the limit fails before reading; an undeclared one where the limit is passed.
+        if (Number(res.headers["content-length"] ?? 0) > maxResponseBytes) return tooLarge();
         res.on("data", (c: Buffer) => {
           size += c.length;
           if (size > maxResponseBytes) tooLarge();
