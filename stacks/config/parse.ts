@@ -1,6 +1,7 @@
 import { CONFIG_KEYS, KeySpec } from "./schema";
 import { isDnsLabel, Problems, shown, shownKey } from "./checks";
 import { fileProblems } from "./files";
+import { shellQuote } from "../util/shell";
 import { ConfigError, ParseContext, StackConfig } from "./types";
 import {
   parseAmber,
@@ -122,10 +123,12 @@ function stringList(key: string, value: unknown, problems: Problems): string[] |
 
 function unknownKeyMessage(key: string): string {
   const name = shownKey(key);
+  // The command is pasted into a shell: the key is one quoted word there, whatever it holds.
+  const rm = `pulumi config rm --path ${shellQuote(key)}`;
   const suggestion = closestKey(key);
   const hint = suggestion
-    ? ` Did you mean "${suggestion}"? Fix: pulumi config rm --path ${name} && pulumi config set --path ${suggestion} <value>`
-    : ` Fix: pulumi config rm --path ${name} (known keys are listed in Pulumi.yaml and README).`;
+    ? ` Did you mean "${suggestion}"? Fix: ${rm} && pulumi config set --path ${suggestion} <value>`
+    : ` Fix: ${rm} (known keys are listed in Pulumi.yaml and README).`;
   return `${name}: unknown config ${key === "" ? "key (an empty key)" : "key"}.${hint}`;
 }
 

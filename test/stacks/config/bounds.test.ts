@@ -145,6 +145,12 @@ describe("keys and values of any shape are config problems naming the key", () =
     expect(problemsOf(raw)).toEqual([expect.stringMatching(/^"": unknown config key \(an empty key\)/)]);
   });
 
+  it("an unknown key whose fix command a shell would run as a command substitution", () => {
+    expect(problemsOf({ "$(touch x)": "1" })).toEqual([
+      `"$(touch x)": unknown config key. Fix: pulumi config rm --path '$(touch x)' (known keys are listed in Pulumi.yaml and README).`,
+    ]);
+  });
+
   it.each(["toString", "constructor", "__proto__"])("a config key %s (an Object.prototype name)", (key) => {
     const raw = flattenConfig({ [`${PROJECT}:${key}`]: "x" }, PROJECT);
     expect(problemsOf(raw)).toEqual([expect.stringMatching(new RegExp(`^${key}: unknown config key`))]);
