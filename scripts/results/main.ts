@@ -17,6 +17,7 @@ import { proteinFolders } from "./protein-folders";
 import { readWorkflow } from "./read-workflow";
 import { metricsTable } from "./results-index";
 import { S3Client, isS3Error } from "./s3";
+import { printable } from "../printable";
 
 const MINIO = { service: "minio-service", port: 9000 };
 
@@ -52,10 +53,12 @@ function credentials(outputs: StackOutputs | undefined): { accessKey: string; se
 
 export async function main(
   argv: string[],
-  write: (text: string) => void = (text) => void process.stdout.write(text),
+  writeOut: (text: string) => void = (text) => void process.stdout.write(text),
   /** The kubectl for the port-forward and the Workflow (tests pass a fake). */
   kubectl = "kubectl",
 ): Promise<number> {
+  // Protein names, keys and metrics come from the run: printed without control characters.
+  const write = (text: string) => writeOut(printable(text));
   let flags: Flags;
   try {
     flags = parseFlags(argv, ["run", "out", "s3-endpoint", "context", "kubeconfig", "namespace"], ["trajectories"]);
@@ -120,7 +123,7 @@ export async function main(
   } catch (error) {
     if (!outExisted) pruneEmptyDirs(out);
     else if (runDir) pruneEmptyDirs(runDir);
-    process.stderr.write(`results: ${explain(error, where, out)}\n`);
+    process.stderr.write(`results: ${printable(explain(error, where, out))}\n`);
     return 2;
   }
 }
