@@ -13,21 +13,22 @@ says) and prints its URL; Ctrl-C stops it. The stack's outputs are read as npm r
   flags: [["--stack NAME", "the stack whose UI to open (default $PULUMI_STACK, else dev)"]],
 };
 
-/** The port-forward command line from the stack's outputs, split into words (it holds no quoted words). */
+/**
+ * The port-forward command line from the stack's outputs. Its values are shell-quoted (a context name may hold
+ * spaces), so bash parses it: splitting on blanks would pass the quotes on as part of the words.
+ */
 export function portForwardCommand(forward: unknown): string[] {
   if (typeof forward !== "string" || forward.trim() === "") {
     throw new Error("the stack has no kfpUiPortForward output: run `npm run up` with this version of the project");
   }
-  return forward.trim().split(/\s+/);
+  return ["bash", "-c", `exec ${forward.trim()}`];
 }
 
 async function main(argv: string[]): Promise<number> {
   const stack = chosenStack(parseUsageFlags(argv, USAGE));
   const outputs = readStackOutputs("port-forward KFP's ml-pipeline-ui service yourself", stack);
   const [command, ...args] = portForwardCommand(outputs.kfpUiPortForward);
-  process.stdout.write(
-    `KFP UI of stack ${stack}: ${outputs.kfpUiUrl}  (${[command, ...args].join(" ")}; Ctrl-C stops it)\n`,
-  );
+  process.stdout.write(`KFP UI of stack ${stack}: ${outputs.kfpUiUrl}  (${String(outputs.kfpUiPortForward).trim()}; Ctrl-C stops it)\n`);
   const child = spawn(command, args, { stdio: "inherit" });
   return new Promise((resolve) => {
     child.on("error", (error) => {

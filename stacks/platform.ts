@@ -20,10 +20,23 @@ import { WorkflowControllerPortPatch } from "./kfp/workflow-controller-port-patc
 import { PreflightResult, runPreflight } from "./preflight/preflight";
 import { ToolProbe } from "./preflight/probe";
 import { amberBuildPlatform } from "./preflight/arch";
+import { shellQuote } from "./util/shell";
 
 export const KFP_UI_LOCAL_PORT = 8080;
 const KFP_API_SERVICE = { service: "ml-pipeline", port: 8888 };
 const REGISTRY_NAMESPACE = "kfp-registry";
+
+/** Whether a URL carries credentials: a user or password, or a query parameter named like a token or key. */
+export function urlCarriesCredentials(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return true;
+  return [...parsed.searchParams.keys()].some((name) => /token|secret|pass|key|sig|auth|credential/i.test(name));
+}
 
 export interface PlatformOptions {
   /** Renders KFP's remote kustomization (tests inject one; default runs kubectl). */
@@ -42,6 +55,7 @@ export interface PlatformOutputs {
   kfpVersion: string;
   kfpUiPortForward: pulumi.Output<string>;
   kfpUiUrl: string;
+  /** KFP's v2beta1 API base; a secret when kfp.apiEndpoint carries credentials. */
   kfpApiEndpoint: pulumi.Output<string>;
   minioEndpoint?: string;
   minioConsolePortForward?: pulumi.Output<string>;
@@ -166,14 +180,19 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
     { dependsOn: [foundation, kfp, portPatch] },
   );
 
-  const kubectl = pulumi.interpolate`kubectl --context ${cluster.context} -n ${kfp.namespace}`;
+  // Commands to paste into a shell: each value one quoted word.
+  const kubectl = pulumi
+    .all([cluster.context, kfp.namespace])
+    .apply(([context, namespace]) => `kubectl --context ${shellQuote(context)} -n ${shellQuote(namespace)}`);
   const outputs: PlatformOutputs = {
     kubeContext: cluster.context,
     kfpVersion: kfp.version,
     kfpUiPortForward: pulumi.interpolate`${kubectl} port-forward svc/ml-pipeline-ui ${KFP_UI_LOCAL_PORT}:80`,
     kfpUiUrl: `http://localhost:${KFP_UI_LOCAL_PORT}`,
     kfpApiEndpoint: cfg.kfp.apiEndpoint
-      ? pulumi.output(`${cfg.kfp.apiEndpoint}/apis/v2beta1`)
+      ? urlCarriesCredentials(cfg.kfp.apiEndpoint)
+        ? pulumi.secret(`${cfg.kfp.apiEndpoint}/apis/v2beta1`)
+        : pulumi.output(`${cfg.kfp.apiEndpoint}/apis/v2beta1`)
       : pulumi.interpolate`${cluster.apiServer}/api/v1/namespaces/${kfp.namespace}/services/${KFP_API_SERVICE.service}:${KFP_API_SERVICE.port}/proxy/apis/v2beta1`,
     amberImage: amber.imageRef,
     workflowControllerMetricsPort: portPatch.metricsPort,

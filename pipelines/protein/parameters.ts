@@ -1,5 +1,5 @@
 /** The protein pipeline's parameter rules: a run's values from the config, and the checks of overrides. */
-import { mdParameterProblems } from "./md-parameter-rules";
+import { describeValue, mdParameterProblems, SANDER_INT_MAX } from "./md-parameter-rules";
 import { PipelineParameters, PresetName, batchParameters, presets } from "./presets";
 
 /** Where override problems go (the stack's config collects them all before failing). */
@@ -47,19 +47,28 @@ export function parseParameterOverrides(
   }
   const overrides = parsed as PipelineParameters;
   for (const [name, value] of Object.entries(overrides)) {
-    if (known && !(name in known)) {
+    // Own keys only: `__proto__`, `constructor` or `toString` are no parameters.
+    if (known && !Object.hasOwn(known, name)) {
       problems.add(
-        `pipeline.parameters: "${name}" is not a parameter of the protein pipeline (known: ${Object.keys(known).sort().join(", ")}).`,
+        `pipeline.parameters: ${JSON.stringify(name)} is not a parameter of the protein pipeline (known: ${Object.keys(known).sort().join(", ")}).`,
       );
       continue;
     }
     if (known && typeof value !== typeof known[name]) {
-      problems.add(`pipeline.parameters: "${name}" must be a ${typeof known[name]}, got ${JSON.stringify(value)}.`);
+      problems.add(`pipeline.parameters: "${name}" must be a ${typeof known[name]}, got ${describeValue(value)}.`);
       continue;
     }
-    if (/_steps$/.test(name) && !(Number.isInteger(value) && (value as number) > 0)) {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      // JSON.parse reads 1e400 as Infinity, which the run's JSON would carry as null.
+      problems.add(`pipeline.parameters: "${name}" must be a finite number, got ${describeValue(value)}.`);
+      continue;
+    }
+    if (
+      /_steps$/.test(name) &&
+      !(Number.isInteger(value) && (value as number) > 0 && (value as number) <= SANDER_INT_MAX)
+    ) {
       problems.add(
-        `pipeline.parameters: "${name}" must be a positive whole number of steps, got ${JSON.stringify(value)}.`,
+        `pipeline.parameters: "${name}" must be a whole number of steps from 1 to ${SANDER_INT_MAX}, got ${describeValue(value)}.`,
       );
     }
     if (/(_weight|_distance|_concentration|temperature)$/.test(name) && typeof value === "number" && value < 0) {

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { KubeObject } from "../../stacks/kube/object";
+import { applyOrder } from "./apply-order";
 
 export interface RenderedObject {
   object: KubeObject;
@@ -92,7 +93,7 @@ export function installRenderMocks(project: string, stack: string, config: Recor
           out.push({ object, patch: kind.endsWith("Patch") });
         }
       }
-      return out;
+      return applyOrder(out);
     },
   };
 }

@@ -14,30 +14,44 @@ export type { PlannedFile } from "./results-index";
 export const ARTIFACT_BUCKET = "mlpipeline";
 export const ARTIFACT_PREFIX = "v2/artifacts/";
 
+/** One path segment that stays where it is put: not empty, `.` or `..`, no slash or control character. */
+export function isPlainSegment(segment: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return segment !== "" && segment !== "." && segment !== ".." && !/[\u0000-\u001f\u007f/\\]/.test(segment);
+}
+
 /**
  * Which objects of the run to fetch, and where: `[<protein>/]<task>/<file>`, trajectories only when asked for.
  * `folders` maps a task's storage folder (`<task>/<uuid>`) to its protein in a batch run (./protein-folders.ts);
  * a task folder it does not name, repeated, is numbered `<task>-2`, `<task>-3`, … in key order.
+ * Keys ending in `/` are folder markers, not files; a key whose file would land outside the run folder
+ * (a `..` part, an empty part) is left out and its key added to `refused`.
  */
 export function planDownloads(
   objects: S3Object[],
   runId: string,
   trajectories: boolean,
   folders: Map<string, string> = new Map(),
+  refused: string[] = [],
 ): PlannedFile[] {
   const planned: PlannedFile[] = [];
   const dirOfFolder = new Map<string, { dir: string; task: string; protein?: string }>();
   const usedDirs = new Set<string>();
   for (const object of [...objects].sort((a, b) => a.key.localeCompare(b.key))) {
+    if (object.key.endsWith("/")) continue;
     const parts = object.key.split("/");
     const at = parts.indexOf(runId);
     if (at < 0 || parts.length < at + 3) continue;
     const output = parts[parts.length - 1];
     if (output === "output_traj" && !trajectories) continue;
     const folder = parts.slice(at + 1, -1).join("/");
+    const protein = folders.get(folder);
+    if (![parts[at + 1], outputFileName(output), ...(protein === undefined ? [] : [protein])].every(isPlainSegment)) {
+      refused.push(object.key);
+      continue;
+    }
     let place = dirOfFolder.get(folder);
     if (!place) {
-      const protein = folders.get(folder);
       const base = protein ? `${protein}/${parts[at + 1]}` : parts[at + 1];
       let dir = base;
       for (let n = 2; usedDirs.has(dir); n++) dir = `${base}-${n}`;
@@ -100,13 +114,20 @@ export async function downloadResults(
     noFoldersBecause?: string;
   },
 ): Promise<ResultsSummary> {
+  if (!isPlainSegment(runId)) {
+    throw new Error(`--run ${JSON.stringify(runId)} is not a run id: it would name a folder outside ${outDir}`);
+  }
   const objects = (await store.list(ARTIFACT_BUCKET, ARTIFACT_PREFIX)).filter((o) => o.key.split("/").includes(runId));
   if (objects.length === 0) {
     throw new Error(
       `no artifacts of run ${runId} in s3://${ARTIFACT_BUCKET}/${ARTIFACT_PREFIX}: check --run (has the run started a step yet?)`,
     );
   }
-  const files = planDownloads(objects, runId, options.trajectories, options.folders);
+  const refused: string[] = [];
+  const files = planDownloads(objects, runId, options.trajectories, options.folders, refused);
+  for (const key of refused) {
+    options.log(`left out ${JSON.stringify(key)}: its file would land outside ${join(outDir, runId)}`);
+  }
   if (hasNumberedTasks(files, runId)) {
     options.log(
       `tasks repeat (a batch run) and are numbered <task>-2, …: ${options.noFoldersBecause ?? "the run's Workflow names no protein for them"}; per-protein folders need the run's Argo Workflow, read with kubectl (drop --s3-endpoint, or add --context/--kubeconfig) while it still exists`,

@@ -16,6 +16,7 @@ import { proteinFolders } from "./protein-folders";
 import { readWorkflow } from "./read-workflow";
 import { metricsTable } from "./results-index";
 import { S3Client, isS3Error } from "./s3";
+import { printable } from "../printable";
 
 const MINIO = { service: "minio-service", port: 9000 };
 
@@ -69,10 +70,12 @@ function credentials(outputs: StackOutputs | undefined): { accessKey: string; se
 
 export async function main(
   argv: string[],
-  write: (text: string) => void = (text) => void process.stdout.write(text),
+  writeOut: (text: string) => void = (text) => void process.stdout.write(text),
   /** The kubectl for the port-forward and the Workflow (tests pass a fake). */
   kubectl = "kubectl",
 ): Promise<number> {
+  // Protein names, keys and metrics come from the run: printed without control characters.
+  const write = (text: string) => writeOut(printable(text));
   const flags = parseUsageFlags(argv, USAGE);
   const out = resolve(String(flags.out ?? "results"));
   let where = String(flags["s3-endpoint"] ?? "the port-forward to MinIO");
@@ -133,7 +136,7 @@ export async function main(
   } catch (error) {
     if (!outExisted) pruneEmptyDirs(out);
     else if (runDir) pruneEmptyDirs(runDir);
-    process.stderr.write(`results: ${explain(error, where, out)}\n`);
+    process.stderr.write(`results: ${printable(explain(error, where, out))}\n`);
     return 2;
   }
 }

@@ -7,6 +7,7 @@ import { createHash, createHmac } from "crypto";
 import { createWriteStream, renameSync, rmSync } from "fs";
 import * as http from "http";
 import * as https from "https";
+import { printable } from "../printable";
 
 export interface S3Options {
   /** `http(s)://host:port` of the S3 API. */
@@ -91,6 +92,20 @@ const xmlText = (s: string): string =>
 const tag = (xml: string, name: string): string | undefined =>
   new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1];
 
+/**
+ * An HTML page where S3's XML was expected (a console, a proxy's login or error page): said as such, with its
+ * title, instead of reading it as an empty listing.
+ */
+function htmlAnswer(res: http.IncomingMessage, body: string): string | undefined {
+  const html = /text\/html/i.test(String(res.headers["content-type"] ?? "")) || /^\s*<(!doctype html|html)/i.test(body);
+  if (!html) return undefined;
+  const title = /<title[^>]*>([^<]{0,120})/i.exec(body)?.[1]?.trim();
+  return `HTTP ${res.statusCode}, an HTML page${title ? ` ("${printable(title)}")` : ""} instead of S3's XML: is the endpoint MinIO's S3 API (port 9000), not its console or a proxy?`;
+}
+
+/** A listing page is about 300 KB per 1000 keys; a far larger answer is not one. */
+export const MAX_LIST_PAGE_BYTES = 16 * 2 ** 20;
+
 export class S3Client {
   constructor(private readonly opts: S3Options) {
     if (!/^https?:\/\/[^/]+\/?$/.test(opts.endpoint)) {
@@ -118,8 +133,12 @@ export class S3Client {
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const body = Buffer.concat(chunks).toString("utf8");
-          const code = tag(body, "Code") ?? `HTTP${res.statusCode}`;
-          reject(s3Error(`${code}: ${tag(body, "Message") ?? body.slice(0, 200)}`, res.statusCode ?? 0, code));
+          const html = htmlAnswer(res, body);
+          if (html) return reject(s3Error(html, res.statusCode ?? 0, "HTMLAnswer"));
+          const code = printable(tag(body, "Code") ?? `HTTP${res.statusCode}`);
+          reject(
+            s3Error(`${code}: ${printable(tag(body, "Message") ?? body.slice(0, 200))}`, res.statusCode ?? 0, code),
+          );
         });
       });
       req.setTimeout(timeoutMs, () => req.destroy(s3Error(`no answer within ${timeoutMs} ms`, 0, "ETIMEDOUT")));
@@ -142,9 +161,13 @@ export class S3Client {
     (await this.send("PUT", `/${bucket}/${key}`, {}, content)).resume();
   }
 
-  /** Every object under `prefix` (ListObjectsV2, all pages). */
+  /**
+   * Every object under `prefix` (ListObjectsV2, all pages). A store that hands back a continuation token it
+   * gave before, or says the listing is truncated without giving one, would page forever: that is an error.
+   */
   async list(bucket: string, prefix: string): Promise<S3Object[]> {
     const objects: S3Object[] = [];
+    const seen = new Set<string>();
     let token: string | undefined;
     do {
       const query: Record<string, string> = {
@@ -154,12 +177,38 @@ export class S3Client {
       };
       const res = await this.get(`/${bucket}`, query);
       const chunks: Buffer[] = [];
-      for await (const chunk of res) chunks.push(chunk as Buffer);
+      let bytes = 0;
+      for await (const chunk of res) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > MAX_LIST_PAGE_BYTES) {
+          res.destroy();
+          throw s3Error(
+            `a listing page over ${MAX_LIST_PAGE_BYTES / 2 ** 20} MiB: not S3's answer`,
+            res.statusCode ?? 0,
+            "AnswerTooLarge",
+          );
+        }
+        chunks.push(chunk as Buffer);
+      }
       const xml = Buffer.concat(chunks).toString("utf8");
+      const html = htmlAnswer(res, xml);
+      if (html) throw s3Error(html, res.statusCode ?? 0, "HTMLAnswer");
       for (const entry of xml.match(/<Contents>[\s\S]*?<\/Contents>/g) ?? []) {
         objects.push({ key: xmlText(tag(entry, "Key") ?? ""), size: Number(tag(entry, "Size") ?? 0) });
       }
-      token = tag(xml, "IsTruncated") === "true" ? xmlText(tag(xml, "NextContinuationToken") ?? "") : undefined;
+      if (tag(xml, "IsTruncated") !== "true") break;
+      token = xmlText(tag(xml, "NextContinuationToken") ?? "");
+      // Status 0 means "unreachable" to callers; these came with a status.
+      const status = res.statusCode ?? 200;
+      if (!token) throw s3Error("the listing is truncated but names no continuation token", status, "BadListing");
+      if (seen.has(token)) {
+        throw s3Error(
+          `the store repeated the continuation token ${JSON.stringify(printable(token.slice(0, 80)))}: stopped listing instead of looping`,
+          status,
+          "BadListing",
+        );
+      }
+      seen.add(token);
     } while (token);
     return objects;
   }

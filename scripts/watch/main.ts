@@ -12,8 +12,14 @@ import { pipelineSteps } from "../../stacks/kfp-api/task-details";
 import { RunLike } from "./progress";
 import { watchRun } from "./watch-run";
 import { Workflow } from "../argo-workflow";
+import { printable } from "../printable";
 
 const TAIL_LINES = 40;
+/**
+ * The most one answer (a run, a pipeline spec, the Workflow, a log tail) may hold: a large batch run's are a few
+ * MB; a larger one is not what was asked for, and is not read into memory.
+ */
+export const MAX_ANSWER_BYTES = 32 * 2 ** 20;
 
 export const USAGE: Usage = {
   command: "watch",
@@ -35,7 +41,7 @@ Without --endpoint and --run it reads the stack's outputs (the stack: --stack, e
 
 /** `kubectl logs <pod> -c main --tail 40` through the API server, with the kubeconfig's credentials. */
 export function podLogReader(kube: NonNullable<Target["kube"]>, namespace: string): (pod: string) => Promise<string> {
-  const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context));
+  const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context), undefined, MAX_ANSWER_BYTES);
   return async (pod) => {
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
     const res = await request({
@@ -54,7 +60,7 @@ export function workflowReader(
   kube: NonNullable<Target["kube"]>,
   namespace: string,
 ): (runId: string) => Promise<Workflow | undefined> {
-  const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context));
+  const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context), undefined, MAX_ANSWER_BYTES);
   return async (runId) => {
     const path = `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/workflows`;
     const res = await request({
@@ -96,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!runId) throw new Error(noRunMessage(stack));
     const target = targetFrom(flags, outputs);
     where = target.access.kind === "endpoint" ? target.access.baseUrl : `the ${target.access.service} service proxy`;
-    const client = new KfpClient(requesterForAccess(target.access), {
+    const client = new KfpClient(requesterForAccess(target.access, MAX_ANSWER_BYTES), {
       retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 },
     });
     const poll = Number(flags.poll ?? 5);
@@ -116,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
       pollMs: Number.isFinite(poll) && poll > 0 ? poll * 1000 : 5_000,
     });
   } catch (error) {
-    process.stderr.write(`watch: ${explain(error, runId ?? "?", where)}\n`);
+    process.stderr.write(`watch: ${printable(explain(error, runId ?? "?", where))}\n`);
     return 2;
   }
 }

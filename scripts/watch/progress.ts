@@ -4,6 +4,7 @@
  * grouped per protein in a batch run (counted per step when the Workflow is not readable), a full frame for a
  * terminal and plain lines (one per change) for logs and CI.
  */
+import { shellQuote } from "../../stacks/util/shell";
 import { PipelineSteps, TaskEntry, executorPodGuess, isStepEntry, stepNames } from "../../stacks/kfp-api/task-details";
 import { Workflow } from "../argo-workflow";
 import { stepsFromWorkflow } from "./workflow";
@@ -245,5 +246,6 @@ export function failedTasks(view: RunView): TaskView[] {
 
 export function logsCommand(task: TaskView, context: string | undefined, namespace: string): string | undefined {
   if (!task.pod) return undefined;
-  return `kubectl logs${context ? ` --context ${context}` : ""} -n ${namespace} ${task.pod} -c main`;
+  const contextFlag = context ? ` --context ${shellQuote(context)}` : "";
+  return `kubectl logs${contextFlag} -n ${shellQuote(namespace)} ${shellQuote(task.pod)} -c main`;
 }

@@ -16,6 +16,7 @@ import {
   renderFrame,
   runView,
 } from "./progress";
+import { printable } from "../printable";
 
 export interface WatchRunOptions {
   /** `GET /apis/v2beta1/runs/{id}`; throws on failure (KFP client errors carry their own message). */
@@ -41,7 +42,9 @@ export interface WatchRunOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export async function watchRun(runId: string, options: WatchRunOptions): Promise<number> {
+export async function watchRun(runId: string, watchOptions: WatchRunOptions): Promise<number> {
+  // Everything printed passes here: names, states, errors and log lines are the server's text.
+  const options = { ...watchOptions, write: (text: string) => watchOptions.write(printable(text)) };
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = now();
@@ -85,9 +88,11 @@ export async function watchRun(runId: string, options: WatchRunOptions): Promise
     }
     const view = runView(run, { steps, workflow });
     if (options.tty) {
-      const frame = renderFrame(view, now(), notes);
-      // Move up over the previous frame and clear it before drawing the new one.
-      options.write(`${frameLines ? `\x1b[${frameLines}A\x1b[0J` : ""}${frame.join("\n")}\n`);
+      // One line per frame line, so that moving up over it clears it all.
+      const frame = renderFrame(view, now(), notes).map((line) => line.replace(/\n/g, " "));
+      // Move up over the previous frame and clear it (our own escape sequences, written past printable).
+      const up = frameLines ? `\x1b[${frameLines}A\x1b[0J` : "";
+      watchOptions.write(`${up}${printable(frame.join("\n"))}\n`);
       frameLines = frame.length;
     } else {
       for (const line of changes(previous, view)) options.write(`${line}\n`);

@@ -1,34 +1,6 @@
-/** Checks shared by the config sections: image references (never a floating tag), problem collection, quantities. */
-
-const DIGEST = /@sha256:[0-9a-f]{64}$/;
-const NAME = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-
-function splitRef(ref: string): { name: string; tag?: string; digest?: string } | undefined {
-  const [nameAndTag, digest, ...rest] = ref.split("@");
-  if (rest.length > 0) return undefined;
-  const slash = nameAndTag.lastIndexOf("/");
-  const colon = nameAndTag.lastIndexOf(":");
-  const hasTag = colon > slash;
-  const name = hasTag ? nameAndTag.slice(0, colon) : nameAndTag;
-  const tag = hasTag ? nameAndTag.slice(colon + 1) : undefined;
-  if (!NAME.test(name)) return undefined;
-  if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return undefined;
-  return { name, tag, digest: digest === undefined ? undefined : `@${digest}` };
-}
-
-/** `repo@sha256:<64 hex>` (a tag before the digest is allowed). */
-export function isDigestRef(ref: string): boolean {
-  const parts = splitRef(ref);
-  return parts !== undefined && parts.digest !== undefined && DIGEST.test(parts.digest);
-}
-
-/** Pinned: a digest, or an explicit tag that is not `latest`. */
-export function isPinnedImage(ref: string): boolean {
-  const parts = splitRef(ref);
-  if (!parts) return false;
-  if (parts.digest !== undefined) return DIGEST.test(parts.digest);
-  return parts.tag !== undefined && parts.tag !== "latest";
-}
+/** Checks shared by the config sections: problem collection, Kubernetes names and quantities, values in messages. */
+export { imageRefProblem, isDigestRef, isPinnedImage } from "./image-ref";
+import { parseQuantity } from "../kube/quantity";
 
 /** Collects validation problems so that one error can list all of them. */
 export class Problems {
@@ -43,23 +15,51 @@ export class Problems {
   }
 }
 
-export const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 label (Kubernetes object names, minikube profiles): at most 63 lowercase alphanumerics and '-'. */
+export function isDnsLabel(name: string): boolean {
+  return name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
+}
+
+/** A Kubernetes quantity holds at most 2^63-1 (resource.Quantity caps larger values). */
+const MAX_QUANTITY = 2 ** 63 - 1;
+
+/**
+ * A storage size: a positive Kubernetes quantity of bytes such as `10Gi` or `500M`, no larger than a
+ * quantity holds; written plainly (no sign, exponent or milli: the form a reader expects of a volume size).
+ */
+export function storageQuantity(key: string, value: string, problems: Problems): void {
+  const plain = /^\d{1,19}(\.\d{1,3})?([KMGTPE]i|[kMGTPE])?$/.test(value);
+  const bytes = plain ? parseQuantity(value)! : NaN;
+  if (!plain) problems.add(`${key}: ${shown(value)} is not a Kubernetes quantity such as 10Gi or 500Mi.`);
+  else if (!(bytes >= 1)) problems.add(`${key}: ${shown(value)} is no storage: a volume needs at least 1 byte.`);
+  else if (bytes > MAX_QUANTITY) problems.add(`${key}: ${shown(value)} is more than a Kubernetes quantity holds.`);
+}
 
 export type Get<T> = (key: string) => T;
 
 export function oneOf<T extends string>(key: string, value: string, allowed: readonly T[], problems: Problems): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   problems.add(
-    `${key}: "${value}" is not one of ${allowed.join(", ")}. Fix: pulumi config set --path ${key} ${allowed[0]}`,
+    `${key}: ${shown(value)} is not one of ${allowed.join(", ")}. Fix: pulumi config set --path ${key} ${allowed[0]}`,
   );
   return allowed[0];
 }
 
-export function portIn(key: string, port: number, problems: Problems): void {
-  if (port < 1 || port > 65535) problems.add(`${key}: port ${port} is out of range 1-65535.`);
+const SHOWN_LENGTH = 80;
+
+/** A value for a problem message: JSON, cut short; never throws (a deeply nested value has no JSON text). */
+export function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  text ??= Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : String(value);
+  return text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH)}…` : text;
 }
 
-export function quantity(key: string, value: string, problems: Problems): void {
-  if (!QUANTITY.test(value)) problems.add(`${key}: "${value}" is not a Kubernetes quantity such as 10Gi or 500Mi.`);
+/** A config key as a problem names it: as is, or quoted when it is empty or holds unusual characters. */
+export function shownKey(key: string): string {
+  return /^[A-Za-z0-9_.[\]-]+$/.test(key) && key.length <= SHOWN_LENGTH ? key : shown(key);
 }

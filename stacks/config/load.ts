@@ -3,11 +3,17 @@ import { PROJECT } from "./schema";
 import type { PipelineParameters } from "../../pipelines/protein/presets";
 import { StackConfig } from "./types";
 import { parseStackConfig } from "./parse";
+import { nodeFileAccess } from "./files";
 
 /** Reads `pulumi config` for this project and validates it. Throws ConfigError listing every problem. */
 export function loadConfig(pipelineParameters?: PipelineParameters): StackConfig {
   const raw = flattenConfig(pulumi.runtime.allConfig(), PROJECT);
-  return parseStackConfig(raw, { stackName: pulumi.getStack(), env: process.env, pipelineParameters });
+  return parseStackConfig(raw, {
+    stackName: pulumi.getStack(),
+    env: process.env,
+    pipelineParameters,
+    files: nodeFileAccess,
+  });
 }
 
 /**
@@ -17,12 +23,14 @@ export function loadConfig(pipelineParameters?: PipelineParameters): StackConfig
  * arrives flat (`cluster.mode`) and, being set explicitly, wins over the object's value.
  */
 export function flattenConfig(all: Record<string, string>, project: string): Record<string, unknown> {
-  const nested: Record<string, unknown> = {};
-  const flat: Record<string, unknown> = {};
+  // Null-prototype maps: a key such as `__proto__` or `toString` is a key like any other (and then unknown).
+  const nested: Record<string, unknown> = Object.create(null);
+  const flat: Record<string, unknown> = Object.create(null);
   const prefix = `${project}:`;
-  const walk = (key: string, value: unknown) => {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) walk(`${key}.${k}`, v);
+  const walk = (key: string, value: unknown, depth: number) => {
+    // Deeper than any known key: kept whole, as an unknown key's value (no recursion to overflow the stack).
+    if (typeof value === "object" && value !== null && !Array.isArray(value) && depth < MAX_KEY_DEPTH) {
+      for (const [k, v] of Object.entries(value)) walk(`${key}.${k}`, v, depth + 1);
     } else {
       nested[key] = value;
     }
@@ -31,11 +39,14 @@ export function flattenConfig(all: Record<string, string>, project: string): Rec
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     const structured = parseObject(text);
-    if (structured && !key.includes(".")) walk(key, structured);
+    if (structured && !key.includes(".")) walk(key, structured, 1);
     else flat[key] = text;
   }
-  return { ...nested, ...flat };
+  return Object.assign(Object.create(null), nested, flat);
 }
+
+/** Known keys have at most 3 parts (`cluster.minikube.cpus`). */
+const MAX_KEY_DEPTH = 8;
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   if (!text.trimStart().startsWith("{")) return undefined;

@@ -1,5 +1,7 @@
 import { CONFIG_KEYS, KeySpec } from "./schema";
-import { DNS_LABEL, Problems } from "./checks";
+import { isDnsLabel, Problems, shown, shownKey } from "./checks";
+import { fileProblems } from "./files";
+import { shellQuote } from "../util/shell";
 import { ConfigError, ParseContext, StackConfig } from "./types";
 import {
   parseAmber,
@@ -16,7 +18,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
   const problems = new Problems();
   const env = ctx.env ?? {};
   for (const key of Object.keys(raw)) {
-    if (!(key in CONFIG_KEYS)) problems.add(unknownKeyMessage(key));
+    if (!Object.hasOwn(CONFIG_KEYS, key)) problems.add(unknownKeyMessage(key));
   }
   const values = readTypedValues(raw, problems);
   const list = (k: string) => values[k] as string[] | undefined;
@@ -31,10 +33,14 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
   const amber = parseAmber(str, bool, cluster, registry, problems);
   const workflowController = parseWorkflowController(int, bool, problems);
   const pipeline = parsePipeline(str, int, bool, list, ctx.pipelineParameters, problems);
-  if (!DNS_LABEL.test(ctx.stackName.toLowerCase())) {
+  if (!isDnsLabel(ctx.stackName.toLowerCase())) {
     problems.add(
-      `the stack name "${ctx.stackName}" must be a DNS label (letters, digits, '-'): it names cluster objects. Fix: pulumi stack init <name>.`,
+      `the stack name ${shown(ctx.stackName)} must be a DNS label (at most 63 letters, digits, '-'): it names cluster objects. Fix: pulumi stack init <name>.`,
     );
+  }
+  if (ctx.files) {
+    const kfpPath = kfp.source.kind === "path" && str("kfp.path") ? kfp.source.path : undefined;
+    fileProblems({ kubeconfig: cluster.kubeconfigPath, kfpPath, kfpVersion: kfp.version }, ctx.files, problems);
   }
   problems.throwIfAny((list) => new ConfigError(list));
   return { stackName: ctx.stackName, cluster, kfp, objectStore, registry, amber, workflowController, pipeline };
@@ -45,7 +51,7 @@ type Value = string | number | boolean | string[] | undefined;
 function readTypedValues(raw: Record<string, unknown>, problems: Problems): Record<string, Value> {
   const values: Record<string, Value> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-    values[key] = key in raw ? coerce(key, raw[key], spec, problems) : spec.default;
+    values[key] = Object.hasOwn(raw, key) ? coerce(key, raw[key], spec, problems) : spec.default;
   }
   return values;
 }
@@ -59,22 +65,43 @@ function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems):
       if (text === true || text === "true") return true;
       if (text === false || text === "false") return false;
       problems.add(
-        `${key}: expected true or false, got ${JSON.stringify(value)}. Fix: pulumi config set --path ${key} true|false`,
+        `${key}: expected true or false, got ${shown(value)}. Fix: pulumi config set --path ${key} true|false`,
       );
       return spec.default;
-    case "integer": {
-      const n = typeof text === "number" ? text : typeof text === "string" && /^-?\d+$/.test(text) ? Number(text) : NaN;
-      if (Number.isInteger(n)) return n;
-      problems.add(
-        `${key}: expected a whole number, got ${JSON.stringify(value)}. Fix: pulumi config set --path ${key} ${spec.default}`,
-      );
-      return spec.default;
-    }
+    case "integer":
+      return integer(key, text, spec, problems);
     case "string":
       if (typeof text === "string") return text;
-      problems.add(`${key}: expected a string, got ${JSON.stringify(value)}.`);
+      problems.add(`${key}: expected a string, got ${shown(value)}.`);
       return spec.default;
   }
+}
+
+/**
+ * A whole number within the key's range, as digits or a number: never a value that a later layer turns into
+ * `1e+23` or rounds (beyond 2^53), nor one that minikube, Kubernetes or a timer refuses.
+ */
+function integer(key: string, value: unknown, spec: KeySpec, problems: Problems): number {
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^[-+]?\d{1,16}$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isSafeInteger(n)) {
+    problems.add(
+      `${key}: expected a whole number, got ${shown(value)}. Fix: pulumi config set --path ${key} ${spec.default}`,
+    );
+    return spec.default as number;
+  }
+  const range = spec.range;
+  if (range && (n < range.min || n > range.max)) {
+    problems.add(
+      `${key}: ${n} is out of range ${range.min}-${range.max} (${range.why}). Fix: pulumi config set --path ${key} ${spec.default}`,
+    );
+    return spec.default as number;
+  }
+  return n;
 }
 
 /** A list as the engine hands it (an array), as JSON text, or as `a,b` text from `pulumi config set` without --path. */
@@ -89,20 +116,27 @@ function stringList(key: string, value: unknown, problems: Problems): string[] |
   }
   if (Array.isArray(items) && items.every((item) => typeof item === "string")) return items.map((s) => s.trim());
   problems.add(
-    `${key}: expected a list of strings, got ${JSON.stringify(value)}. Fix: pulumi config set --path '${key}[0]' <value>`,
+    `${key}: expected a list of strings, got ${shown(value)}. Fix: pulumi config set --path '${key}[0]' <value>`,
   );
   return undefined;
 }
 
 function unknownKeyMessage(key: string): string {
+  const name = shownKey(key);
+  // The command is pasted into a shell: the key is one quoted word there, whatever it holds.
+  const rm = `pulumi config rm --path ${shellQuote(key)}`;
   const suggestion = closestKey(key);
   const hint = suggestion
-    ? ` Did you mean "${suggestion}"? Fix: pulumi config rm --path ${key} && pulumi config set --path ${suggestion} <value>`
-    : ` Fix: pulumi config rm --path ${key} (known keys are listed in Pulumi.yaml and README).`;
-  return `${key}: unknown config key.${hint}`;
+    ? ` Did you mean "${suggestion}"? Fix: ${rm} && pulumi config set --path ${suggestion} <value>`
+    : ` Fix: ${rm} (known keys are listed in Pulumi.yaml and README).`;
+  return `${name}: unknown config ${key === "" ? "key (an empty key)" : "key"}.${hint}`;
 }
 
+/** Known keys are short: a long key is compared with none (the edit distance costs length squared). */
+const MAX_SUGGESTED_KEY_LENGTH = 100;
+
 function closestKey(key: string): string | undefined {
+  if (key.length === 0 || key.length > MAX_SUGGESTED_KEY_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const known of Object.keys(CONFIG_KEYS)) {

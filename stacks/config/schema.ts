@@ -10,11 +10,17 @@ export interface KeySpec {
   default: string | number | boolean | string[];
   /** For arrays: the items' type. */
   items?: "string";
+  /** For integers: the range a later layer accepts (minikube, a Kubernetes field, a timer), and why. */
+  range?: { min: number; max: number; why: string };
   description: string;
   secret?: boolean;
 }
 
 export const PROJECT = "kfp-protein-stack";
+
+/** Node's timers (and so every wait of this stack) hold at most 2^31-1 ms. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+const PORT = { min: 1, max: 65535, why: "a TCP port" };
 
 export const MINIO_IMAGE =
   "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e";
@@ -53,6 +59,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   "cluster.minikube.cpus": {
     type: "integer",
     default: 4,
+    range: { min: 2, max: 1024, why: "minikube's minimum is 2; KFP wants 4" },
     description: "CPUs of a managed minikube profile (at least 2).",
   },
   "cluster.minikube.memory": {
@@ -99,6 +106,11 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   "kfp.readinessTimeoutSeconds": {
     type: "integer",
     default: 1200,
+    range: {
+      min: 60,
+      max: Math.floor(TIMER_MAX_MS / 1000),
+      why: "KFP needs minutes to start (use 600 or more); a wait holds at most 2^31-1 ms",
+    },
     description: "How long up waits for KFP workloads to become ready and its API to answer healthz.",
   },
   "kfp.visualizationServer": {
@@ -145,6 +157,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   "registry.hostPort": {
     type: "integer",
     default: 5000,
+    range: PORT,
     description: "Port on every node's localhost where the registry answers.",
   },
   "amber.build": {
@@ -161,11 +174,13 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   "workflowController.metricsPort": {
     type: "integer",
     default: 9090,
+    range: PORT,
     description: "Argo workflow-controller metrics port (change it when 9090 clashes).",
   },
   "workflowController.telemetryPort": {
     type: "integer",
     default: 8081,
+    range: PORT,
     description: "Argo telemetry port, set only for Argo <= 3.5 where it otherwise inherits the metrics port.",
   },
   "workflowController.disableLeaderElection": {
@@ -198,6 +213,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   "pipeline.parallelism": {
     type: "integer",
     default: 2,
+    range: { min: 0, max: 2 ** 31 - 1, why: "0 means no limit; the pipeline spec holds a 32-bit integer" },
     description: "With pipeline.pdbCodes: how many proteins run at once (0 = no limit).",
   },
   "pipeline.parameters": {
@@ -210,7 +226,16 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     default: true,
     description: "Wait for the run to finish; a FAILED run fails the update.",
   },
-  "pipeline.timeoutMinutes": { type: "integer", default: 240, description: "How long up waits for the run." },
+  "pipeline.timeoutMinutes": {
+    type: "integer",
+    default: 240,
+    range: {
+      min: 1,
+      max: Math.floor(TIMER_MAX_MS / 60_000),
+      why: "up waits for the run in one timer of at most 2^31-1 ms",
+    },
+    description: "How long up waits for the run.",
+  },
   "pipeline.rerunToken": {
     type: "string",
     default: "",

@@ -1,7 +1,17 @@
 /** One parser per config section: typed values in, the section's config out, problems collected. */
 import * as os from "os";
 import * as path from "path";
-import { DNS_LABEL, Get, isDigestRef, isPinnedImage, oneOf, portIn, Problems, quantity } from "./checks";
+import {
+  Get,
+  imageRefProblem,
+  isDigestRef,
+  isDnsLabel,
+  isPinnedImage,
+  oneOf,
+  Problems,
+  shown,
+  storageQuantity,
+} from "./checks";
 import {
   AmberConfig,
   ClusterConfig,
@@ -13,13 +23,14 @@ import {
   RegistryConfig,
   WorkflowControllerConfig,
 } from "./types";
-import { parseParameterOverrides } from "../../pipelines/protein/parameters";
+import { parseParameterOverrides, pipelineParameters } from "../../pipelines/protein/parameters";
+import { trajectoryProblems } from "../../pipelines/protein/md-parameter-rules";
 import { PRESET_NAMES, PipelineParameters } from "../../pipelines/protein/presets";
 
 const MINIKUBE_DRIVERS = ["docker", "podman", "kvm2", "qemu2", "virtualbox", "hyperkit", "vfkit", "none"];
 const SEMVER = /^\d+\.\d+\.\d+$/;
 const KUBE_VERSION = /^v\d+\.\d+\.\d+$/;
-const MINIKUBE_SIZE = /^\d+(\.\d+)?(b|k|kb|m|mb|g|gb)?$/i;
+const MINIKUBE_SIZE = /^\d{1,12}(\.\d{1,3})?(b|k|kb|m|mb|g|gb)?$/i;
 const PDB_CODE = /^[0-9][a-z0-9]{3}$/i;
 /** Argo's own ports in the workflow-controller pod, which the metrics port must not take. */
 const WORKFLOW_CONTROLLER_HEALTHZ_PORT = 6060;
@@ -52,16 +63,18 @@ export function parseCluster(
     kubernetesVersion: str("cluster.minikube.kubernetesVersion"),
     driver: str("cluster.minikube.driver"),
   };
-  if (!DNS_LABEL.test(profile))
-    problems.add(`cluster.minikube.profile: "${profile}" must be lowercase letters, digits and '-'.`);
-  if (minikube.cpus < 2)
-    problems.add(`cluster.minikube.cpus: ${minikube.cpus} is below minikube's minimum of 2 (KFP wants 4).`);
-  if (!MINIKUBE_SIZE.test(minikube.memory))
-    problems.add(`cluster.minikube.memory: "${minikube.memory}" is not a size such as 8g or 8192m.`);
-  if (!MINIKUBE_SIZE.test(minikube.disk))
-    problems.add(`cluster.minikube.disk: "${minikube.disk}" is not a size such as 40g.`);
+  if (!isDnsLabel(profile)) {
+    const derived = str("cluster.minikube.profile") ? "" : " (derived from the stack name)";
+    problems.add(
+      `cluster.minikube.profile: ${shown(profile)}${derived} must be a DNS label: at most 63 lowercase letters, digits and '-'. Fix: pulumi config set --path cluster.minikube.profile <name>`,
+    );
+  }
+  if (!isMinikubeSize(minikube.memory))
+    problems.add(`cluster.minikube.memory: ${shown(minikube.memory)} is not a size such as 8g or 8192m.`);
+  if (!isMinikubeSize(minikube.disk))
+    problems.add(`cluster.minikube.disk: ${shown(minikube.disk)} is not a size such as 40g.`);
   if (!KUBE_VERSION.test(minikube.kubernetesVersion)) {
-    problems.add(`cluster.minikube.kubernetesVersion: "${minikube.kubernetesVersion}" must look like v1.34.0.`);
+    problems.add(`cluster.minikube.kubernetesVersion: ${shown(minikube.kubernetesVersion)} must look like v1.34.0.`);
   }
   oneOf("cluster.minikube.driver", minikube.driver, MINIKUBE_DRIVERS, problems);
   const context = str("cluster.context") || profile;
@@ -73,6 +86,11 @@ export function parseCluster(
   return { mode, context, kubeconfigPath, minikube };
 }
 
+/** A positive size with a unit minikube reads (`8g`, `8192m`); at most 12 digits, far beyond any machine. */
+function isMinikubeSize(size: string): boolean {
+  return MINIKUBE_SIZE.test(size) && Number.parseFloat(size) > 0;
+}
+
 function defaultKubeconfigPath(env: Record<string, string | undefined>): string {
   const first = (env.KUBECONFIG ?? "").split(path.delimiter).find((p) => p.length > 0);
   return first ?? path.join(env.HOME ?? os.homedir(), ".kube", "config");
@@ -82,7 +100,7 @@ export function parseKfp(str: Get<string>, int: Get<number>, bool: Get<boolean>,
   const version = str("kfp.version");
   if (!SEMVER.test(version)) {
     problems.add(
-      `kfp.version: "${version}" is not a release version such as 2.17.0 (branches and "latest" are not pinned).`,
+      `kfp.version: ${shown(version)} is not a release version such as 2.17.0 (branches and "latest" are not pinned).`,
     );
   } else if (Number(version.split(".")[0]) !== 2) {
     problems.add(`kfp.version: ${version} is not a KFP 2.x release; this stack deploys KFP v2 pipelines.`);
@@ -102,16 +120,12 @@ export function parseKfp(str: Get<string>, int: Get<number>, bool: Get<boolean>,
     );
   }
   const apiEndpoint = str("kfp.apiEndpoint");
-  if (apiEndpoint && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(apiEndpoint)) {
-    problems.add(`kfp.apiEndpoint: "${apiEndpoint}" is not an http(s) URL such as http://localhost:8888.`);
+  if (apiEndpoint && !isHttpUrl(apiEndpoint)) {
+    problems.add(`kfp.apiEndpoint: ${shown(apiEndpoint)} is not an http(s) URL such as http://localhost:8888.`);
   }
   const readinessTimeoutSeconds = int("kfp.readinessTimeoutSeconds");
-  if (readinessTimeoutSeconds < 60)
-    problems.add(
-      `kfp.readinessTimeoutSeconds: ${readinessTimeoutSeconds} is too short; KFP needs minutes to start (use 600 or more).`,
-    );
   const mysqlStorage = str("kfp.mysqlStorage");
-  quantity("kfp.mysqlStorage", mysqlStorage, problems);
+  storageQuantity("kfp.mysqlStorage", mysqlStorage, problems);
   return {
     version,
     source,
@@ -130,16 +144,33 @@ export function parseKfp(str: Get<string>, int: Get<number>, bool: Get<boolean>,
   };
 }
 
+/** http(s)://host[:port][/path], as WHATWG URL parses it (a port over 65535 is refused there). */
+function isHttpUrl(text: string): boolean {
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(text)) return false;
+  try {
+    return new URL(text).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** An image that is a valid reference and pinned; the problem names the key. */
+function pinnedImage(key: string, image: string, problems: Problems): void {
+  const invalid = imageRefProblem(image);
+  if (invalid) problems.add(`${key}: ${shown(image)} is not an image reference: ${invalid}.`);
+  else if (!isPinnedImage(image))
+    problems.add(
+      `${key}: ${shown(image)} is not pinned: give a tag other than latest, or better a digest (repo:tag@sha256:…).`,
+    );
+}
+
 export function parseObjectStore(str: Get<string>, problems: Problems): ObjectStoreConfig {
   const kind = oneOf("objectStore.kind", str("objectStore.kind"), ["minio", "seaweedfs"] as const, problems);
   if (kind === "seaweedfs") return { kind };
   const image = str("minio.image");
-  if (!isPinnedImage(image))
-    problems.add(
-      `minio.image: "${image}" is not pinned: give a tag other than latest, or better a digest (repo:tag@sha256:…).`,
-    );
+  pinnedImage("minio.image", image, problems);
   const storage = str("minio.storage");
-  quantity("minio.storage", storage, problems);
+  storageQuantity("minio.storage", storage, problems);
   return { kind, image, storage };
 }
 
@@ -156,12 +187,8 @@ export function parseRegistry(
     storage: str("registry.storage"),
     hostPort: int("registry.hostPort"),
   };
-  for (const key of ["registry.image", "registry.proxyImage"]) {
-    if (!isPinnedImage(str(key)))
-      problems.add(`${key}: "${str(key)}" is not pinned: give a tag other than latest, or a digest.`);
-  }
-  quantity("registry.storage", registry.storage, problems);
-  portIn("registry.hostPort", registry.hostPort, problems);
+  for (const key of ["registry.image", "registry.proxyImage"]) pinnedImage(key, str(key), problems);
+  storageQuantity("registry.storage", registry.storage, problems);
   return registry;
 }
 
@@ -193,8 +220,9 @@ export function parseAmber(
       "amber.build is false but amber.image is empty. Fix: pulumi config set --path amber.image <repo>@sha256:<64 hex digits>",
     );
   } else if (!isDigestRef(image)) {
+    const invalid = imageRefProblem(image);
     problems.add(
-      `amber.image: "${image}" is not a digest reference; pipelines must pin the exact image. Fix: use <repo>@sha256:<64 hex digits> (docker inspect --format '{{index .RepoDigests 0}}' <image>).`,
+      `amber.image: ${shown(image)} is not a digest reference${invalid ? ` (${invalid})` : ""}; pipelines must pin the exact image. Fix: use <repo>@sha256:<64 hex digits> (docker inspect --format '{{index .RepoDigests 0}}' <image>).`,
     );
   }
   return { build: false, image };
@@ -207,8 +235,6 @@ export function parseWorkflowController(
 ): WorkflowControllerConfig {
   const metricsPort = int("workflowController.metricsPort");
   const telemetryPort = int("workflowController.telemetryPort");
-  portIn("workflowController.metricsPort", metricsPort, problems);
-  portIn("workflowController.telemetryPort", telemetryPort, problems);
   if (metricsPort === WORKFLOW_CONTROLLER_HEALTHZ_PORT) {
     problems.add(
       `workflowController.metricsPort: ${metricsPort} is the workflow-controller's healthz port. Fix: pick another, e.g. 9091.`,
@@ -232,18 +258,16 @@ export function parsePipeline(
 ): PipelineConfig {
   const pdbCodes = parsePdbCodes(list("pipeline.pdbCodes"), problems);
   const parallelism = int("pipeline.parallelism");
-  if (parallelism < 0) problems.add(`pipeline.parallelism: ${parallelism} must be 0 (no limit) or more.`);
   const pdbCode = str("pipeline.pdbCode");
   if (!PDB_CODE.test(pdbCode))
-    problems.add(`pipeline.pdbCode: "${pdbCode}" is not a PDB ID (a digit then 3 letters or digits, e.g. 1aki).`);
+    problems.add(`pipeline.pdbCode: ${shown(pdbCode)} is not a PDB ID (a digit then 3 letters or digits, e.g. 1aki).`);
   const timeoutMinutes = int("pipeline.timeoutMinutes");
-  if (timeoutMinutes <= 0) problems.add(`pipeline.timeoutMinutes: ${timeoutMinutes} must be positive.`);
   const name = str("pipeline.name");
   const experiment = str("pipeline.experiment");
   if (!name.trim()) problems.add("pipeline.name is empty. Fix: pulumi config set --path pipeline.name protein-md");
   if (!experiment.trim())
     problems.add("pipeline.experiment is empty. Fix: pulumi config set --path pipeline.experiment protein-md");
-  return {
+  const pipeline: PipelineConfig = {
     enabled: bool("pipeline.enabled"),
     name,
     experiment,
@@ -257,6 +281,10 @@ export function parsePipeline(
     rerunToken: str("pipeline.rerunToken"),
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
   };
+  // The preset's values with the overrides: a preset's own traj_interval must fit the overridden free_steps.
+  for (const problem of trajectoryProblems(pipelineParameters(pipeline)))
+    problems.add(`pipeline.parameters: ${problem}`);
+  return pipeline;
 }
 
 /**
@@ -268,7 +296,7 @@ export function parsePdbCodes(codes: string[] | undefined, problems: Problems): 
   const lower = codes.map((code) => code.toLowerCase());
   for (const code of codes.filter((c) => !PDB_CODE.test(c))) {
     problems.add(
-      `pipeline.pdbCodes: "${code}" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).`,
+      `pipeline.pdbCodes: ${shown(code)} is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).`,
     );
   }
   const duplicates = [...new Set(lower.filter((code, i) => lower.indexOf(code) !== i))];

@@ -1,5 +1,6 @@
 /** The validated stack configuration, as the components receive it. */
 import type { PipelineParameters, PresetName } from "../../pipelines/protein/presets";
+import type { FileAccess } from "./files";
 
 export interface MinikubeConfig {
   manage: boolean;
@@ -86,6 +87,8 @@ export interface ParseContext {
   env?: Record<string, string | undefined>;
   /** The pipeline's parameters and their defaults, to validate pipeline.parameters against. */
   pipelineParameters?: PipelineParameters;
+  /** To check the files the config names (cluster.kubeconfig, kfp.path); without it they are not looked at. */
+  files?: FileAccess;
 }
 
 export class ConfigError extends Error {

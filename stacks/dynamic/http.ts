@@ -59,8 +59,18 @@ export function buildUrl(baseUrl: string, reqPath: string, query?: Record<string
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Requests to one connection; with an agent (e.g. keep-alive, holding the TLS options), through it. */
-export function requesterFor(conn: Connection, agent?: http.Agent): HttpRequester {
+/** An answer longer than the requester's limit: reading stopped there (not retried: it would be as long again). */
+export type ResponseTooLargeError = Error & { limitBytes: number };
+
+export function isResponseTooLarge(e: unknown): e is ResponseTooLargeError {
+  return e instanceof Error && e.name === "ResponseTooLarge";
+}
+
+/**
+ * Requests to one connection; with an agent (e.g. keep-alive, holding the TLS options), through it.
+ * `maxResponseBytes` bounds what one answer may hold in memory (default: no bound).
+ */
+export function requesterFor(conn: Connection, agent?: http.Agent, maxResponseBytes = Infinity): HttpRequester {
   return (req) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const url = buildUrl(conn.baseUrl, req.path, req.query);
@@ -79,7 +89,20 @@ export function requesterFor(conn: Connection, agent?: http.Agent): HttpRequeste
       const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const request = client.request(url, options, (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
+        let size = 0;
+        const tooLarge = () => {
+          const limit = `${Math.round((maxResponseBytes / 2 ** 20) * 10) / 10} MiB`;
+          const message = `${req.method} ${url.pathname}: the answer is over ${limit}; stopped reading it`;
+          reject(taggedError("ResponseTooLarge", message, { limitBytes: maxResponseBytes }));
+          request.destroy();
+        };
+        // A declared length over the limit fails before reading; an undeclared one where the limit is passed.
+        if (Number(res.headers["content-length"] ?? 0) > maxResponseBytes) return tooLarge();
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size > maxResponseBytes) tooLarge();
+          else chunks.push(c);
+        });
         res.on("end", () =>
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
         );

@@ -45,6 +45,6 @@ export function defaultUiBaseUrl(access: KfpAccess): string {
   return creds.server + kubeServiceProxyPath(access.namespace, "ml-pipeline-ui", 80);
 }
 
-export function requesterForAccess(access: KfpAccess): HttpRequester {
-  return requesterFor(connectionFor(access));
+export function requesterForAccess(access: KfpAccess, maxResponseBytes?: number): HttpRequester {
+  return requesterFor(connectionFor(access), undefined, maxResponseBytes);
 }

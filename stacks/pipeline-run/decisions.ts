@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import type { KfpAccess } from "../kfp-api/access";
 import type { KfpRun, KfpTaskDetail } from "../kfp-api/client";
 import { PipelineSteps, executorPodGuess, isIterationEntry, isStepEntry } from "../kfp-api/task-details";
+import { shellQuote } from "../util/shell";
 import type { PipelineParameters } from "../../pipelines/protein/presets";
 
 /** What the provider receives (after Pulumi resolved the inputs). */
@@ -214,14 +215,9 @@ export function failureMessage(
   const more = failedSteps.length > 1 ? ` (${failedSteps.length - 1} more step(s) failed too)` : "";
   const pod = executorPodGuess(task);
   const logs = pod
-    ? ` Read its log: kubectl${kubeContext ? ` --context ${shellWord(kubeContext)}` : ""} logs -n ${kfpNamespace} ${pod} -c main (pod name inferred from the task's node id).`
+    ? ` Read its log: kubectl${kubeContext ? ` --context ${shellQuote(kubeContext)}` : ""} logs -n ${shellQuote(kfpNamespace)} ${shellQuote(pod)} -c main (pod name inferred from the task's node id).`
     : " (no pod recorded for it).";
   return `${head}: task "${task.display_name ?? task.task_id}" failed${reason}${more}.${logs} ${tail}`;
-}
-
-/** A context name as one shell word (contexts may hold characters such as `@` or `:`). */
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9@%_+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface PollPolicy {

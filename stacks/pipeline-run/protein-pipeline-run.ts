@@ -29,6 +29,7 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
       "../dynamic/http",
       "../dynamic/retry",
       "../kube/kubeconfig",
+      "../util/shell",
     ],
   },
   secretInputs: ["access"],

@@ -96,6 +96,20 @@ describe("npm run render on the dev stack with KFP 2.17.0 from ../shared", () =>
       for (const v of Object.values({ ...(s.data ?? {}), ...(s.stringData ?? {}) })) expect(v).toBe(REDACTED);
   });
 
+  it("writes the same files in the same order with a cold parse cache and a warm one", async () => {
+    const before = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = fs.mkdtempSync(path.join(tmp, "cache-"));
+    try {
+      const cold = await render(parseRenderArgs(["--out", path.join(tmp, "cold"), ...offline]), projectDir);
+      const warm = await render(parseRenderArgs(["--out", path.join(tmp, "warm"), ...offline]), projectDir);
+      expect(cold).toEqual(warm);
+      expect(cold).toEqual(files);
+    } finally {
+      if (before === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = before;
+    }
+  }, 60_000);
+
   it("replaces its own earlier output but refuses a directory it did not write", () => {
     const foreign = path.join(tmp, "foreign");
     fs.mkdirSync(foreign);

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
-import { createProteinPlatform, PlatformOutputs } from "../../stacks/platform";
+import { createProteinPlatform, PlatformOutputs, urlCarriesCredentials } from "../../stacks/platform";
 import { slimKfpDir } from "../fakes/slim-kfp";
 import { fakeProbe } from "../fakes/fake-probe";
 import {
@@ -300,12 +300,50 @@ describe("existing cluster by kubeconfig (test and bigger-cluster setups)", () =
   it("talks to the configured KFP endpoint", async () => {
     expect(byName("kfp-api-ready").inputs.access).toEqual({ kind: "endpoint", baseUrl: "http://127.0.0.1:18888" });
     expect(await outputValue(out.kfpApiEndpoint)).toBe("http://127.0.0.1:18888/apis/v2beta1");
+    expect(await isSecretOutput(out.kfpApiEndpoint)).toBe(false);
   });
 
   it("runs the given image digest", async () => {
     expect(await outputValue(out.amberImage)).toBe(FAKE_DIGEST);
     expect(byName("protein-pipeline-run").inputs.pipelineIr).toContain(FAKE_DIGEST);
   });
+});
+
+describe("outputs a user copies", () => {
+  const spaced = path.join(tmp, "kubeconfig-spaced");
+  fs.writeFileSync(
+    spaced,
+    fs.readFileSync(kubeconfigPath, "utf8").replace(/\bname: kwok, context/, "name: 'admin@my cluster', context"),
+  );
+  let out: PlatformOutputs;
+  beforeAll(async () => {
+    out = await deploy({
+      ...existing,
+      "cluster.kubeconfig": spaced,
+      "cluster.context": "admin@my cluster",
+      "kfp.apiEndpoint": "http://kfp:s3cret@127.0.0.1:18888",
+    });
+  });
+
+  it("quotes each value of the port-forward command for a POSIX shell", async () => {
+    expect(await outputValue(out.kfpUiPortForward)).toBe(
+      "kubectl --context 'admin@my cluster' -n kubeflow port-forward svc/ml-pipeline-ui 8080:80",
+    );
+  });
+
+  it("keeps a kfpApiEndpoint that carries credentials secret", async () => {
+    expect(await isSecretOutput(out.kfpApiEndpoint)).toBe(true);
+    expect(await outputValue(out.kfpApiEndpoint)).toBe("http://kfp:s3cret@127.0.0.1:18888/apis/v2beta1");
+  });
+
+  it.each([
+    ["http://u:p@h:1", true],
+    ["http://u@h:1", true],
+    ["http://h:1/x?access_token=t", true],
+    ["http://h:1/x?api-key=t", true],
+    ["http://h:1/x?page=2", false],
+    ["http://127.0.0.1:18888", false],
+  ])("urlCarriesCredentials(%s) = %s", (url, expected) => expect(urlCarriesCredentials(url)).toBe(expected));
 });
 
 describe("config variants", () => {

@@ -1,4 +1,4 @@
-import { isDigestRef, isPinnedImage } from "../../../stacks/config/checks";
+import { imageRefProblem, isDigestRef, isPinnedImage } from "../../../stacks/config/checks";
 
 const sha = "0123456789abcdef".repeat(4);
 
@@ -20,4 +20,33 @@ describe("image references", () => {
     ["localhost:5000/amber", false],
     [`localhost:5000/amber@sha256:${sha}`, true],
   ])("isPinnedImage(%s) = %s", (ref, expected) => expect(isPinnedImage(ref)).toBe(expected));
+});
+
+describe("the distribution reference grammar", () => {
+  it.each([
+    "my--image:1.0",
+    "a__b:1.0",
+    "a.b_c-d:1.0",
+    "[::1]:5000/x:1.0",
+    "localhost:65535/x:1.0",
+    "Registry.Example:443/team/app:v1",
+    `x@sha256:${sha}`,
+  ])("accepts %s", (ref) => {
+    expect(imageRefProblem(ref)).toBeUndefined();
+    expect(isPinnedImage(ref)).toBe(true);
+  });
+
+  it.each([
+    ["localhost:65536/x:1.0", /port 65536 is outside 1-65535/],
+    ["localhost:0/x:1.0", /port 0 is outside/],
+    [`r/${"a".repeat(254)}:1.0`, /name is longer than 255/],
+    ["a___b:1.0", /not \[host/],
+    ["-a:1.0", /not \[host/],
+    ["a:1.0:2.0", /not \[host/],
+    ["", /not \[host/],
+    ["x:" + "t".repeat(129), /not \[host/],
+  ])("refuses %s", (ref, why) => {
+    expect(imageRefProblem(ref)).toMatch(why);
+    expect(isPinnedImage(ref)).toBe(false);
+  });
 });

@@ -126,9 +126,9 @@ describe("bad config", () => {
     [
       "a metrics port out of range",
       { "workflowController.metricsPort": "70000" },
-      /workflowController\.metricsPort: port 70000 is out of range/,
+      /workflowController\.metricsPort: 70000 is out of range 1-65535/,
     ],
-    ["a zero host port", { "registry.hostPort": "0" }, /registry\.hostPort: port 0 is out of range/],
+    ["a zero host port", { "registry.hostPort": "0" }, /registry\.hostPort: 0 is out of range 1-65535/],
     [
       "a metrics port on the healthz port",
       { "workflowController.metricsPort": "6060" },
@@ -178,12 +178,12 @@ describe("bad config", () => {
     [
       "a negative step count",
       { "pipeline.parameters": '{"heat_steps": -5}' },
-      /"heat_steps" must be a positive whole number of steps, got -5/,
+      /"heat_steps" must be a whole number of steps from 1 to 2147483647, got -5/,
     ],
     [
       "a fractional step count",
       { "pipeline.parameters": '{"heat_steps": 2.5}' },
-      /"heat_steps" must be a positive whole number/,
+      /"heat_steps" must be a whole number of steps from 1/,
     ],
     [
       "a negative restraint weight",
@@ -229,7 +229,7 @@ describe("bad config", () => {
     [
       "too few minikube CPUs",
       { "cluster.minikube.cpus": "1" },
-      /cluster\.minikube\.cpus: 1 is below minikube's minimum of 2/,
+      /cluster\.minikube\.cpus: 1 is out of range 2-1024 \(minikube's minimum is 2/,
     ],
     ["a malformed Kubernetes version", { "cluster.minikube.kubernetesVersion": "1.34" }, /must look like v1\.34\.0/],
     [
@@ -238,7 +238,11 @@ describe("bad config", () => {
       /cluster\.minikube\.driver: "hyperv2" is not one of/,
     ],
     ["a malformed PVC size", { "minio.storage": "20 GB" }, /minio\.storage: "20 GB" is not a Kubernetes quantity/],
-    ["a non-positive run timeout", { "pipeline.timeoutMinutes": "0" }, /pipeline\.timeoutMinutes: 0 must be positive/],
+    [
+      "a non-positive run timeout",
+      { "pipeline.timeoutMinutes": "0" },
+      /pipeline\.timeoutMinutes: 0 is out of range 1-35791/,
+    ],
     [
       "an unknown destroy mode",
       { "pipeline.onDestroy": "keep" },
@@ -257,7 +261,7 @@ describe("bad config", () => {
     [
       "a readiness timeout too short to start KFP",
       { "kfp.readinessTimeoutSeconds": "5" },
-      /kfp\.readinessTimeoutSeconds: 5 is too short/,
+      /kfp\.readinessTimeoutSeconds: 5 is out of range 60-2147483 \(KFP needs minutes to start/,
     ],
     ["an unknown object store", { "objectStore.kind": "s3" }, /objectStore\.kind: "s3" is not one of minio, seaweedfs/],
     [
@@ -330,10 +334,10 @@ describe("pipeline.pdbCodes (a batch)", () => {
 
   it("reports every bad entry at once, naming the key and the fix", () => {
     expect(problemsOf({ "pipeline.pdbCodes": ["1aki", "1ak", "zzzz", "1AKI"], "pipeline.parallelism": "-1" })).toEqual([
+      "pipeline.parallelism: -1 is out of range 0-2147483647 (0 means no limit; the pipeline spec holds a 32-bit integer). Fix: pulumi config set --path pipeline.parallelism 2",
       'pipeline.pdbCodes: "1ak" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
       'pipeline.pdbCodes: "zzzz" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
       "pipeline.pdbCodes: 1aki listed more than once. Fix: list each protein once.",
-      "pipeline.parallelism: -1 must be 0 (no limit) or more.",
     ]);
   });
 

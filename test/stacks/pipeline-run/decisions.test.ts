@@ -74,6 +74,9 @@ test("a failed run names the failed step, not KFP's executor/driver/DAG entries,
   expect(failureMessage(run, "kubeflow", "U", "arn:aws:eks:x/y z", steps)).toContain(
     "kubectl --context 'arn:aws:eks:x/y z' logs",
   );
+  expect(failureMessage(run, "kube flow;x", "U", "it's", steps)).toContain(
+    `kubectl --context 'it'\\''s' logs -n 'kube flow;x' ${pod} -c main`,
+  );
   expect(
     failureMessage({ run_id: "r2", state: "CANCELED", error: { message: "terminated by user" } }, "kubeflow", "U"),
   ).toBe("KFP run r2 ended CANCELED: terminated by user. See U");
