@@ -48,7 +48,7 @@ export const scienceParameters = {
   }),
   seed: param.int({
     default: t.seed,
-    description: "sander ig of heating, NVT, NPT and free MD; -1 = random (see README on caching)",
+    description: "ion placement and each MD stage's sander ig derive from it (docs/science.md); -1 = random",
   }),
   traj_interval: param.int({ default: t.traj_interval, description: "free MD frames every N steps" }),
   analysis_mask: param.string({ default: t.analysis_mask, description: "atoms for RMSD and Rgyr" }),
@@ -178,6 +178,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       ionic_concentration: p.ionic_concentration,
       positive_ion: p.positive_ion,
       negative_ion: p.negative_ion,
+      seed: p.seed,
     },
     { name: "leap-add-ions" },
   ).outputs;

@@ -120,12 +120,13 @@ export function defineSteps(image: string) {
   const leapAddIons = containerComponent({
     ...step("leap-add-ions"),
     name: "leap-add-ions",
-    description: "Neutralise and add ions to the ionic concentration (tleap).",
+    description: "Neutralise and add ions to the ionic concentration (tleap counts them; placed from the seed).",
     inputs: {
       ...solvationInputs,
       ionic_concentration: param.double(),
       positive_ion: param.string(),
       negative_ion: param.string(),
+      seed: param.int(),
     },
     outputs: topologyOutputs(),
     args: (io) => cliArgs(io),

@@ -50,7 +50,7 @@ def positive_int(value: str) -> int:
 
 
 def seed(value: str) -> int:
-    """sander's ig: -1 (random) or a seed in 0 … 2^31 - 1."""
+    """The run's seed: -1 (random) or 0 … 2^31 - 1 (protein_steps.seeds derives every random stream from it)."""
     number = _integer(value)
     if number < -1 or number > 2**31 - 1:
         raise argparse.ArgumentTypeError(f"must be -1 (random) or 0 … 2147483647, got {value}")
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--restraint-weight", type=non_negative_float, required=True)
     p.add_argument("--temperature", type=non_negative_float, required=True)
     p.add_argument("--traj-interval", type=non_negative_int, required=True)
-    p.add_argument("--seed", type=seed, required=True, help="sander's ig; -1 = a new random seed each run")
+    p.add_argument("--seed", type=seed, required=True, help="the run's seed; sander's ig derives from it (-1 = random)")
     p.add_argument("--free-md-protocol", choices=FREE_MD_PROTOCOLS, required=True, help="used by --simulation-type free")
     p.add_argument("--water-model", required=True, help="with the ions, defines {solute} in the mask")
     p.add_argument("--positive-ion", required=True)
@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ionic-concentration", type=non_negative_float, required=True)
     p.add_argument("--positive-ion", required=True)
     p.add_argument("--negative-ion", required=True)
+    p.add_argument("--seed", type=seed, required=True, help="ion placement (from it, per protein_steps.seeds); -1 = random")
     p.add_argument("--input-pdb", required=True)
     _leap_outputs(p)
 

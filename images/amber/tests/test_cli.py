@@ -22,7 +22,7 @@ SAMPLE_ARGS = {
                      "--output-crd", "c", "--output-pdb", "p"],
     "leap-add-ions": ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type", "cubic",
                       "--box-distance", "9", "--ionic-concentration", "150", "--positive-ion", "Na+",
-                      "--negative-ion", "Cl-", "--input-pdb", "i", "--output-top", "t", "--output-crd", "c",
+                      "--negative-ion", "Cl-", "--seed", "7", "--input-pdb", "i", "--output-top", "t", "--output-crd", "c",
                       "--output-pdb", "p"],
     "energy-plot": ["--log-kind", "mdout", "--terms", "PRES,DENSITY", "--title", "NPT", "--executor-input", "{}",
                     "--input-log", "l", "--output-dat", "d", "--output-html", "h", "--output-metrics", "m"],

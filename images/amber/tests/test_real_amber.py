@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AMBER_DIR, DATA
+from protein_steps.seeds import stage_seed
 
 SOLUTE = "{solute}"
 
@@ -72,7 +73,7 @@ def chain(tmp_path_factory) -> Path:
            "--box-distance", "6.0"]
     run("leap-solvate", *box, "--input-pdb", str(root / "a2p/pdb"), "--output-top", str(root / "solv/top"),
         "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
-    run("leap-add-ions", *box, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
+    run("leap-add-ions", *box, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-", "--seed", "71277",
         "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
         "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
     top = root / "ions/top"
@@ -153,7 +154,7 @@ def test_every_md_stage_delivers_the_mdin_sander_ran(chain):
         assert "&cntrl" in mdin
         assert all(line.strip() in echoed for line in mdin.splitlines() if "=" in line), stage
     heat = (chain / "heat/mdin").read_text()
-    assert 'restraintmask = "!:WAT,Cl-,Na+"' in heat and "ig = 71277" in heat
+    assert 'restraintmask = "!:WAT,Cl-,Na+"' in heat and f"ig = {stage_seed(71277, 'heat')} " in heat
 
 
 def test_run_report_gathers_the_plots_in_order(chain, tmp_path):
