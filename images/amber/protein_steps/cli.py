@@ -88,7 +88,9 @@ STEPS: dict[str, tuple[str, str]] = {
 }
 # run-report's inputs, in the tutorial's order (one HTML plot each)
 REPORT_SECTIONS = ("min_vacuum_h_plot", "min_vacuum_system_plot", "min_solvated_plot", "heat_plot", "nvt_plot",
-                   "npt_plot", "rmsd_plot", "rgyr_plot")
+                   "npt_plot", "free_md_plot", "rmsd_plot", "rgyr_plot")
+# run-report's MD stage logs (--<stage>-log): temperatures, density, timings and the mdin each echoes
+REPORT_STAGE_LOGS = ("heat", "nvt", "npt", "free")
 
 
 def _leap_box_flags(parser: argparse.ArgumentParser) -> None:
@@ -202,6 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("run-report")
     p.add_argument("--title", required=True)
+    p.add_argument("--run-context", required=True, help='JSON from the launcher: {"preset": …, "overrides": {…}}')
+    p.add_argument("--pdb-code", type=pdb_code, required=True)
+    p.add_argument("--seed", type=seed, required=True)
+    p.add_argument("--temperature", type=non_negative_float, required=True, help="the target, K")
+    p.add_argument("--image", required=True, help="the step runner's image reference (shown when a digest)")
+    p.add_argument("--input-pdb", required=True, help="the fetched structure (its TITLE)")
+    p.add_argument("--input-top", required=True, help="the solvated, ionised system's topology")
+    for stage in REPORT_STAGE_LOGS:
+        p.add_argument(f"--{stage}-log", required=True, help=f"sander log of the {stage} stage")
+    p.add_argument("--rmsd-metrics", required=True)
+    p.add_argument("--rgyr-metrics", required=True)
     for section in REPORT_SECTIONS:
         p.add_argument(f"--{section.replace('_', '-')}", required=True, help="HTML plot of that stage")
     p.add_argument("--output-html", required=True)
