@@ -18,7 +18,10 @@ import { executeTask, ExecuteOptions, subprocessLauncher, TaskLauncher } from ".
 import { JsonValue, LocalTask, parsePipeline } from "./ir";
 import { parseParamFlag, resolveParameters } from "./parameters";
 import { FinalState, runGraph } from "./schedule";
+import { REPORT_TASK, writeIndexPage } from "./index-page";
+import { checkStructureParams, irIsStale } from "./run-checks";
 import { walkFlags } from "../cli-flags";
+import type { PresetName } from "../protein/presets";
 
 const REPO = resolve(__dirname, "../..");
 export const DEFAULT_IR = join(REPO, "dist/pipelines/protein.yaml");
@@ -219,7 +222,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), cpus().length);
   const log = (line: string) => console.log(line);
   // Imported here so the runner's modules stay independent of the protein pipeline's sources.
-  const { presets } = await import("../protein/presets");
+  const { presets, runContext } = await import("../protein/presets");
   const layers: Record<string, JsonValue>[] = [];
   if (args.preset !== undefined) {
     const preset = (presets as Record<string, Record<string, JsonValue>>)[args.preset];
@@ -227,6 +230,16 @@ async function main(): Promise<number> {
     layers.push(preset);
   }
   layers.push(OFFLINE_DEFAULTS);
+  const preset = args.preset as PresetName | undefined;
+  layers.push({ run_context: runContext(preset, Object.fromEntries(args.params)) });
+  // Before any environment is built: the structure exists, and a relative source means the current directory.
+  const structure = checkStructureParams(args.params, OFFLINE_DEFAULTS, process.cwd());
+  args.params.push(["pdb_source", structure.pdbSource]);
+  if (resolve(args.irPath) === DEFAULT_IR && irIsStale(DEFAULT_IR, [join(REPO, "pipelines")])) {
+    log("the IR is missing or older than pipelines/: compiling it (npm run compile)…");
+    const compiled = spawnSync("npm", ["run", "--silent", "compile"], { cwd: REPO, stdio: "inherit" });
+    if (compiled.status !== 0) throw new Error("npm run compile failed (see above)");
+  }
   log(
     `offline defaults: ${Object.entries(OFFLINE_DEFAULTS)
       .map(([k, v]) => `${k}=${v}`)
@@ -266,9 +279,11 @@ async function main(): Promise<number> {
   }
   const counts = new Map<string, number>();
   for (const task of summary.tasks) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
-  log(
-    `${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}; summary: ${join(resolve(args.outDir), "summary.json")}`,
-  );
+  const outDir = resolve(args.outDir);
+  log(`${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}; summary: ${join(outDir, "summary.json")}`);
+  log(`index of every plot, log and structure: ${writeIndexPage(outDir, `local run ${outDir}`)}`);
+  const report = join(outDir, REPORT_TASK, "plot.html");
+  if (existsSync(report)) log(`run report: ${report}`);
   return summary.tasks.every((t) => t.state === "SUCCEEDED" || t.state === "CACHED") ? 0 : 1;
 }
 
