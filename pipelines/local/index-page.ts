@@ -15,7 +15,12 @@ export function runFiles(outDir: string): PlannedFile[] {
     for (const name of readdirSync(join(outDir, task.name)).sort()) {
       const path = join(outDir, task.name, name);
       if (BOOKKEEPING.has(name) || !statSync(path).isFile()) continue;
-      files.push({ key: relative(outDir, path), size: statSync(path).size, path: relative(outDir, path), task: task.name });
+      files.push({
+        key: relative(outDir, path),
+        size: statSync(path).size,
+        path: relative(outDir, path),
+        task: task.name,
+      });
     }
   }
   // The run report leads: it is the page that says what the run shows.

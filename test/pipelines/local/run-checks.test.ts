@@ -28,9 +28,16 @@ describe("local runner: checks before any step runs", () => {
     expect(() => checkStructureParams([["pdb_source", "data/1AKI.pdb"]], DEFAULTS, root)).toThrow(
       /^--param pdb_source=data\/1AKI.pdb: .* is not a directory/,
     );
-    expect(() => checkStructureParams([["pdb_source", "data"], ["pdb_code", "9xyz"]], DEFAULTS, root)).toThrow(
-      /^--param pdb_code=9xyz: unknown PDB code, no 9xyz.pdb in .*\(available: 1aki\)/,
-    );
+    expect(() =>
+      checkStructureParams(
+        [
+          ["pdb_source", "data"],
+          ["pdb_code", "9xyz"],
+        ],
+        DEFAULTS,
+        root,
+      ),
+    ).toThrow(/^--param pdb_code=9xyz: unknown PDB code, no 9xyz.pdb in .*\(available: 1aki\)/);
     expect(() => checkStructureParams([["pdb_code", "lysozyme"]], DEFAULTS, root)).toThrow(
       /^--param pdb_code=lysozyme: a PDB code is 4 letters or digits/,
     );
