@@ -221,6 +221,10 @@ export function stepRunnerEnv(venv: string, base: NodeJS.ProcessEnv): NodeJS.Pro
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), cpus().length);
   const log = (line: string) => console.log(line);
+  // npm runs scripts in the package's folder; INIT_CWD is where the user typed the command.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  args.outDir = resolve(cwd, args.outDir);
+  args.irPath = resolve(cwd, args.irPath);
   // Imported here so the runner's modules stay independent of the protein pipeline's sources.
   const { presets, runContext } = await import("../protein/presets");
   const layers: Record<string, JsonValue>[] = [];
@@ -233,7 +237,7 @@ async function main(): Promise<number> {
   const preset = args.preset as PresetName | undefined;
   layers.push({ run_context: runContext(preset, Object.fromEntries(args.params)) });
   // Before any environment is built: the structure exists, and a relative source means the current directory.
-  const structure = checkStructureParams(args.params, OFFLINE_DEFAULTS, process.cwd());
+  const structure = checkStructureParams(args.params, OFFLINE_DEFAULTS, cwd);
   args.params.push(["pdb_source", structure.pdbSource]);
   if (resolve(args.irPath) === DEFAULT_IR && irIsStale(DEFAULT_IR, [join(REPO, "pipelines")])) {
     log("the IR is missing or older than pipelines/: compiling it (npm run compile)…");
@@ -271,6 +275,12 @@ async function main(): Promise<number> {
     });
   } else {
     const venv = findVenv(args.venv, log);
+    // The run report's reference bands ship with the step runner: a malformed file fails here, not after the MD.
+    const bands = spawnSync(join(venv, "bin", "python"), ["-m", "protein_steps.verdict"], {
+      cwd: join(REPO, "images/amber"),
+      encoding: "utf8",
+    });
+    if (bands.status !== 0) throw new Error(`the run report's reference bands: ${bands.stderr.trim()}`);
     summary = await runPipeline({
       ...common,
       env: stepRunnerEnv(venv, process.env),

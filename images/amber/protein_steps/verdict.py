@@ -219,3 +219,12 @@ def physical_rows(stages: dict[str, Stage], target: float) -> list[Row]:
 
 def _digits(unit: str) -> int:
     return {"K": 1, "g/cm³": 3, "Å": 2}.get(unit, 2)
+
+
+if __name__ == "__main__":  # `python -m protein_steps.verdict`: the local runner checks the bands before any step
+    import sys
+
+    try:
+        load_bands()
+    except StepError as error:
+        sys.exit(str(error))
