@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import StepError
 from .mdin import WATER_RESIDUE, parse_cntrl
 from .mdout import parse_mdout
-from .progress import _fixed, _prmtop_sections
+from .progress import fixed_fields, prmtop_sections
 
 BANDS_FILE = Path(__file__).parent / "data" / "reference-bands.json"
 MD_STAGES = {"heat": "Heating", "nvt": "NVT equilibration", "npt": "NPT equilibration", "free": "Free MD"}
@@ -94,10 +94,10 @@ class System:
 
 
 def system_facts(prmtop_text: str) -> System:
-    sections = _prmtop_sections(prmtop_text)
-    pointers = [int(value) for value in _fixed(sections.get("POINTERS", []), 8) if value]
-    labels = [label.strip() for label in _fixed(sections.get("RESIDUE_LABEL", []), 4)]
-    box = [float(value) for value in _fixed(sections.get("BOX_DIMENSIONS", []), 16) if value]
+    sections = prmtop_sections(prmtop_text)
+    pointers = [int(value) for value in fixed_fields(sections.get("POINTERS", []), 8) if value]
+    labels = [label.strip() for label in fixed_fields(sections.get("RESIDUE_LABEL", []), 4)]
+    box = [float(value) for value in fixed_fields(sections.get("BOX_DIMENSIONS", []), 16) if value]
     if len(pointers) < 28 or len(box) != 4:
         raise StepError("--input-top is not the solvated system's Amber topology (no POINTERS or box)")
     ions: dict[str, int] = {}

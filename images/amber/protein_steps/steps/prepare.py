@@ -47,8 +47,8 @@ def _run_leap(
 ) -> None:
     """The skeleton every tleap step shares: stage --input-pdb (rewritten by `prepare` when given, then
     with its disulfide CONECT records restored when `restore_input`: ambpdb and tleap's savepdb drop
-    them), run the biobb leap block with
-    `properties`, check and deliver its PDB (disulfides restored), topology and coordinates to KFP's paths."""
+    them), run the biobb leap block with `properties`, check and deliver its PDB (disulfides restored),
+    topology and coordinates to KFP's paths."""
     with scratch_dir(name) as scratch:
         source = stage(args.input_pdb, "--input-pdb", scratch, "input.pdb")
         if prepare:
