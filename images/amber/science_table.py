@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from protein_steps.errors import StepError  # noqa: E402
 from protein_steps.mdout import parse_log  # noqa: E402
-from protein_steps.verdict import fact_values, load_bands, stage_facts  # noqa: E402
+from protein_steps.verdict import digits, fact_values, is_inside, load_bands, stage_facts  # noqa: E402
 
 MD_STAGES = ("min-vacuum-h", "min-vacuum-system", "min-solvated", "heat", "nvt", "npt", "free-md")
 STAGE_TASKS = {"heat": "heat", "nvt": "nvt", "npt": "npt", "free": "free-md"}
@@ -63,7 +63,6 @@ def spread(values: list[float], digits: int, unit: str) -> tuple[str, str]:
 
 UNBANDED = (("NPT mean pressure", "npt.mean_pressure", "bar", 0, "about −1200 bar"),
             ("free MD mean temperature", "free.mean_temperature", "K", 1, "not shown"))
-DIGITS = {"K": 1, "g/cm³": 3, "Å": 2}
 
 
 def table(runs: list[Path]) -> str:
@@ -76,14 +75,14 @@ def table(runs: list[Path]) -> str:
         if not values:
             lines.append(f"| {band.quantity} | not run | | {band.tutorial} | | |")
             continue
-        mean, extent = spread(values, DIGITS.get(band.unit, 2), band.unit)
-        inside = band.low <= sum(values) / len(values) <= band.high
-        count = sum(band.low <= value <= band.high for value in values)
+        mean, extent = spread(values, digits(band.unit), band.unit)
+        inside = is_inside(band, sum(values) / len(values))
+        count = sum(is_inside(band, value) for value in values)
         lines.append(f"| {band.quantity} | {mean} | {extent} | {band.low:g}–{band.high:g} {band.unit} "
                      f"({band.tutorial}) | {'inside' if inside else 'outside'} | {count} of {len(values)} |")
-    for quantity, fact, unit, digits, tutorial in UNBANDED:
+    for quantity, fact, unit, places, tutorial in UNBANDED:
         values = [v[fact] for v in per_run if v.get(fact) is not None]
-        mean, extent = spread(values, digits, unit) if values else ("not run", "")
+        mean, extent = spread(values, places, unit) if values else ("not run", "")
         lines.append(f"| {quantity} | {mean} | {extent} | {tutorial} (no band) | | |")
     return "\n".join(lines) + "\n"
 

@@ -97,9 +97,14 @@ export const short: ProteinParameterValues = {
 
 export const presets: Record<PresetName, PipelineParameters> = { tiny, short, tutorial };
 
-/** The `run_context` parameter: which preset a run started from and what it changed (shown in the run report). */
-export function runContext(preset: PresetName | undefined, overrides: PipelineParameters): string {
-  return JSON.stringify({ ...(preset ? { preset } : {}), overrides });
+/**
+ * The `run_context` parameter: which preset a run started from and the overrides that change it (an override
+ * equal to the preset's value, as a number or its text, is no change), shown in the run report.
+ */
+export function runContext(preset: PresetName | undefined, overrides: Record<string, unknown>): string {
+  const base: PipelineParameters = preset ? presets[preset] : {};
+  const changed = Object.entries(overrides).filter(([name, value]) => String(value) !== String(base[name]));
+  return JSON.stringify({ ...(preset ? { preset } : {}), overrides: Object.fromEntries(changed) });
 }
 
 /** Parameters for the batch pipeline: a preset with `pdb_code` replaced by the list `pdb_codes`. */

@@ -187,9 +187,9 @@ def band_rows(bands: list[Band], values: dict[str, float | None]) -> list[Row]:
         if value is None:
             rows.append(Row(band.quantity, "not measured", band.tutorial, False, f"this run has no {band.fact}"))
             continue
-        rows.append(Row(band.quantity, f"{value:.{_digits(band.unit)}f} {band.unit}",
+        rows.append(Row(band.quantity, f"{value:.{digits(band.unit)}f} {band.unit}",
                         f"{band.low:g}–{band.high:g} {band.unit} (tutorial: {band.tutorial})",
-                        band.low <= value <= band.high))
+                        is_inside(band, value)))
     return rows
 
 
@@ -217,8 +217,14 @@ def physical_rows(stages: dict[str, Stage], target: float) -> list[Row]:
     return rows
 
 
-def _digits(unit: str) -> int:
+def digits(unit: str) -> int:
+    """Decimals a quantity in this unit is shown and judged with."""
     return {"K": 1, "g/cm³": 3, "Å": 2}.get(unit, 2)
+
+
+def is_inside(band: Band, value: float) -> bool:
+    """Judged at the precision it is shown with, so a shown 13.80 Å is inside 13.80–13.92 Å."""
+    return band.low <= round(value, digits(band.unit)) <= band.high
 
 
 if __name__ == "__main__":  # `python -m protein_steps.verdict`: the local runner checks the bands before any step

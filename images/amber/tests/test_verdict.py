@@ -49,6 +49,9 @@ def test_bands_mark_inside_and_outside():
     assert verdicts["NPT mean density"] == ("0.950 g/cm³", False)
     assert verdicts["NVT mean temperature"] == ("296.0 K", True)
     assert verdicts["mean radius of gyration (backbone)"] == ("not measured", False)
+    shown_at_the_edge = {row.check: row for row in band_rows(bands, {"rgyr.mean_rgyr": 13.7999999})}
+    assert shown_at_the_edge["mean radius of gyration (backbone)"].value == "13.80 Å"
+    assert shown_at_the_edge["mean radius of gyration (backbone)"].inside
 
 
 def test_the_tutorials_free_md_is_flagged_with_its_reason():

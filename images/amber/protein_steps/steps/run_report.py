@@ -78,7 +78,8 @@ def header_rows(args: argparse.Namespace, context: dict, system: System, pdb_tex
         ("Seed", f"{args.seed} (every random stream derives from it: docs/science.md)"
          if args.seed != -1 else "-1: random, this run cannot be repeated"),
     ]
-    if "@sha256:" in args.image:
+    # `npm run compile` without AMBER_IMAGE pins an all-zero digest: no image was built for this IR.
+    if "@sha256:" in args.image and not args.image.endswith("@sha256:" + "0" * 64):
         rows.append(("Image", html.escape(args.image)))
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rows.append(("Report written", f'<span class="volatile">{date}</span>'))
