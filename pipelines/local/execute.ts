@@ -10,7 +10,7 @@ import { inputHash, isCached, recordSuccess } from "./cache";
 import type { JsonValue, LocalTask } from "./ir";
 import { renderParameter, resolvePlaceholders, TaskIo } from "./placeholders";
 import type { RunResult } from "./schedule";
-import { outputFileName } from "../../scripts/results/output-files";
+import { outputFileName } from "../results/output-files";
 
 export const LOG_FILE = "log.txt";
 export const EXECUTOR_OUTPUT_FILE = "executor_output.json";

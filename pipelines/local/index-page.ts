@@ -1,7 +1,7 @@
 /** The local run's `index.html`: the run report first, then every plot, log and file, as `npm run results` lays out a cluster run. */
 import { readdirSync, statSync, writeFileSync } from "fs";
 import { join, relative } from "path";
-import { indexHtml, PlannedFile, readMetrics } from "../../scripts/results/results-index";
+import { indexHtml, PlannedFile, readMetrics } from "../results/results-index";
 import { EXECUTOR_OUTPUT_FILE } from "./execute";
 import { STAMP_FILE } from "./cache";
 

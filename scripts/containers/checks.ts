@@ -5,7 +5,7 @@
 import { createHash } from "crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { outputFileName } from "../results/output-files";
+import { outputFileName } from "../../pipelines/results/output-files";
 import { topologyFacts } from "./prmtop";
 
 /** Written by the runner on the host, not by the container. */

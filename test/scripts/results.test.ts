@@ -5,8 +5,8 @@ import { parse as parseYaml } from "yaml";
 import { PLACEHOLDER_IMAGE } from "../../pipelines/compile";
 import { compileBatchPipeline, compileProteinPipeline } from "../../pipelines/protein";
 import { hasNumberedTasks, planDownloads, pruneEmptyDirs } from "../../scripts/results/download-results";
-import { hasKnownExtension, outputFileName } from "../../scripts/results/output-files";
-import { PlannedFile, indexHtml, metricsTable } from "../../scripts/results/results-index";
+import { hasKnownExtension, outputFileName } from "../../pipelines/results/output-files";
+import { PlannedFile, indexHtml, metricsTable } from "../../pipelines/results/results-index";
 import { signedHeaders } from "../../scripts/results/s3";
 
 describe("S3 signing", () => {
