@@ -4,9 +4,9 @@
  *   1AKI): its step counts, restraints and free-MD protocol. Also the pipelines' defaults.
  * - `short`: a quick scientific sanity check: heating as long as the tutorial's (the system reaches the
  *   target temperature), the other stages cut; about 60 % of the tutorial's MD steps.
- * Every preset but `tutorial` runs the free MD with the `npt` protocol (continue at 1 bar, velocities kept).
  * - `tiny`: a smoke test of the plumbing, not science: a few hundred steps at most; heating stops far
  *   below the target temperature and no quantity of it should be compared with anything.
+ * Every preset but `tutorial` runs the free MD with the `npt` protocol (continue at 1 bar, velocities kept).
  */
 
 /** The presets, by name: the one list the stack's config, the local runner and the run resource use. */
