@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
-# npm run bench:science [-- OUT_DIR]     the tutorial preset on 1AKI, end to end, with the local runner
-# npm run bench:science -- --table DIR   only print the table of a run that already exists in DIR
-# Prints the table of docs/science.md (quantities beside the tutorial's, wall time per task). Long: sander
-# is single-threaded; on a shared 2-core machine the run took 77 minutes. Not part of CI or `npm test`.
+# npm run bench:science [-- OUT_DIR]     the tutorial preset on 1AKI, end to end, once per seed, with the local runner
+# npm run bench:science -- --table DIR…  only print the table of runs that already exist (one DIR per seed)
+# Seeds: BENCH_SEEDS (default "71277 1 2", at least 3). Prints, for each reference band, the mean and range across
+# the seeds with inside/outside computed, and regenerates the generated block of docs/science.md with the date,
+# commit, machine and command. Long: sander is single-threaded; one seed took 77 minutes on a shared 2-core
+# machine. Not part of CI or `npm test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-synopsis="npm run bench:science [-- OUT_DIR | --table DIR]"
+synopsis="npm run bench:science [-- OUT_DIR | --table DIR...]"
 case "${1:-}" in
   -h | --help)
     cat <<EOF
 usage: $synopsis
 
-Runs the tutorial preset on PDB 1AKI end to end with the local runner (about 77 minutes on 2 cores: sander is
-single-threaded) and prints docs/science.md's table: each quantity beside the tutorial's, and the wall time of
-every task. Not part of CI or npm test.
+Runs the tutorial preset on PDB 1AKI end to end with the local runner, once per seed (BENCH_SEEDS, default
+"71277 1 2", at least 3; about 77 minutes a seed on 2 cores: sander is single-threaded), prints each reference
+band's mean and range across the seeds with inside/outside computed, and regenerates the generated block of
+docs/science.md. Not part of CI or npm test.
 
 arguments:
-  OUT_DIR       where the run goes (default ~/.cache/kfp-protein-stack/bench-science)
-  --table DIR   only print the table of a run that already exists in DIR
-  -h, --help    print this help and exit
+  OUT_DIR        where the runs go, one folder per seed (default ~/.cache/kfp-protein-stack/bench-science)
+  --table DIR... only print the table of runs that already exist (one DIR per seed)
+  -h, --help     print this help and exit
 EOF
     exit 0
     ;;
@@ -27,14 +30,26 @@ EOF
 esac
 venv=$(tools/python-env.sh amber images/amber/requirements-test.txt)
 if [ "${1:-}" = "--table" ]; then
-  exec "$venv/bin/python" images/amber/science_table.py "$2"
+  shift
+  exec "$venv/bin/python" images/amber/science_table.py "${@:?--table needs the run directories}"
+fi
+read -r -a seeds <<<"${BENCH_SEEDS:-71277 1 2}"
+if [ "${#seeds[@]}" -lt 3 ]; then
+  echo "bench:science: give at least 3 seeds (BENCH_SEEDS), got ${#seeds[@]}" >&2
+  exit 2
 fi
 out=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/kfp-protein-stack/bench-science}
 npm run --silent compile
-echo "bench:science: tutorial preset, 1AKI, output in $out (started $(date -u +%H:%M) UTC)"
 status=0
-mkdir -p "$out"
-npm run --silent pipeline:local -- --preset tutorial --out "$out" --venv "$venv" --param pdb_code=1aki --no-cache |
-  tee "$out/runner.log" || status=$?
-"$venv/bin/python" images/amber/science_table.py "$out"
+runs=()
+for seed in "${seeds[@]}"; do
+  dir="$out/seed-$seed"
+  mkdir -p "$dir"
+  echo "bench:science: tutorial preset, 1AKI, seed $seed, output in $dir (started $(date -u +%H:%M) UTC)"
+  npm run --silent pipeline:local -- --preset tutorial --out "$dir" --venv "$venv" --param pdb_code=1aki \
+    --param "seed=$seed" --no-cache | tee "$dir/runner.log" || status=$?
+  runs+=("$dir")
+done
+"$venv/bin/python" images/amber/science_table.py --docs docs/science.md \
+  --command "BENCH_SEEDS=\"${seeds[*]}\" npm run bench:science" "${runs[@]}"
 exit "$status"

@@ -4,7 +4,9 @@
 #  2. the IR (npm run compile) for the contract test,
 #  3. pytest: unit tests, the contract test and every step run for real on a small system,
 #  4. the local runner on the tiny preset, the whole pipeline checked by tests/check_local_run.py: once on 1AKI
-#     (the default; the container tier benchmarks against this run) and once on 4E43 (a second structure).
+#     (the default; the container tier benchmarks against this run) and once on 4E43 (a second structure),
+#  5. reproducibility: the tiny 1AKI run once more, every structure and MD energy series compared with the
+#     first run's by tests/compare_runs.py (same seed, same machine, same thread count).
 # Needs node_modules (npm ci) first. Usage: images/amber/ci.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,3 +39,9 @@ for pdb in 1aki 4e43; do
   python images/amber/tests/check_local_run.py "$dir"
   echo "local runner on $pdb took $((SECONDS - start)) s"
 done
+
+echo "== AMBER: reproducibility, the tiny 1AKI run again with the same seed"
+start=$SECONDS
+npm run --silent pipeline:local -- --preset tiny --param pdb_code=1aki --out "$out/tiny-repeat" --venv "$venv" --no-cache
+python images/amber/tests/compare_runs.py "$out/tiny" "$out/tiny-repeat"
+echo "reproducibility run and comparison took $((SECONDS - start)) s"

@@ -1,86 +1,90 @@
-"""The science table of docs/science.md from a local run's output directory (npm run bench:science).
+"""The science table of docs/science.md from one or more local runs of the tutorial preset on 1AKI, one run
+a seed (npm run bench:science).
 
-Usage: python images/amber/science_table.py DIR   (DIR = --out of `npm run pipeline:local`)
-Prints markdown: each quantity of the run beside the tutorial's (biobb_wf_amber_md_setup, 1AKI, read off
-its published plots), then the wall time of every task. A stage that has not run is reported as such.
+Usage: python images/amber/science_table.py [--docs FILE] [--command TEXT] DIR…   (each DIR = --out of
+`npm run pipeline:local`)
+Prints markdown: for each quantity of the reference bands (protein_steps/data/reference-bands.json, the
+tutorial's values read off its published plots) its mean and range across the runs, the band, and whether
+the mean and each run lie inside it (computed, as the run report computes them); then quantities without a
+band; then the wall time of every task of each run. With --docs the table replaces the generated block of
+that markdown file, headed by the date, commit, machine and command.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
+import os
+import platform
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from protein_steps.errors import StepError  # noqa: E402
 from protein_steps.mdout import parse_log  # noqa: E402
+from protein_steps.verdict import digits, fact_values, is_inside, load_bands, stage_facts  # noqa: E402
 
-TUTORIAL = {
-    "heat_final": "about 295 K",
-    "nvt_temp": "292–301 K",
-    "npt_density": "0.887 → 0.909 g/cm³",
-    "npt_pressure": "about −1200 bar",
-    "rmsd_first": "0 → 0.53 Å",
-    "rmsd_experimental": "0.57–0.66 Å",
-    "rgyr": "13.80 → 13.92 Å",
-}
 MD_STAGES = ("min-vacuum-h", "min-vacuum-system", "min-solvated", "heat", "nvt", "npt", "free-md")
+STAGE_TASKS = {"heat": "heat", "nvt": "nvt", "npt": "npt", "free": "free-md"}
+LOG, METRICS = "mdout.log", "metrics.json"
+BEGIN, END = "<!-- bench:science begin -->", "<!-- bench:science end -->"
 
 
-def md_records(out: Path, task: str) -> list[dict] | None:
-    log = out / task / "output_log"
-    if not log.is_file():
-        return None
-    return [r for r in parse_log("mdout", log.read_text(errors="replace")) if r.get("NSTEP", 0) > 0]
+def run_values(out: Path) -> dict[str, float | None]:
+    """The banded facts of one run plus NPT pressure and free-MD temperature (None where a stage did not run)."""
+    stages = {}
+    for stage, task in STAGE_TASKS.items():
+        log = out / task / LOG
+        if log.is_file():
+            try:
+                stages[stage] = stage_facts(stage, log.read_text(errors="replace"))
+            except StepError:
+                pass
+    metrics = {}
+    for group in ("rmsd", "rgyr"):
+        path = out / group / METRICS
+        metrics[group] = json.loads(path.read_text()) if path.is_file() else {}
+    values = fact_values(stages, metrics)
+    npt_log = out / "npt" / LOG
+    pressures = [r["PRES"] for r in parse_log("mdout", npt_log.read_text(errors="replace")) if "PRES" in r] \
+        if npt_log.is_file() else []
+    values["npt.mean_pressure"] = sum(pressures) / len(pressures) if pressures else None
+    values["free.mean_temperature"] = stages["free"].mean_temperature if "free" in stages else None
+    return values
 
 
-def columns(path: Path) -> list[list[float]] | None:
-    """The numeric columns of a data table (cpptraj or this pipeline's `#`-headed format)."""
-    if not path.is_file():
-        return None
-    rows = [[float(v) for v in line.split()] for line in path.read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
-    return [list(column) for column in zip(*rows)] if rows else None
+def spread(values: list[float], digits: int, unit: str) -> tuple[str, str]:
+    mean = sum(values) / len(values)
+    return f"{mean:.{digits}f} {unit}", f"{min(values):.{digits}f}–{max(values):.{digits}f} {unit}"
 
 
-def span(values: list[float], unit: str, digits: int) -> str:
-    return f"{min(values):.{digits}f}–{max(values):.{digits}f} {unit}"
+UNBANDED = (("NPT mean pressure", "npt.mean_pressure", "bar", 0, "about −1200 bar"),
+            ("free MD mean temperature", "free.mean_temperature", "K", 1, "not shown"))
 
 
-def trend(values: list[float], unit: str, digits: int) -> str:
-    return f"{values[0]:.{digits}f} → {values[-1]:.{digits}f} {unit} (range {span(values, unit, digits)})"
-
-
-def rows(out: Path) -> list[tuple[str, str, str]]:
-    table: list[tuple[str, str, str]] = []
-    missing = "not run"
-    heat = md_records(out, "heat")
-    table.append(("temperature at the end of heating",
-                  f"{heat[-1]['TEMP']:.1f} K" if heat else missing, TUTORIAL["heat_final"]))
-    nvt = md_records(out, "nvt")
-    table.append(("NVT temperature", span([r["TEMP"] for r in nvt], "K", 1) if nvt else missing,
-                  TUTORIAL["nvt_temp"]))
-    npt = md_records(out, "npt")
-    table.append(("NPT density", trend([r["DENSITY"] for r in npt], "g/cm³", 3) if npt else missing,
-                  TUTORIAL["npt_density"]))
-    table.append(("NPT pressure",
-                  f"mean {sum(r['PRES'] for r in npt) / len(npt):.0f} bar ({span([r['PRES'] for r in npt], 'bar', 0)})"
-                  if npt else missing, TUTORIAL["npt_pressure"]))
-    free = md_records(out, "free-md")
-    table.append(("free MD temperature",
-                  f"mean {sum(r['TEMP'] for r in free) / len(free):.1f} K ({span([r['TEMP'] for r in free], 'K', 1)})"
-                  if free else missing, "not shown"))
-    rmsd = columns(out / "rmsd" / "output_dat")  # time, vs first, vs experimental
-    first = rmsd[1] if rmsd else (columns(out / "rmsd-first" / "output_dat") or [None, None])[1]
-    experimental = rmsd[2] if rmsd else (columns(out / "rmsd-experimental" / "output_dat") or [None, None])[1]
-    table.append(("RMSD vs first frame (backbone)", trend(first, "Å", 2) if first else missing,
-                  TUTORIAL["rmsd_first"]))
-    table.append(("RMSD vs experimental structure (backbone)",
-                  span(experimental, "Å", 2) if experimental else missing, TUTORIAL["rmsd_experimental"]))
-    rgyr = columns(out / "rgyr" / "output_dat")
-    table.append(("radius of gyration (backbone)", trend(rgyr[1], "Å", 2) if rgyr else missing, TUTORIAL["rgyr"]))
-    return table
+def table(runs: list[Path]) -> str:
+    per_run = [run_values(out) for out in runs]
+    lines = [f"Runs: {len(runs)} ({', '.join(out.name for out in runs)}).", "",
+             "| quantity | mean over runs | range over runs | tutorial band | mean inside? | runs inside |",
+             "|---|---|---|---|---|---|"]
+    for band in load_bands()["1aki"]["bands"]:
+        values = [v[band.fact] for v in per_run if v.get(band.fact) is not None]
+        if not values:
+            lines.append(f"| {band.quantity} | not run | | {band.tutorial} | | |")
+            continue
+        mean, extent = spread(values, digits(band.unit), band.unit)
+        inside = is_inside(band, sum(values) / len(values))
+        count = sum(is_inside(band, value) for value in values)
+        lines.append(f"| {band.quantity} | {mean} | {extent} | {band.low:g}–{band.high:g} {band.unit} "
+                     f"({band.tutorial}) | {'inside' if inside else 'outside'} | {count} of {len(values)} |")
+    for quantity, fact, unit, places, tutorial in UNBANDED:
+        values = [v[fact] for v in per_run if v.get(fact) is not None]
+        mean, extent = spread(values, places, unit) if values else ("not run", "")
+        lines.append(f"| {quantity} | {mean} | {extent} | {tutorial} (no band) | | |")
+    return "\n".join(lines) + "\n"
 
 
 _PROGRESS = re.compile(r"^\[\s*\d+/\d+\] (\w+)\s+(\S+) \(([\d.]+) s\)")
@@ -101,23 +105,51 @@ def wall_times(out: Path) -> list[tuple[str, str, float]]:
     return times + [(name, "UNFINISHED", float("nan")) for name in unfinished]
 
 
-def main() -> int:
-    out = Path(sys.argv[1])
-    print("| quantity | this run | tutorial |\n|---|---|---|")
-    for quantity, ours, theirs in rows(out):
-        print(f"| {quantity} | {ours} | {theirs} |")
+def times_table(out: Path) -> str:
     times = wall_times(out)
-    if times:
-        print("\n| task | state | wall time (s) |\n|---|---|---|")
-        for name, state, seconds in times:
-            shown = "—" if math.isnan(seconds) else f"{seconds:.1f}"
-            print(f"| {name}{' (sander)' if name in MD_STAGES else ''} | {state} | {shown} |")
-        finished = [(name, seconds) for name, _, seconds in times if not math.isnan(seconds)]
-        md = sum(seconds for name, seconds in finished if name in MD_STAGES)
-        total = sum(seconds for _, seconds in finished)
-        print(f"\nfinished sander stages: {md / 60:.1f} min of {total / 60:.1f} task-minutes")
+    if not times:
+        return ""
+    lines = [f"Wall time of {out.name}:", "", "| task | state | wall time (s) |", "|---|---|---|"]
+    for name, state, seconds in times:
+        shown = "—" if math.isnan(seconds) else f"{seconds:.1f}"
+        lines.append(f"| {name}{' (sander)' if name in MD_STAGES else ''} | {state} | {shown} |")
+    return "\n".join(lines) + "\n"
+
+
+def provenance(command: str) -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            check=False).stdout.strip() or "unknown"
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return f"Generated {date} by `{command}` at commit `{commit}` on {machine}.\n"
+
+
+def replace_block(document: str, block: str) -> str:
+    if BEGIN not in document or END not in document:
+        raise SystemExit(f"science_table: the document has no {BEGIN} … {END} block to regenerate")
+    head, rest = document.split(BEGIN, 1)
+    return f"{head}{BEGIN}\n{block}{END}{rest.split(END, 1)[1]}"
+
+
+def main(argv: list[str]) -> int:
+    docs = command = None
+    if "--docs" in argv:
+        docs = Path(argv.pop(argv.index("--docs") + 1))
+        argv.remove("--docs")
+    if "--command" in argv:
+        command = argv.pop(argv.index("--command") + 1)
+        argv.remove("--command")
+    runs = [Path(arg) for arg in argv]
+    if not runs:
+        print(__doc__, file=sys.stderr)
+        return 2
+    block = table(runs) + "".join("\n" + times_table(out) for out in runs)
+    if docs:
+        block = provenance(command or "python images/amber/science_table.py") + "\n" + block
+        docs.write_text(replace_block(docs.read_text(), block))
+    print(block, end="")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

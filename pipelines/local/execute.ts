@@ -10,6 +10,7 @@ import { inputHash, isCached, recordSuccess } from "./cache";
 import type { JsonValue, LocalTask } from "./ir";
 import { renderParameter, resolvePlaceholders, TaskIo } from "./placeholders";
 import type { RunResult } from "./schedule";
+import { outputFileName } from "../results/output-files";
 
 export const LOG_FILE = "log.txt";
 export const EXECUTOR_OUTPUT_FILE = "executor_output.json";
@@ -88,13 +89,14 @@ export function taskIo(task: LocalTask, options: ExecuteOptions, upstream: Map<s
     if (schemaTitle === undefined)
       throw new Error(`task ${task.name}: ${source.producerTask} has no output ${source.outputArtifactKey}`);
     inputArtifacts[name] = {
-      path: join(taskDir(options.outDir, source.producerTask), source.outputArtifactKey),
+      path: join(taskDir(options.outDir, source.producerTask), outputFileName(source.outputArtifactKey)),
       schemaTitle,
     };
   }
   const outputArtifacts: TaskIo["outputArtifacts"] = {};
   for (const [name, schemaTitle] of Object.entries(task.outputArtifacts)) {
-    outputArtifacts[name] = { path: join(dir, name), schemaTitle };
+    // The names `npm run results` gives a cluster run's files (plot.html, mdout.log, …).
+    outputArtifacts[name] = { path: join(dir, outputFileName(name)), schemaTitle };
   }
   const outputParameterFiles = Object.fromEntries(
     task.outputParameters.map((name) => [name, join(dir, "parameters", name)]),
@@ -108,15 +110,24 @@ export function taskIo(task: LocalTask, options: ExecuteOptions, upstream: Map<s
   };
 }
 
-/** The one line that says why a task failed: the runner's own message, else the last output line. */
+/** Lines of a failed task's log shown under its console line. */
+export const FAILURE_TAIL_LINES = 8;
+
+/**
+ * Why a task failed: the runner's own message (else the last output line), then the log's last lines,
+ * indented, so the console says what went wrong without opening log.txt.
+ */
 export function failureReason(logText: string, exitCode: number | null, signal: string | null): string {
   const lines = logText
     .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean);
-  const own = lines.find((line) => line.startsWith("protein-step "));
-  const detail = own ?? lines[lines.length - 1] ?? "no output";
-  return `${signal ? `killed by ${signal}` : `exit code ${exitCode}`}: ${detail}`;
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim());
+  // The step runner's last own line is its verdict (the first repeats the command).
+  const own = [...lines].reverse().find((line) => line.startsWith("protein-step "));
+  const detail = (own ?? lines[lines.length - 1] ?? "no output").trim();
+  const tail = lines.slice(-FAILURE_TAIL_LINES).filter((line) => line.trim() !== detail);
+  const status = signal ? `killed by ${signal}` : `exit code ${exitCode}`;
+  return [`${status}: ${detail}`, ...tail.map((line) => `    ${line}`)].join("\n");
 }
 
 export async function executeTask(

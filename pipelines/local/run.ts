@@ -17,8 +17,11 @@ import { executeTask, ExecuteOptions, subprocessLauncher, TaskLauncher } from ".
 import { JsonValue, LocalTask, parsePipeline } from "./ir";
 import { parseParamFlag, resolveParameters } from "./parameters";
 import { FinalState, runGraph } from "./schedule";
+import { REPORT_TASK, writeIndexPage } from "./index-page";
+import { checkStructureParams, irIsStale } from "./run-checks";
 import { walkFlags } from "../cli-flags";
 import { Usage, UsageError, runCli } from "../cli";
+import type { PresetName } from "../protein/presets";
 
 const REPO = resolve(__dirname, "../..");
 export const DEFAULT_IR = join(REPO, "dist/pipelines/protein.yaml");
@@ -260,8 +263,12 @@ async function ensureDefaultIr(irPath: string, log: (line: string) => void): Pro
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, cpus().length);
   const log = (line: string) => console.log(line);
+  // npm runs scripts in the package's folder; INIT_CWD is where the user typed the command.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  args.outDir = resolve(cwd, args.outDir);
+  args.irPath = resolve(cwd, args.irPath);
   // Imported here so the runner's modules stay independent of the protein pipeline's sources.
-  const { presets } = await import("../protein/presets");
+  const { presets, runContext } = await import("../protein/presets");
   const layers: Record<string, JsonValue>[] = [];
   if (args.preset !== undefined) {
     const preset = (presets as Record<string, Record<string, JsonValue>>)[args.preset];
@@ -269,6 +276,16 @@ async function main(argv: string[]): Promise<number> {
     layers.push(preset);
   }
   layers.push(OFFLINE_DEFAULTS);
+  const preset = args.preset as PresetName | undefined;
+  layers.push({ run_context: runContext(preset, Object.fromEntries(args.params)) });
+  // Before any environment is built: the structure exists, and a relative source means the current directory.
+  const structure = checkStructureParams(args.params, OFFLINE_DEFAULTS, cwd);
+  args.params.push(["pdb_source", structure.pdbSource]);
+  if (resolve(args.irPath) === DEFAULT_IR && irIsStale(DEFAULT_IR, [join(REPO, "pipelines")])) {
+    log("the IR is missing or older than pipelines/: compiling it (npm run compile)…");
+    const compiled = spawnSync("npm", ["run", "--silent", "compile"], { cwd: REPO, stdio: "inherit" });
+    if (compiled.status !== 0) throw new Error("npm run compile failed (see above)");
+  }
   log(
     `offline defaults: ${Object.entries(OFFLINE_DEFAULTS)
       .map(([k, v]) => `${k}=${v}`)
@@ -301,6 +318,12 @@ async function main(argv: string[]): Promise<number> {
     });
   } else {
     const venv = findVenv(args.venv, log);
+    // The run report's reference bands ship with the step runner: a malformed file fails here, not after the MD.
+    const bands = spawnSync(join(venv, "bin", "python"), ["-m", "protein_steps.verdict"], {
+      cwd: join(REPO, "images/amber"),
+      encoding: "utf8",
+    });
+    if (bands.status !== 0) throw new Error(`the run report's reference bands: ${bands.stderr.trim()}`);
     summary = await runPipeline({
       ...common,
       env: stepRunnerEnv(venv, process.env),
@@ -309,9 +332,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const counts = new Map<string, number>();
   for (const task of summary.tasks) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
-  log(
-    `${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}; summary: ${join(resolve(args.outDir), "summary.json")}`,
-  );
+  const outDir = resolve(args.outDir);
+  log(`${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}; summary: ${join(outDir, "summary.json")}`);
+  log(`index of every plot, log and structure: ${writeIndexPage(outDir, `local run ${outDir}`)}`);
+  const report = join(outDir, REPORT_TASK, "plot.html");
+  if (existsSync(report)) log(`run report: ${report}`);
   return summary.tasks.every((t) => t.state === "SUCCEEDED" || t.state === "CACHED") ? 0 : 1;
 }
 

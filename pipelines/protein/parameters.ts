@@ -1,6 +1,6 @@
 /** The protein pipeline's parameter rules: a run's values from the config, and the checks of overrides. */
 import { describeValue, mdParameterProblems, SANDER_INT_MAX } from "./md-parameter-rules";
-import { PipelineParameters, PresetName, batchParameters, presets } from "./presets";
+import { PipelineParameters, PresetName, batchParameters, presets, runContext } from "./presets";
 
 /** Where override problems go (the stack's config collects them all before failing). */
 export interface ProblemSink {
@@ -17,8 +17,9 @@ export function pipelineParameters(p: {
   pdbCodes?: string[];
   parameterOverrides: PipelineParameters;
 }): PipelineParameters {
-  if (p.pdbCodes) return { ...batchParameters(p.preset, p.pdbCodes), ...p.parameterOverrides };
-  return { ...presets[p.preset], pdb_code: p.pdbCode, ...p.parameterOverrides };
+  const run_context = runContext(p.preset, p.parameterOverrides);
+  if (p.pdbCodes) return { ...batchParameters(p.preset, p.pdbCodes), ...p.parameterOverrides, run_context };
+  return { ...presets[p.preset], pdb_code: p.pdbCode, ...p.parameterOverrides, run_context };
 }
 
 /** Every parameter the protein pipeline takes, with its tutorial default (for validating overrides). */

@@ -48,11 +48,15 @@ export const scienceParameters = {
   }),
   seed: param.int({
     default: t.seed,
-    description: "sander ig of heating, NVT, NPT and free MD; -1 = random (see README on caching)",
+    description: "ion placement and each MD stage's sander ig derive from it (docs/science.md); -1 = random",
   }),
   traj_interval: param.int({ default: t.traj_interval, description: "free MD frames every N steps" }),
   analysis_mask: param.string({ default: t.analysis_mask, description: "atoms for RMSD and Rgyr" }),
   image_mask: param.string({ default: t.image_mask, description: "atoms to centre when imaging" }),
+  run_context: param.string({
+    default: t.run_context,
+    description: 'set by the launcher for the run report: {"preset": NAME, "overrides": {…}}',
+  }),
 };
 
 export type ScienceParams = ParamRefs<typeof scienceParameters>;
@@ -178,6 +182,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       ionic_concentration: p.ionic_concentration,
       positive_ion: p.positive_ion,
       negative_ion: p.negative_ion,
+      seed: p.seed,
     },
     { name: "leap-add-ions" },
   ).outputs;
@@ -255,6 +260,13 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       trajInterval: p.traj_interval,
     },
   );
+  plots.free = energyPlot(
+    "plot-free-md",
+    free.output_log,
+    "mdout",
+    "EPTOT,TEMP",
+    "Free MD: potential energy and temperature",
+  );
   const trajectory = { input_top: top, input_traj: free.output_traj, traj_interval: p.traj_interval };
   const rmsd = dag.task(
     steps.cpptrajRms,
@@ -280,12 +292,26 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
     steps.runReport,
     {
       title: "Protein MD setup: run report",
+      image: steps.image,
+      run_context: p.run_context,
+      pdb_code: pdbCode,
+      seed: p.seed,
+      temperature: p.temperature,
+      input_pdb: fetched.outputs.output_pdb,
+      input_top: top,
+      heat_log: heat.output_log,
+      nvt_log: nvt.output_log,
+      npt_log: npt.output_log,
+      free_log: free.output_log,
+      rmsd_metrics: rmsd.outputs.output_metrics,
+      rgyr_metrics: rgyr.outputs.output_metrics,
       min_vacuum_h_plot: plots.minH.outputs.output_html,
       min_vacuum_system_plot: plots.minSystem.outputs.output_html,
       min_solvated_plot: plots.minSolvated.outputs.output_html,
       heat_plot: plots.heat.outputs.output_html,
       nvt_plot: plots.nvt.outputs.output_html,
       npt_plot: plots.npt.outputs.output_html,
+      free_md_plot: plots.free.outputs.output_html,
       rmsd_plot: rmsd.outputs.output_html,
       rgyr_plot: rgyr.outputs.output_html,
     },

@@ -6,6 +6,7 @@
  *   target temperature), the other stages cut; about 60 % of the tutorial's MD steps.
  * - `tiny`: a smoke test of the plumbing, not science: a few hundred steps at most; heating stops far
  *   below the target temperature and no quantity of it should be compared with anything.
+ * Every preset but `tutorial` runs the free MD with the `npt` protocol (continue at 1 bar, velocities kept).
  */
 
 /** The presets, by name: the one list the stack's config, the local runner and the run resource use. */
@@ -63,6 +64,8 @@ export const tutorial = {
   traj_interval: 500,
   analysis_mask: "backbone",
   image_mask: "solute",
+  /** Filled by the launcher (runContext): the preset's name and the overrides, for the run report. */
+  run_context: "{}",
 };
 
 export type ProteinParameterValues = typeof tutorial;
@@ -76,6 +79,7 @@ export const tiny: ProteinParameterValues = {
   nvt_steps: 100,
   npt_steps: 100,
   free_steps: 200,
+  free_md_protocol: "npt",
   traj_interval: 20,
 };
 
@@ -87,10 +91,21 @@ export const short: ProteinParameterValues = {
   nvt_steps: 250,
   npt_steps: 250,
   free_steps: 500,
+  free_md_protocol: "npt",
   traj_interval: 50,
 };
 
 export const presets: Record<PresetName, PipelineParameters> = { tiny, short, tutorial };
+
+/**
+ * The `run_context` parameter: which preset a run started from and the overrides that change it (an override
+ * equal to the preset's value, as a number or its text, is no change), shown in the run report.
+ */
+export function runContext(preset: PresetName | undefined, overrides: Record<string, unknown>): string {
+  const base: PipelineParameters = preset ? presets[preset] : {};
+  const changed = Object.entries(overrides).filter(([name, value]) => String(value) !== String(base[name]));
+  return JSON.stringify({ ...(preset ? { preset } : {}), overrides: Object.fromEntries(changed) });
+}
 
 /** Parameters for the batch pipeline: a preset with `pdb_code` replaced by the list `pdb_codes`. */
 export function batchParameters(preset: PresetName, pdbCodes: string[]): PipelineParameters {

@@ -120,12 +120,13 @@ export function defineSteps(image: string) {
   const leapAddIons = containerComponent({
     ...step("leap-add-ions"),
     name: "leap-add-ions",
-    description: "Neutralise and add ions to the ionic concentration (tleap).",
+    description: "Neutralise and add ions to the ionic concentration (tleap counts them; placed from the seed).",
     inputs: {
       ...solvationInputs,
       ionic_concentration: param.double(),
       positive_ion: param.string(),
       negative_ion: param.string(),
+      seed: param.int(),
     },
     outputs: topologyOutputs(),
     args: (io) => cliArgs(io),
@@ -195,15 +196,29 @@ export function defineSteps(image: string) {
   const runReport = containerComponent({
     ...step("run-report"),
     name: "run-report",
-    description: "Every plot and metric of the run on one HTML page, in the tutorial's order.",
+    description: "The run judged on one HTML page: what ran, a verdict against reference bands, every plot.",
     inputs: {
       title: param.string(),
+      image: param.string(),
+      run_context: param.string(),
+      pdb_code: param.string(),
+      seed: param.int(),
+      temperature: param.double(),
+      input_pdb: structure(),
+      input_top: structure(),
+      heat_log: artifact.dataset(),
+      nvt_log: artifact.dataset(),
+      npt_log: artifact.dataset(),
+      free_log: artifact.dataset(),
+      rmsd_metrics: artifact.metrics(),
+      rgyr_metrics: artifact.metrics(),
       min_vacuum_h_plot: plot(),
       min_vacuum_system_plot: plot(),
       min_solvated_plot: plot(),
       heat_plot: plot(),
       nvt_plot: plot(),
       npt_plot: plot(),
+      free_md_plot: plot(),
       rmsd_plot: plot(),
       rgyr_plot: plot(),
     },
@@ -213,6 +228,8 @@ export function defineSteps(image: string) {
   });
 
   return {
+    /** The step runner's image reference: the run report shows it. */
+    image,
     fetchPdb,
     pdb4amber,
     leapGenTop,

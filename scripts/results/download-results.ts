@@ -5,11 +5,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, writeFileSync } from "fs";
 import { dirname, join, relative } from "path";
-import { outputFileName } from "./output-files";
-import { PlannedFile, TaskMetrics, indexHtml, readMetrics } from "./results-index";
+import { outputFileName } from "../../pipelines/results/output-files";
+import { PlannedFile, TaskMetrics, indexHtml, readMetrics } from "../../pipelines/results/results-index";
 import { S3Object } from "./s3";
 
-export type { PlannedFile } from "./results-index";
+export type { PlannedFile } from "../../pipelines/results/results-index";
 
 export const ARTIFACT_BUCKET = "mlpipeline";
 export const ARTIFACT_PREFIX = "v2/artifacts/";

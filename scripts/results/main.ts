@@ -14,7 +14,7 @@ import { downloadResults, pruneEmptyDirs } from "./download-results";
 import { withPortForward } from "./port-forward";
 import { proteinFolders } from "./protein-folders";
 import { readWorkflow } from "./read-workflow";
-import { metricsTable } from "./results-index";
+import { metricsTable } from "../../pipelines/results/results-index";
 import { S3Client, isS3Error } from "./s3";
 import { printable } from "../printable";
 

@@ -105,12 +105,12 @@ function runDir(options: { state?: string; disulfides?: 1; charge?: number; svg?
   );
   for (const task of tasks) mkdirSync(join(out, task, "parameters"), { recursive: true });
   const ssBonds = options.disulfides === 1 ? bonds.slice(0, 3) : bonds;
-  writeFileSync(join(out, "leap-gen-top", "output_top"), prmtop(atoms, ssBonds, ["CYX"]));
+  writeFileSync(join(out, "leap-gen-top", "topology.parmtop"), prmtop(atoms, ssBonds, ["CYX"]));
   const neutral = atoms.map((a, i) => ({ ...a, charge: i === 0 ? 0.5 + (options.charge ?? 0) : a.charge }));
-  writeFileSync(join(out, "leap-add-ions", "output_top"), prmtop(neutral, bonds, ["WAT", "Na+"]));
-  writeFileSync(join(out, "plot-heat", "output_html"), options.svg === false ? "<p>no plot</p>" : "<svg></svg>");
-  writeFileSync(join(out, "plot-heat", "output_metrics"), JSON.stringify({ mean_temp: 101.5 }));
-  writeFileSync(join(out, "run-report", "output_html"), "<svg></svg>");
+  writeFileSync(join(out, "leap-add-ions", "topology.parmtop"), prmtop(neutral, bonds, ["WAT", "Na+"]));
+  writeFileSync(join(out, "plot-heat", "plot.html"), options.svg === false ? "<p>no plot</p>" : "<svg></svg>");
+  writeFileSync(join(out, "plot-heat", "metrics.json"), JSON.stringify({ mean_temp: 101.5 }));
+  writeFileSync(join(out, "run-report", "plot.html"), "<svg></svg>");
   writeFileSync(join(out, "plot-heat", "log.txt"), "runner's own log");
   return out;
 }
@@ -128,7 +128,7 @@ describe("container tier: run facts", () => {
 
   it("asks every plot task but the run report for its metrics", () => {
     const out = runDir({});
-    unlinkSync(join(out, "plot-heat", "output_metrics"));
+    unlinkSync(join(out, "plot-heat", "metrics.json"));
     expect(runReport(out, expected).problems).toContain("metrics with numbers: 0 of 0 (plot tasks: 1)");
   });
 
@@ -145,7 +145,7 @@ describe("container tier: run facts", () => {
         "vacuum topology has 1 disulfide bonds, not 2",
         "solvated system is not neutral: 0.5000 e",
         "HTML plots with an inline SVG: 1 of 2",
-        expect.stringMatching(/output_top is owned by uid \d+, not the container user 4242$/),
+        expect.stringMatching(/topology.parmtop is owned by uid \d+, not the container user 4242$/),
       ]),
     );
     expect(report.problems.some((p) => p.includes("log.txt"))).toBe(false);

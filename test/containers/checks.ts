@@ -5,6 +5,7 @@
 import { createHash } from "crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
+import { outputFileName } from "../../pipelines/results/output-files";
 import { topologyFacts } from "./prmtop";
 
 /** Written by the runner on the host, not by the container. */
@@ -56,7 +57,7 @@ export function runReport(outDir: string, expected: RunExpectations): RunReport 
   }
 
   const topology = (task: string) => {
-    const path = join(outDir, task, "output_top");
+    const path = join(outDir, task, outputFileName("output_top"));
     if (!existsSync(path)) {
       problems.push(`${task} wrote no topology (${path})`);
       return undefined;
@@ -83,17 +84,17 @@ export function runReport(outDir: string, expected: RunExpectations): RunReport 
   }
 
   const taskDirs = summary.tasks.map((task) => join(outDir, task.name)).filter((dir) => existsSync(dir));
-  const plots = taskDirs.map((dir) => join(dir, "output_html")).filter((path) => existsSync(path));
+  const plots = taskDirs.map((dir) => join(dir, outputFileName("output_html"))).filter((path) => existsSync(path));
   const withSvg = plots.filter((path) => readFileSync(path, "utf8").includes("<svg"));
   if (plots.length === 0 || withSvg.length !== plots.length)
     problems.push(`HTML plots with an inline SVG: ${withSvg.length} of ${plots.length}`);
-  const metrics = taskDirs.map((dir) => join(dir, "output_metrics")).filter((path) => existsSync(path));
+  const metrics = taskDirs.map((dir) => join(dir, outputFileName("output_metrics"))).filter((path) => existsSync(path));
   const numeric = metrics.filter((path) => {
     const values = Object.values(jsonFile(path) as Record<string, unknown>);
     return values.length > 0 && values.every((v) => typeof v === "number" && Number.isFinite(v));
   });
   // Every plot task reports its numbers beside its plot; the run report only gathers the others' plots.
-  const plotTasks = plots.filter((path) => !path.endsWith(`/${RUN_REPORT_TASK}/output_html`));
+  const plotTasks = plots.filter((path) => !path.endsWith(`/${RUN_REPORT_TASK}/${outputFileName("output_html")}`));
   if (metrics.length !== plotTasks.length || numeric.length !== metrics.length)
     problems.push(`metrics with numbers: ${numeric.length} of ${metrics.length} (plot tasks: ${plotTasks.length})`);
   facts.push(`${withSvg.length} HTML plots, ${numeric.length} metrics artifacts`);

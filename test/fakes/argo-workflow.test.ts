@@ -90,7 +90,7 @@ test("a batch: the ParallelFor's iterator, iterations (i:i) under a TaskGroup, e
     byName(wf, iteration(1)).id,
   ]);
   // workflow, root-driver, root, for-loop-1, iteration-driver, iteration-iterations; 3 per iteration; 3 per task
-  expect(Object.keys(wf.status.nodes)).toHaveLength(6 + 2 * (3 + 3 * 23));
+  expect(Object.keys(wf.status.nodes)).toHaveLength(6 + 2 * (3 + 3 * 24));
 });
 
 test("a failed task fails its DAGs up to the workflow; tasks downstream of it are omitted, not run", () => {
@@ -146,7 +146,7 @@ test("each driver's executor input carries the loop item and the output URIs KFP
   const input = JSON.parse(command[command.indexOf("--executor_input") + 1]);
   expect(input.inputs.parameterValues).toEqual({ pdb_code: "4e43", source: "rcsb" });
   const artifacts = outputArtifactUris(wf);
-  expect(artifacts).toHaveLength(46);
+  expect(artifacts).toHaveLength(48);
   const fetches = artifacts.filter((a) => a.task === "fetch-pdb");
   expect(fetches.map((a) => a.iteration).sort()).toEqual([0, 1]);
   for (const a of fetches) {

@@ -95,7 +95,17 @@ describe("proteinFolders", () => {
       { pdb_codes: ["1aki", "4e43"] },
     );
     const layout = proteinFolders(workflow);
-    const omitted = ["free-md", "image-trajectory", "npt", "plot-npt", "plot-nvt", "rgyr", "rmsd", "run-report"];
+    const omitted = [
+      "free-md",
+      "image-trajectory",
+      "npt",
+      "plot-free-md",
+      "plot-npt",
+      "plot-nvt",
+      "rgyr",
+      "rmsd",
+      "run-report",
+    ];
     expect(layout.withoutExecutorInput.sort()).toEqual(["fetch-pdb", ...omitted]);
     expect(layout.cached).toEqual(["4e43/fetch-pdb"]);
     expect([...layout.folders].sort()).toEqual(expectedFolders(workflow, ["1aki", "4e43"]));
@@ -105,7 +115,9 @@ describe("proteinFolders", () => {
   });
 
   it("names an iteration by its index when neither a task nor the runtime config gives its PDB code", () => {
-    const workflow = batchRun((task, i) => (i === 1 && task === "fetch-pdb" ? "Skipped" : undefined));
+    // fetch-pdb and run-report are the tasks that take the PDB code
+    const codeTasks = ["fetch-pdb", "run-report"];
+    const workflow = batchRun((task, i) => (i === 1 && codeTasks.includes(task) ? "Skipped" : undefined));
     expect(proteinFolders(workflow).proteins).toEqual(["1aki", "iteration-1"]);
   });
 

@@ -5,8 +5,8 @@ import { parse as parseYaml } from "yaml";
 import { PLACEHOLDER_IMAGE } from "../../pipelines/compile";
 import { compileBatchPipeline, compileProteinPipeline } from "../../pipelines/protein";
 import { hasNumberedTasks, planDownloads, pruneEmptyDirs } from "../../scripts/results/download-results";
-import { hasKnownExtension, outputFileName } from "../../scripts/results/output-files";
-import { PlannedFile, indexHtml, metricsTable } from "../../scripts/results/results-index";
+import { hasKnownExtension, outputFileName } from "../../pipelines/results/output-files";
+import { PlannedFile, indexHtml, metricsTable } from "../../pipelines/results/results-index";
 import { signedHeaders } from "../../scripts/results/s3";
 
 describe("S3 signing", () => {
@@ -125,7 +125,7 @@ describe("metrics and index", () => {
     expect(metricsTable([])).toBe("no metrics in this run\n");
     const html = indexHtml("r", [{ key: "k", size: 1, path: "energy<plot>/plot.html", task: "energy<plot>" }], metrics);
     expect(html).toContain('<a href="energy&lt;plot&gt;/plot.html">');
-    expect(html).toContain("<td>energy&lt;plot&gt;</td><td>mean_temp</td><td>300.1234567</td>");
+    expect(html).toContain("<td>energy&lt;plot&gt;</td><td>mean_temp</td><td>300.123</td>");
   });
 
   it("groups a batch by protein in the table and the index, with logs listed", () => {

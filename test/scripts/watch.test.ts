@@ -146,9 +146,9 @@ describe("watchRun against the swagger-validated fake KFP (task_details as KFP 2
     const wf = started.fake.state.runs.get(started.runId)!.workflowName;
     const step = `${wf}.root.for-loop-1.iteration-iterations(0:0).iteration-item.leap-gen-top`;
     expect(code).toBe(1);
-    expect(lines).toContain("[0/46] 1aki/fetch-pdb running");
-    expect(lines).toContain("[0/46] 4e43/fetch-pdb running");
-    expect(lines.filter((l) => / 4e43\/\S+ SUCCEEDED in 0:01$/.test(l))).toHaveLength(23);
+    expect(lines).toContain("[0/48] 1aki/fetch-pdb running");
+    expect(lines).toContain("[0/48] 4e43/fetch-pdb running");
+    expect(lines.filter((l) => / 4e43\/\S+ SUCCEEDED in 0:01$/.test(l))).toHaveLength(24);
     // leap-gen-top failed for 1aki: the steps downstream of it never ran.
     expect(lines.filter((l) => / 1aki\/\S+ SUCCEEDED/.test(l)).map((l) => l.split(" ")[1])).toEqual([
       "1aki/fetch-pdb",
@@ -167,7 +167,7 @@ describe("watchRun against the swagger-validated fake KFP (task_details as KFP 2
     const frames: string[] = [];
     expect(await watchRun(started.runId, watchOptions(started.fake, out))).toBe(0);
     const lines = out.join("").split("\n");
-    expect(lines).toContain("[0/46] fetch-pdb running");
+    expect(lines).toContain("[0/48] fetch-pdb running");
     expect(lines.filter((l) => / leap-solvate SUCCEEDED in 0:01 \(\d\/2 done\)$/.test(l))).toHaveLength(2);
     expect(lines.some((l) => l.includes("leap-solvate SUCCEEDED in 0:01 (2/2 done)"))).toBe(true);
     await watchRun(started.runId, watchOptions(started.fake, frames, { tty: true }));
@@ -374,7 +374,7 @@ describe("progress of a batch run", () => {
 
   it("with the Workflow: groups steps per protein (from the executor input), exact pods, bookkeeping left out", () => {
     const view = runView(run, { steps, workflow });
-    expect(view.tasks).toHaveLength(46);
+    expect(view.tasks).toHaveLength(48);
     const started = view.tasks.filter((t) => t.state !== "PENDING");
     const wf = workflow.metadata.name;
     const executor = (i: number): string =>
@@ -390,14 +390,14 @@ describe("progress of a batch run", () => {
     const frame = renderFrame(view, Date.parse(workflow.status.nodes[workflow.metadata.name].startedAt!) + 65_000);
     expect(frame.slice(0, 3)).toEqual([
       "run r1 (r1): RUNNING",
-      "[#-----------------------------] 1/46 tasks done",
-      "1aki: 1/23 done",
+      "[#-----------------------------] 1/48 tasks done",
+      "1aki: 1/24 done",
     ]);
     expect(frame).toContain("    ✓ fetch-pdb  SUCCEEDED (0:01)");
-    expect(frame).toContain("4e43: 0/23 done");
+    expect(frame).toContain("4e43: 0/24 done");
     expect(changes(undefined, view)).toEqual([
-      "[1/46] 1aki/fetch-pdb SUCCEEDED in 0:01",
-      "[1/46] 4e43/fetch-pdb running",
+      "[1/48] 1aki/fetch-pdb SUCCEEDED in 0:01",
+      "[1/48] 4e43/fetch-pdb running",
       "run r1: RUNNING",
     ]);
   });

@@ -50,7 +50,7 @@ def positive_int(value: str) -> int:
 
 
 def seed(value: str) -> int:
-    """sander's ig: -1 (random) or a seed in 0 … 2^31 - 1."""
+    """The run's seed: -1 (random) or 0 … 2^31 - 1 (protein_steps.seeds derives every random stream from it)."""
     number = _integer(value)
     if number < -1 or number > 2**31 - 1:
         raise argparse.ArgumentTypeError(f"must be -1 (random) or 0 … 2147483647, got {value}")
@@ -88,7 +88,9 @@ STEPS: dict[str, tuple[str, str]] = {
 }
 # run-report's inputs, in the tutorial's order (one HTML plot each)
 REPORT_SECTIONS = ("min_vacuum_h_plot", "min_vacuum_system_plot", "min_solvated_plot", "heat_plot", "nvt_plot",
-                   "npt_plot", "rmsd_plot", "rgyr_plot")
+                   "npt_plot", "free_md_plot", "rmsd_plot", "rgyr_plot")
+# run-report's MD stage logs (--<stage>-log): temperatures, density, timings and the mdin each echoes
+REPORT_STAGE_LOGS = ("heat", "nvt", "npt", "free")
 
 
 def _leap_box_flags(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--restraint-weight", type=non_negative_float, required=True)
     p.add_argument("--temperature", type=non_negative_float, required=True)
     p.add_argument("--traj-interval", type=non_negative_int, required=True)
-    p.add_argument("--seed", type=seed, required=True, help="sander's ig; -1 = a new random seed each run")
+    p.add_argument("--seed", type=seed, required=True, help="the run's seed; sander's ig derives from it (-1 = random)")
     p.add_argument("--free-md-protocol", choices=FREE_MD_PROTOCOLS, required=True, help="used by --simulation-type free")
     p.add_argument("--water-model", required=True, help="with the ions, defines {solute} in the mask")
     p.add_argument("--positive-ion", required=True)
@@ -168,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ionic-concentration", type=non_negative_float, required=True)
     p.add_argument("--positive-ion", required=True)
     p.add_argument("--negative-ion", required=True)
+    p.add_argument("--seed", type=seed, required=True, help="ion placement (from it, per protein_steps.seeds); -1 = random")
     p.add_argument("--input-pdb", required=True)
     _leap_outputs(p)
 
@@ -201,6 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("run-report")
     p.add_argument("--title", required=True)
+    p.add_argument("--run-context", required=True, help='JSON from the launcher: {"preset": …, "overrides": {…}}')
+    p.add_argument("--pdb-code", type=pdb_code, required=True)
+    p.add_argument("--seed", type=seed, required=True)
+    p.add_argument("--temperature", type=non_negative_float, required=True, help="the target, K")
+    p.add_argument("--image", required=True, help="the step runner's image reference (shown when a digest)")
+    p.add_argument("--input-pdb", required=True, help="the fetched structure (its TITLE)")
+    p.add_argument("--input-top", required=True, help="the solvated, ionised system's topology")
+    for stage in REPORT_STAGE_LOGS:
+        p.add_argument(f"--{stage}-log", required=True, help=f"sander log of the {stage} stage")
+    p.add_argument("--rmsd-metrics", required=True)
+    p.add_argument("--rgyr-metrics", required=True)
     for section in REPORT_SECTIONS:
         p.add_argument(f"--{section.replace('_', '-')}", required=True, help="HTML plot of that stage")
     p.add_argument("--output-html", required=True)

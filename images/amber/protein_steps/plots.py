@@ -39,19 +39,43 @@ def line_chart_svg(
                 axes.set_ylabel(labels.get(name, name))
                 axes.grid(alpha=0.3)
         axes_list[-1][0].set_xlabel(x_label)
-        figure.suptitle(title)
-        figure.tight_layout()
+        figure.tight_layout()  # no suptitle: the page's <h1> is the plot's one heading
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg")
+        # A fixed id salt and no date: the same data gives the same SVG, run after run.
+        with matplotlib.rc_context({"svg.hashsalt": "protein-steps"}):
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
     finally:
         plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG is inlined in HTML
 
 
+# Metric name endings → (unit, decimals): a value is shown as the quantity's precision allows.
+METRIC_FORMATS = (("energy", "kcal/mol", 1), ("eptot", "kcal/mol", 1), ("etot", "kcal/mol", 1),
+                  ("temp", "K", 1), ("pres", "bar", 0), ("density", "g/cm³", 3), ("volume", "Å³", 0),
+                  ("rmsd_first", "Å", 2), ("rmsd_experimental", "Å", 2), ("rgyr", "Å", 2))
+
+
+def format_metric(name: str, value: float) -> str:
+    """`mean_density` 0.8897400000000001 → "0.890 g/cm³"; a value that rounds to zero never shows as -0."""
+    unit, decimals = next(((u, d) for end, u, d in METRIC_FORMATS if name.endswith(end)), ("", 3))
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return f"{text} {unit}".rstrip()
+
+
+def metric_label(name: str) -> str:
+    """`mean_rmsd_experimental` → "Mean rmsd experimental" (the KFP metric name stays beside it)."""
+    words = name.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def html_page(title: str, svg: str, summary: dict[str, float]) -> str:
     rows = "".join(
-        f"<tr><th>{html.escape(name)}</th><td>{value:.6g}</td></tr>" for name, value in sorted(summary.items())
+        f"<tr><th>{html.escape(metric_label(name))}</th><td>{html.escape(format_metric(name, value))}</td>"
+        f"<td><code>{html.escape(name)}</code></td></tr>"
+        for name, value in sorted(summary.items())
     )
     return (
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"

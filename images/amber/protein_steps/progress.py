@@ -31,7 +31,7 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _prmtop_sections(text: str) -> dict[str, list[str]]:
+def prmtop_sections(text: str) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in text.splitlines():
@@ -44,7 +44,7 @@ def _prmtop_sections(text: str) -> dict[str, list[str]]:
     return sections
 
 
-def _fixed(lines: list[str], width: int) -> list[str]:
+def fixed_fields(lines: list[str], width: int) -> list[str]:
     return [line[i : i + width].strip() for line in lines for i in range(0, len(line.rstrip()), width)]
 
 
@@ -58,16 +58,16 @@ def _residue_mix(names: list[str]) -> str:
 
 
 def describe_prmtop(text: str) -> str:
-    sections = _prmtop_sections(text)
-    pointers = [int(value) for value in _fixed(sections.get("POINTERS", []), 8) if value]
+    sections = prmtop_sections(text)
+    pointers = [int(value) for value in fixed_fields(sections.get("POINTERS", []), 8) if value]
     if len(pointers) < 12:
         return "Amber topology (no POINTERS section)"
-    labels = _fixed(sections.get("RESIDUE_LABEL", []), 4)
-    charges = [float(value) for value in _fixed(sections.get("CHARGE", []), 16) if value]
+    labels = fixed_fields(sections.get("RESIDUE_LABEL", []), 4)
+    charges = [float(value) for value in fixed_fields(sections.get("CHARGE", []), 16) if value]
     summary = f"Amber topology: {pointers[0]} atoms, {pointers[11]} residues{_residue_mix(labels)}"
     if charges:
         summary += f", net charge {sum(charges) / AMBER_CHARGE_UNIT:+.2f} e"
-    box = [float(value) for value in _fixed(sections.get("BOX_DIMENSIONS", []), 16) if value]
+    box = [float(value) for value in fixed_fields(sections.get("BOX_DIMENSIONS", []), 16) if value]
     summary += f", box {box[1]:.1f} x {box[2]:.1f} x {box[3]:.1f} A" if len(box) == 4 else ", no periodic box"
     return summary
 

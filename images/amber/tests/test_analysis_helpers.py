@@ -57,4 +57,5 @@ def test_energy_metrics_are_final_after_minimisation_and_mean_after_md():
 def test_energy_axis_labels_carry_units():
     from protein_steps.steps.energy import axis_label
 
-    assert (axis_label("TEMP"), axis_label("DENSITY"), axis_label("RESTRAINT")) == ("TEMP (K)", "DENSITY (g/cm³)", "RESTRAINT")
+    assert (axis_label("TEMP"), axis_label("DENSITY"), axis_label("EPTOT"), axis_label("RESTRAINT")) == (
+        "Temperature (K)", "Density (g/cm³)", "Potential energy (kcal/mol)", "RESTRAINT")

@@ -22,7 +22,7 @@ SAMPLE_ARGS = {
                      "--output-crd", "c", "--output-pdb", "p"],
     "leap-add-ions": ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type", "cubic",
                       "--box-distance", "9", "--ionic-concentration", "150", "--positive-ion", "Na+",
-                      "--negative-ion", "Cl-", "--input-pdb", "i", "--output-top", "t", "--output-crd", "c",
+                      "--negative-ion", "Cl-", "--seed", "7", "--input-pdb", "i", "--output-top", "t", "--output-crd", "c",
                       "--output-pdb", "p"],
     "energy-plot": ["--log-kind", "mdout", "--terms", "PRES,DENSITY", "--title", "NPT", "--executor-input", "{}",
                     "--input-log", "l", "--output-dat", "d", "--output-html", "h", "--output-metrics", "m"],
@@ -33,9 +33,13 @@ SAMPLE_ARGS = {
                      "--input-traj", "x", "--output-dat", "d", "--output-html", "h", "--output-metrics", "m"],
     "cpptraj-image": ["--mask", "solute", "--input-top", "t", "--input-traj", "x", "--output-traj", "o",
                       "--output-top", "s"],
-    "run-report": ["--title", "Run", *(arg for name in ("min-vacuum-h", "min-vacuum-system", "min-solvated",
-                                                        "heat", "nvt", "npt", "rmsd", "rgyr")
-                                       for arg in (f"--{name}-plot", name)), "--output-html", "h"],
+    "run-report": ["--title", "Run", "--run-context", "{}", "--pdb-code", "1aki", "--seed", "1", "--temperature",
+                   "300", "--image", "i", "--input-pdb", "p", "--input-top", "t",
+                   *(arg for name in ("heat", "nvt", "npt", "free") for arg in (f"--{name}-log", name)),
+                   "--rmsd-metrics", "r", "--rgyr-metrics", "g",
+                   *(arg for name in ("min-vacuum-h", "min-vacuum-system", "min-solvated", "heat", "nvt", "npt",
+                                      "free-md", "rmsd", "rgyr") for arg in (f"--{name}-plot", name)),
+                   "--output-html", "h"],
 }
 
 

@@ -8,7 +8,8 @@ from protein_steps.steps.fetch import filter_records, find_local_entry
 
 def test_filter_keeps_only_protein_atom_and_model_records():
     text = "HEADER    X\nATOM      1  N   ALA A   1\nHETATM    2  O   HOH A 101\nMODEL        1\nENDMDL\n"
-    assert filter_records(text).splitlines() == ["ATOM      1  N   ALA A   1", "MODEL        1", "ENDMDL", "END"]
+    assert filter_records(text).splitlines() == ["HEADER    X", "ATOM      1  N   ALA A   1", "MODEL        1",
+                                                 "ENDMDL", "END"]
 
 
 def test_local_lookup_ignores_case(tmp_path):
@@ -25,8 +26,8 @@ def test_fetch_from_the_shipped_test_data(tmp_path):
     out = tmp_path / "a" / "pdb"
     assert main(["fetch-pdb", "--pdb-code", "4E43", "--source", str(DATA), "--output-pdb", str(out)]) == 0
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("ATOM") and lines[-1] == "END"
-    assert not any(line.startswith(("HETATM", "HEADER")) for line in lines)
+    assert lines[0].startswith("HEADER") and lines[1].startswith("TITLE") and lines[-1] == "END"
+    assert not any(line.startswith(("HETATM", "REMARK", "SEQRES")) for line in lines)
     assert sum(line.startswith("ATOM") for line in lines) == 1605
 
 

@@ -2,7 +2,8 @@
 for real (AmberTools + biobb): fetch, pdb4amber, leap-gen-top, a vacuum minimisation, amber-to-pdb,
 leap-solvate, leap-add-ions. The tiny preset shortens only the minimisations; box, water and ions are
 the tutorial's. Checked: the 4 disulfides survive every PDB round trip, the +8 net charge is
-neutralised, the salt matches 150 mM, the box is a truncated octahedron."""
+neutralised, the salt matches 150 mM, the box is a truncated octahedron, the same seed places the ions
+at the same positions (and another seed elsewhere), each at the documented distances."""
 
 import math
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
+from protein_steps.ions import MIN_ION_DISTANCE, MIN_SOLUTE_DISTANCE
 from test_real_amber import run, sander
 
 SSBONDS = {(6, 127), (30, 115), (64, 80), (76, 94)}  # the entry's SSBOND records
@@ -33,10 +35,36 @@ def lysozyme(tmp_path_factory) -> Path:
         "--output-pdb", str(root / "a2p/pdb"))
     run("leap-solvate", *BOX, "--input-pdb", str(root / "a2p/pdb"), "--output-top", str(root / "solv/top"),
         "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
-    run("leap-add-ions", *BOX, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
-        "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
-        "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
+    add_ions(root, "ions", 71277)
     return root
+
+
+def add_ions(root: Path, name: str, seed: int) -> Path:
+    run("leap-add-ions", *BOX, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
+        "--seed", str(seed), "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / name / "top"),
+        "--output-crd", str(root / name / "crd"), "--output-pdb", str(root / name / "pdb"))
+    return root / name
+
+
+def ion_and_solute_positions(pdb: Path) -> tuple[list, list]:
+    ions, solute = [], []
+    for line in pdb.read_text().splitlines():
+        if line.startswith(("ATOM", "HETATM")) and line[17:20].strip() != "WAT":
+            xyz = (float(line[30:38]), float(line[38:46]), float(line[46:54]))
+            (ions if line[17:20].strip() in ("Na+", "Cl-") else solute).append(xyz)
+    return ions, solute
+
+
+def test_the_seed_decides_where_the_ions_go(lysozyme):
+    again = add_ions(lysozyme, "ions-again", 71277)
+    for name in ("pdb", "crd"):
+        assert (again / name).read_bytes() == (lysozyme / "ions" / name).read_bytes(), name
+    other_ions, _ = ion_and_solute_positions(add_ions(lysozyme, "ions-other", 12345) / "pdb")
+    ions, solute = ion_and_solute_positions(lysozyme / "ions/pdb")
+    assert len(other_ions) == len(ions) and other_ions != ions
+    # leap's savepdb moves the whole system by one offset (setBox vdw); distances stay.
+    assert min(math.dist(ion, atom) for ion in ions for atom in solute) >= MIN_SOLUTE_DISTANCE - 0.01
+    assert min(math.dist(a, b) for a in ions for b in ions if a != b) >= MIN_ION_DISTANCE - 0.01
 
 
 def topology(path: Path):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AMBER_DIR, DATA
+from protein_steps.seeds import stage_seed
 
 SOLUTE = "{solute}"
 
@@ -72,7 +73,7 @@ def chain(tmp_path_factory) -> Path:
            "--box-distance", "6.0"]
     run("leap-solvate", *box, "--input-pdb", str(root / "a2p/pdb"), "--output-top", str(root / "solv/top"),
         "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
-    run("leap-add-ions", *box, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
+    run("leap-add-ions", *box, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-", "--seed", "71277",
         "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
         "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
     top = root / "ions/top"
@@ -153,17 +154,29 @@ def test_every_md_stage_delivers_the_mdin_sander_ran(chain):
         assert "&cntrl" in mdin
         assert all(line.strip() in echoed for line in mdin.splitlines() if "=" in line), stage
     heat = (chain / "heat/mdin").read_text()
-    assert 'restraintmask = "!:WAT,Cl-,Na+"' in heat and "ig = 71277" in heat
+    assert 'restraintmask = "!:WAT,Cl-,Na+"' in heat and f"ig = {stage_seed(71277, 'heat')} " in heat
 
 
-def test_run_report_gathers_the_plots_in_order(chain, tmp_path):
+def test_run_report_says_what_ran_judges_it_and_gathers_the_plots_in_order(chain, tmp_path):
     plots = {"min-vacuum-h": "plotmin", "min-vacuum-system": "plotmin", "min-solvated": "plotmin",
-             "heat": "plotheat", "nvt": "plotheat", "npt": "plotnpt", "rmsd": "rms", "rgyr": "rgyr"}
+             "heat": "plotheat", "nvt": "plotheat", "npt": "plotnpt", "free-md": "plotheat", "rmsd": "rms",
+             "rgyr": "rgyr"}
     flags = [arg for name, d in plots.items() for arg in (f"--{name}-plot", str(chain / d / "html"))]
-    run("run-report", "--title", "Run <1>", *flags, "--output-html", str(tmp_path / "report"))
+    logs = {"heat": "heat", "nvt": "heat", "npt": "npt", "free": "free"}  # the chain has no NVT stage
+    flags += [arg for name, d in logs.items() for arg in (f"--{name}-log", str(chain / d / "log"))]
+    run("run-report", "--title", "Run <1>", "--run-context", '{"preset": "tiny", "overrides": {"box_distance": 6}}',
+        "--pdb-code", "4e43", "--seed", "71277", "--temperature", "300", "--image", "reg/amber@sha256:abc",
+        "--input-pdb", str(DATA / "4e43.pdb"), "--input-top", str(chain / "ions/top"),
+        "--rmsd-metrics", str(chain / "rms/metrics"), "--rgyr-metrics", str(chain / "rgyr/metrics"),
+        *flags, "--output-html", str(tmp_path / "report"))
     page = (tmp_path / "report").read_text()
-    assert page.count("<svg") == 8 and "Run &lt;1&gt;" in page
+    assert page.count("<svg") == 9 and "Run &lt;1&gt;" in page
     assert page.index("Heating") < page.index("NPT") < page.index("RMSD") < page.index("Radius of gyration")
+    assert "4E43: Hiv protease (pr) dimer" in page and "box_distance = 6" in page
+    assert re.search(r"<th>System</th><td>[\d,]+ atoms, [\d,]+ waters, \d+ Cl-, \d+ Na\+", page)
+    assert "truncated octahedron box" in page and "reg/amber@sha256:abc" in page and "A plumbing check" in page
+    assert "No reference values for 4E43" in page and "NPT equilibration: mean density" in page
+    assert re.search(r"Free MD: mean temperature</td><td>[\d.]+ K</td><td>300 K ± 3%", page)
 
 
 def test_ambertools_failure_reports_the_tail_of_its_log(chain, tmp_path):

@@ -1,5 +1,8 @@
+import json
 import shutil
 import sys
+
+import pytest
 
 from conftest import AMBER_DIR, DATA
 
@@ -7,17 +10,37 @@ sys.path.insert(0, str(AMBER_DIR))
 import science_table  # noqa: E402
 
 
-def test_rows_read_md_logs_and_analysis_tables_and_name_what_did_not_run(tmp_path):
+def fake_run(root, name, rgyr):
+    out = root / name
     for task in ("heat", "nvt", "npt"):
-        (tmp_path / task).mkdir()
-        shutil.copy(DATA / "sander-npt.mdout", tmp_path / task / "output_log")
-    (tmp_path / "rgyr").mkdir()
-    (tmp_path / "rgyr" / "output_dat").write_text("#TIME_PS RGYR_A\n 1.0 13.80\n 2.0 13.95\n 3.0 13.90\n")
-    rows = {quantity: ours for quantity, ours, _ in science_table.rows(tmp_path)}
-    assert rows["temperature at the end of heating"].endswith(" K")
-    assert rows["NPT density"] == "0.897 → 0.901 g/cm³ (range 0.897–0.901 g/cm³)"  # first → last, range
-    assert rows["radius of gyration (backbone)"] == "13.80 → 13.90 Å (range 13.80–13.95 Å)"
-    assert rows["free MD temperature"] == "not run" and rows["RMSD vs first frame (backbone)"] == "not run"
+        (out / task).mkdir(parents=True)
+        shutil.copy(DATA / "sander-npt.mdout", out / task / "mdout.log")
+    (out / "rgyr").mkdir()
+    (out / "rgyr" / "metrics.json").write_text(json.dumps({"mean_rgyr": rgyr}))
+    return out
+
+
+def test_each_band_gets_mean_range_and_a_computed_verdict_across_seeds(tmp_path):
+    runs = [fake_run(tmp_path, "seed-1", 13.85), fake_run(tmp_path, "seed-2", 13.95), fake_run(tmp_path, "seed-3", 13.90)]
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in science_table.table(runs).splitlines()}
+    assert rows["mean radius of gyration (backbone)"].startswith(
+        "| mean radius of gyration (backbone) | 13.90 Å | 13.85–13.95 Å | 13.8–13.92 Å (13.80 → 13.92 Å) | inside | 2 of 3 |")
+    assert "| NPT mean density | 0.899 g/cm³ |" in rows["NPT mean density"] and "| inside | 3 of 3 |" in rows["NPT mean density"]
+    assert "| not run |" in rows["mean RMSD vs the experimental structure (backbone)"]
+    assert "not run" in rows["free MD mean temperature"]
+
+
+def test_the_docs_block_is_regenerated_with_its_provenance(tmp_path):
+    docs = tmp_path / "science.md"
+    docs.write_text(f"# Science\nhand-written\n{science_table.BEGIN}\nold\n{science_table.END}\nafter\n")
+    run = fake_run(tmp_path, "seed-1", 13.85)
+    assert science_table.main(["--docs", str(docs), "--command", "npm run bench:science", str(run)]) == 0
+    text = docs.read_text()
+    assert "old" not in text and "hand-written" in text and text.endswith("after\n")
+    assert "by `npm run bench:science` at commit" in text and "cores" in text and "NPT mean density" in text
+    docs.write_text("no block")
+    with pytest.raises(SystemExit, match="no <!-- bench:science begin -->"):
+        science_table.main(["--docs", str(docs), str(run)])
 
 
 def test_wall_times_of_a_stopped_run_come_from_the_runner_log(tmp_path):

@@ -64,7 +64,7 @@ describe("local runner: running an IR", () => {
   it("says why a task failed and why its dependants did not run", async () => {
     const { options } = setup();
     const byName = Object.fromEntries((await runPipeline(options)).tasks.map((t) => [t.name, t]));
-    expect(byName.broken.error).toBe("exit code 3: protein-step broken: input is bad");
+    expect(byName.broken.error).toBe("exit code 3: protein-step broken: input is bad\n    working");
     expect(byName["after-broken"].error).toBe("not run: upstream task broken did not succeed");
     expect(byName.lazy.error).toBe("exit code 0 but no output file out");
     expect(readFileSync(join(options.outDir, "broken", "log.txt"), "utf8")).toContain("working");

@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { parseAllDocuments } from "yaml";
 import { compileBatchPipeline, compileProteinPipeline, presets, batchParameters } from "../../../pipelines/protein";
-import { tutorial } from "../../../pipelines/protein/presets";
+import { PRESET_NAMES, tutorial } from "../../../pipelines/protein/presets";
 import { Ir } from "../../fixtures/pipeline-ir";
 
 const IMAGE = `localhost:5000/amber@sha256:${"b".repeat(64)}`;
@@ -83,6 +83,7 @@ describe("protein pipeline: graph", () => {
     "plot-heat",
     "plot-nvt",
     "plot-npt",
+    "plot-free-md",
     "rmsd",
     "rgyr",
     "image-trajectory",
@@ -188,10 +189,23 @@ describe("protein pipeline: graph", () => {
         ["heat_plot", "plot-heat"],
         ["nvt_plot", "plot-nvt"],
         ["npt_plot", "plot-npt"],
+        ["free_md_plot", "plot-free-md"],
         ["rmsd_plot", "rmsd"],
         ["rgyr_plot", "rgyr"],
+        // what the report's header and verdict read
+        ["input_pdb", "fetch-pdb"],
+        ["input_top", "leap-add-ions"],
+        ["heat_log", "heat"],
+        ["nvt_log", "nvt"],
+        ["npt_log", "npt"],
+        ["free_log", "free-md"],
+        ["rmsd_metrics", "rmsd"],
+        ["rgyr_metrics", "rgyr"],
       ].sort(),
     );
+    expect(report.inputs.parameters.image).toEqual({ runtimeValue: { constant: IMAGE } });
+    expect(report.inputs.parameters.seed).toEqual({ componentInputParameter: "seed" });
+    expect(report.inputs.parameters.run_context).toEqual({ componentInputParameter: "run_context" });
     const outputs = spec.components[report.componentRef.name].outputDefinitions.artifacts;
     expect(outputs.output_html.artifactType.schemaTitle).toBe("system.HTML");
     for (const task of Object.values<Ir>(tasks)) expect(task.dependentTasks ?? []).not.toContain("run-report");
@@ -214,6 +228,7 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
       "plot-heat",
       "plot-nvt",
       "plot-npt",
+      "plot-free-md",
       "rmsd",
       "rgyr",
     ];
@@ -264,7 +279,7 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
     expect(executorOf("free-md").resources.resourceCpuLimit).toBe("2");
   });
 
-  it("offers a tiny smoke-test preset that shortens every stage and nothing else", () => {
+  it("offers a tiny smoke-test preset that shortens every stage, continues the free MD at 1 bar, and nothing else", () => {
     const stepKeys = Object.keys(tutorial).filter((key) => key.endsWith("_steps"));
     expect(stepKeys).toHaveLength(7);
     for (const key of stepKeys) {
@@ -272,7 +287,13 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
       expect(presets.tiny[key] as number).toBeLessThan(presets.tutorial[key] as number);
     }
     const changed = Object.keys(tutorial).filter((key) => presets.tiny[key] !== presets.tutorial[key]);
-    expect(changed.sort()).toEqual([...stepKeys, "traj_interval"].sort());
+    expect(changed.sort()).toEqual([...stepKeys, "traj_interval", "free_md_protocol"].sort());
+  });
+
+  it("keeps the tutorial preset's free MD the notebook's; every other preset continues at 1 bar", () => {
+    for (const name of PRESET_NAMES) {
+      expect([name, presets[name].free_md_protocol]).toEqual([name, name === "tutorial" ? "tutorial" : "npt"]);
+    }
   });
 
   it("offers a short preset that heats as long as the tutorial and shortens the rest", () => {

@@ -22,14 +22,14 @@ test("the steps of the batch pipeline: its ParallelFor's body, items from the pd
   const steps = pipelineStepsFromIr(ir)!;
   expect(steps.root).toEqual([]);
   expect(steps.loop).toMatchObject({ name: "for-loop-1", itemsParameter: "pdb_codes" });
-  expect(steps.loop!.body).toHaveLength(23);
+  expect(steps.loop!.body).toHaveLength(24);
   expect(pipelineStepsFromIr("not: [a pipeline")).toBeUndefined();
 });
 
 test("the name rule keeps exactly the pipeline's steps among KFP 2.17.0's entries", () => {
   const steps = pipelineStepsFromIr(ir)!;
   const kept = details.filter((t) => !isBookkeeping(t)).map((t) => t.display_name);
-  expect(kept).toHaveLength(46);
+  expect(kept).toHaveLength(48);
   expect([...new Set(kept)].sort()).toEqual(stepNames(steps).sort());
   expect(details.filter((t) => isStepEntry(t, steps)).map((t) => t.display_name)).toEqual(kept);
 });

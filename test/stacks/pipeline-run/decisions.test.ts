@@ -110,9 +110,9 @@ test("progress counts the pipeline's steps, not KFP's entries; poll delay grows 
   const { run } = realShapeRun(batchIr, { pdb_codes: ["1aki", "4e43"] }, (task) =>
     task === "fetch-pdb" ? "Succeeded" : task === "pdb4amber" ? "Running" : undefined,
   );
-  // With the spec, steps not reached yet count too (23 per protein); the name rule sees only those with entries.
+  // With the spec, steps not reached yet count too (24 per protein); the name rule sees only those with entries.
   expect(progressLine(run, 61.4, pipelineStepsFromIr(batchIr))).toBe(
-    "KFP run r1: RUNNING after 61 s, 2/46 steps done; running: pdb4amber",
+    "KFP run r1: RUNNING after 61 s, 2/48 steps done; running: pdb4amber",
   );
   expect(progressLine(run, 61.4)).toBe("KFP run r1: RUNNING after 61 s, 2/4 steps done; running: pdb4amber");
   const policy = { initialMs: 1000, factor: 2, maxMs: 5000 };

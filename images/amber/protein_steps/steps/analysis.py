@@ -56,6 +56,7 @@ def first_altloc_only(pdb_text: str) -> str:
     return "\n".join(kept) + "\n"
 
 
+FREE_MD_TIME = "Time into the free MD (ps)"
 MD_TIME_STEP_PS = 0.002  # dt of biobb's MD presets (sander_mdrun create_mdin), never overridden here
 
 
@@ -98,7 +99,7 @@ def cpptraj_rms(args: argparse.Namespace) -> None:
                "mean_rmsd_experimental": mean(experimental), "min_rmsd_experimental": min(experimental),
                "max_rmsd_experimental": max(experimental)}
     labels = {"RMSD_FIRST_A": "vs first frame", "RMSD_EXPERIMENTAL_A": "vs experimental structure"}
-    publish(args, "TIME_PS", frame_times(frames, args.traj_interval), columns, metrics, "time (ps)", labels,
+    publish(args, "TIME_PS", frame_times(frames, args.traj_interval), columns, metrics, FREE_MD_TIME, labels,
             overlay="RMSD (Å)")
 
 
@@ -119,8 +120,8 @@ def cpptraj_rgyr(args: argparse.Namespace) -> None:
         )
         frames, rgyr = read_cpptraj_dat(result)
     metrics = {"mean_rgyr": mean(rgyr), "min_rgyr": min(rgyr), "max_rgyr": max(rgyr)}
-    publish(args, "TIME_PS", frame_times(frames, args.traj_interval), {"RGYR_A": rgyr}, metrics, "time (ps)",
-            {"RGYR_A": "radius of gyration (Å)"})
+    publish(args, "TIME_PS", frame_times(frames, args.traj_interval), {"RGYR_A": rgyr}, metrics, FREE_MD_TIME,
+            {"RGYR_A": "Radius of gyration (Å)"})
 
 
 def image_script(mask: str) -> str:

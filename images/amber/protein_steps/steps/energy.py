@@ -9,12 +9,14 @@ from ..mdout import parse_log, series, step_axis
 from ..report import mean, publish
 
 
-UNITS = {"ENERGY": "kcal/mol", "EPTOT": "kcal/mol", "ETOT": "kcal/mol", "TEMP": "K", "PRES": "bar",
-         "DENSITY": "g/cm³", "VOLUME": "Å³"}
+# sander's term names in words, with units (an unknown term keeps sander's name)
+LABELS = {"ENERGY": "Potential energy (kcal/mol)", "EPTOT": "Potential energy (kcal/mol)",
+          "ETOT": "Total energy (kcal/mol)", "EKTOT": "Kinetic energy (kcal/mol)", "TEMP": "Temperature (K)",
+          "PRES": "Pressure (bar)", "DENSITY": "Density (g/cm³)", "VOLUME": "Volume (Å³)"}
 
 
 def axis_label(term: str) -> str:
-    return f"{term} ({UNITS[term]})" if term in UNITS else term
+    return LABELS.get(term, term)
 
 
 def energy_metrics(kind: str, columns: dict[str, list[float]]) -> dict[str, float]:
@@ -30,6 +32,6 @@ def energy_plot(args: argparse.Namespace) -> None:
     columns = series(records, args.terms, f"--input-log ({args.log_kind})")
     x_name = "NSTEP" if args.log_kind == "minout" else "TIME_PS"
     x = [r["NSTEP"] for r in records] if args.log_kind == "minout" else step_axis(records)
-    x_label = "minimisation step" if args.log_kind == "minout" else "time (ps)"
+    x_label = "Minimisation step" if args.log_kind == "minout" else "Time (ps)"
     labels = {name: axis_label(name) for name in columns}
     publish(args, x_name, x, columns, energy_metrics(args.log_kind, columns), x_label, labels)

@@ -9,8 +9,9 @@ from ..errors import StepError
 from ..files import scratch_dir, write_text
 from ..tools import biobb_properties, run_biobb
 
-# Same record filter as biobb_io.api.pdb's default: the protein chains, no waters or ligands.
-KEPT_RECORDS = ("ATOM", "MODEL", "ENDMDL")
+# biobb_io.api.pdb's default filter (the protein chains, no waters or ligands) plus the entry's
+# HEADER and TITLE, which the run report shows (every tool downstream skips them).
+KEPT_RECORDS = ("HEADER", "TITLE", "ATOM", "MODEL", "ENDMDL")
 
 
 def filter_records(pdb_text: str, kept: tuple[str, ...] = KEPT_RECORDS) -> str:

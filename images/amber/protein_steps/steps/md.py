@@ -13,6 +13,7 @@ from ..files import deliver, scratch_dir, stage
 from ..mdin import MdSettings, expand_mask, prmtop_is_periodic, sander_properties, write_mdin
 from ..mdout import parse_log, series
 from ..progress import MdProgress, sandbox_log
+from ..seeds import stage_seed
 from ..tools import biobb_properties, run_biobb
 
 
@@ -30,7 +31,7 @@ def sander_mdrun(args: argparse.Namespace) -> None:
             temperature=args.temperature,
             traj_interval=args.traj_interval,
             periodic=prmtop_is_periodic((scratch / "input.parmtop").read_text(errors="replace")),
-            seed=args.seed,
+            seed=stage_seed(args.seed, args.simulation_type),
             free_md_protocol=args.free_md_protocol,
         )
         mdin = write_mdin(sander_properties(settings), scratch / "sander.mdin", top, crd)

@@ -34,6 +34,11 @@ export function readMetrics(runDir: string, files: PlannedFile[]): TaskMetrics[]
   return metrics;
 }
 
+/** Six significant digits, no float noise (`0.8893599999999999` → `0.88936`), `—` for NaN. */
+export function shownMetric(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(6))) : "—";
+}
+
 export function metricsTable(metrics: TaskMetrics[]): string {
   const batch = metrics.some((m) => m.protein);
   const header = [...(batch ? ["protein"] : []), "task", "metric", "value"];
@@ -65,7 +70,8 @@ function sections(files: PlannedFile[], metrics: TaskMetrics[], h: string): stri
     chosen.length === 0 ? [] : [`<${h}>${title}</${h}>`, `<ul>${chosen.map(link).join("")}</ul>`];
   const rows = metrics.flatMap((m) =>
     Object.entries(m.values).map(
-      ([name, value]) => `<tr><td>${escapeHtml(m.task)}</td><td>${escapeHtml(name)}</td><td>${value}</td></tr>`,
+      ([name, value]) =>
+        `<tr><td>${escapeHtml(m.task)}</td><td>${escapeHtml(name)}</td><td>${shownMetric(value)}</td></tr>`,
     ),
   );
   const plots = files.filter((f) => f.path.endsWith(".html"));
