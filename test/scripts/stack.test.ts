@@ -108,17 +108,19 @@ describe("scripts/stack.sh", () => {
   });
 
   it("--stack beats PULUMI_STACK; a stack without a file gets an empty config", () => {
+    // A name no one has a Pulumi.<stack>.yaml for in the work tree.
+    const stack = `t${Date.now().toString(36)}`;
     const state = mkdtempSync(join(tmpdir(), "stack-sh-"));
     mkdirSync(join(state, "stacks"));
-    writeFileSync(join(state, "stacks", "lab"), "");
-    const run = stackSh(["preview", "--stack", "lab"], { ...withPassphrase, PULUMI_STACK: "other" }, state);
+    writeFileSync(join(state, "stacks", stack), "");
+    const run = stackSh(["preview", "--stack", stack], { ...withPassphrase, PULUMI_STACK: "other" }, state);
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([
-      "stack select lab",
-      expect.stringMatching(/^preview --stack lab --config-file \/\S+\/Pulumi\.lab\.yaml$/),
+      `stack select ${stack}`,
+      expect.stringMatching(new RegExp(`^preview --stack ${stack} --config-file /\\S+/Pulumi\\.${stack}\\.yaml$`)),
     ]);
     expect(readFileSync(join(state, "config-seen.yaml"), "utf8")).toBe("config: {}\n");
-    expect(existsSync(join(project, "Pulumi.lab.yaml"))).toBe(false);
+    expect(existsSync(join(project, `Pulumi.${stack}.yaml`))).toBe(false);
   });
 
   it("one output of a stack that never came up: says so and what to run", () => {
