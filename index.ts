@@ -14,6 +14,7 @@ export const minioConsolePortForward = platform.minioConsolePortForward;
 export const minioCredentials = platform.minioCredentials;
 export const registryAddress = platform.registryAddress;
 export const amberImage = platform.amberImage;
+export const amberCudaImage = platform.amberCudaImage;
 export const workflowControllerMetricsPort = platform.workflowControllerMetricsPort;
 export const pipelineRunUrl = platform.pipelineRunUrl;
 export const pipelineRunState = platform.pipelineRunState;

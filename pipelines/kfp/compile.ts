@@ -10,6 +10,7 @@ import {
   Ir,
   parameterDefinition,
 } from "./component-ir";
+import { placementToPlatformIr } from "./resources";
 import { ParamRef, isArtifactRef, isParamRef } from "./types";
 
 export const SCHEMA_VERSION = "2.1.0";
@@ -243,7 +244,11 @@ class Compiler {
     const component = containerComponentIr(task.component);
     const executor = executorIr(task.component, task);
     const pullPolicy = task.component.imagePullPolicy ?? this.graph.imagePullPolicy;
-    const platform = pullPolicy ? { imagePullPolicy: pullPolicy } : undefined;
+    const platformEntry = {
+      ...(pullPolicy ? { imagePullPolicy: pullPolicy } : {}),
+      ...placementToPlatformIr(task.resources),
+    };
+    const platform = Object.keys(platformEntry).length > 0 ? platformEntry : undefined;
     const identity = JSON.stringify([component, executor, platform ?? null]);
     const existing = this.containerKeys.get(identity);
     if (existing) return `comp-${existing}`;

@@ -10,6 +10,7 @@ import {
   parseRegistry,
   parseWorkflowController,
 } from "./sections";
+import { gpuProblems } from "./step-resources";
 
 /** Pure: raw config values (strings as Pulumi stores them, or typed values) → a validated StackConfig. */
 export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext): StackConfig {
@@ -31,6 +32,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
   const amber = parseAmber(str, bool, cluster, registry, problems);
   const workflowController = parseWorkflowController(int, bool, problems);
   const pipeline = parsePipeline(str, int, bool, list, ctx.pipelineParameters, problems);
+  for (const problem of gpuProblems(pipeline, cluster)) problems.add(problem);
   if (!DNS_LABEL.test(ctx.stackName.toLowerCase())) {
     problems.add(
       `the stack name "${ctx.stackName}" must be a DNS label (letters, digits, '-'): it names cluster objects. Fix: pulumi stack init <name>.`,

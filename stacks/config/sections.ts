@@ -14,6 +14,7 @@ import {
   WorkflowControllerConfig,
 } from "./types";
 import { parseParameterOverrides } from "../../pipelines/protein/parameters";
+import { parseStepResources } from "./step-resources";
 import { PRESET_NAMES, PipelineParameters } from "../../pipelines/protein/presets";
 
 const MINIKUBE_DRIVERS = ["docker", "podman", "kvm2", "qemu2", "virtualbox", "hyperkit", "vfkit", "none"];
@@ -51,6 +52,7 @@ export function parseCluster(
     disk: str("cluster.minikube.disk"),
     kubernetesVersion: str("cluster.minikube.kubernetesVersion"),
     driver: str("cluster.minikube.driver"),
+    ...parseMinikubeGpus(str("cluster.minikube.gpus"), str("cluster.minikube.driver"), problems),
   };
   if (!DNS_LABEL.test(profile))
     problems.add(`cluster.minikube.profile: "${profile}" must be lowercase letters, digits and '-'.`);
@@ -71,6 +73,17 @@ export function parseCluster(
     );
   }
   return { mode, context, kubeconfigPath, minikube };
+}
+
+/** `--gpus` passes the host's GPUs into the node container: minikube supports it with the docker driver only. */
+function parseMinikubeGpus(gpus: string, driver: string, problems: Problems): Pick<MinikubeConfig, "gpus"> {
+  if (!gpus) return {};
+  const value = oneOf("cluster.minikube.gpus", gpus, ["all", "nvidia"] as const, problems);
+  if (driver !== "docker")
+    problems.add(
+      `cluster.minikube.gpus is "${gpus}" but cluster.minikube.driver is "${driver}": minikube passes GPUs through with the docker driver only. Fix: pulumi config set --path cluster.minikube.driver docker, or pulumi config rm --path cluster.minikube.gpus`,
+    );
+  return { gpus: value };
 }
 
 function defaultKubeconfigPath(env: Record<string, string | undefined>): string {
@@ -256,6 +269,7 @@ export function parsePipeline(
     timeoutSeconds: timeoutMinutes * 60,
     rerunToken: str("pipeline.rerunToken"),
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
+    resources: parseStepResources(str, int, list, problems),
   };
 }
 
