@@ -11,7 +11,11 @@ export interface TargetClusterArgs {
   cluster: ClusterConfig;
 }
 
-/** minikube's CLI arguments for a profile the stack owns. Docker runtime: the AMBER image is built by its daemon. */
+/**
+ * minikube's CLI arguments for a profile the stack owns. Docker runtime: the AMBER image is built by its
+ * daemon. `--gpus` (cluster.minikube.gpus) passes the host's GPUs to the node and enables minikube's
+ * NVIDIA device plugin, which advertises them as nvidia.com/gpu.
+ */
 export function minikubeStartCommand(m: MinikubeConfig): string {
   return [
     "minikube",
@@ -30,6 +34,7 @@ export function minikubeStartCommand(m: MinikubeConfig): string {
     m.driver,
     "--container-runtime",
     "docker",
+    ...(m.gpus ? ["--gpus", m.gpus] : []),
     "--wait",
     "all",
   ]

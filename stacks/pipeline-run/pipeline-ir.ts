@@ -1,5 +1,5 @@
 /** The IR a stack uploads for its pipeline config: the one function `up` and `npm run compile` share. */
-import { compileBatchPipeline, compileProteinPipeline, mdRequestsGpu } from "../../pipelines/protein";
+import { StepOptions, compileBatchPipeline, compileProteinPipeline, mdRequestsGpu } from "../../pipelines/protein";
 import { PipelineConfig } from "../config";
 
 export interface PipelineImages {
@@ -14,15 +14,20 @@ export function needsCudaImage(pipeline: PipelineConfig): boolean {
   return mdRequestsGpu(pipeline.resources);
 }
 
-/** pipeline.pdbCodes: the batch pipeline (a ParallelFor over the codes); otherwise the one-protein pipeline. */
-export function stackPipelineIr(pipeline: PipelineConfig, images: PipelineImages): string {
+/** The steps' images and resources for this pipeline config. */
+export function stepOptions(pipeline: PipelineConfig, images: PipelineImages): StepOptions {
   if (needsCudaImage(pipeline) && !images.cudaImage)
     throw new Error("the MD steps request a GPU (pipeline.resources.md.gpu) but no CUDA image was given");
-  const steps = {
+  return {
     image: images.image,
     ...(needsCudaImage(pipeline) ? { mdImage: images.cudaImage } : {}),
     resources: pipeline.resources,
   };
+}
+
+/** pipeline.pdbCodes: the batch pipeline (a ParallelFor over the codes); otherwise the one-protein pipeline. */
+export function stackPipelineIr(pipeline: PipelineConfig, images: PipelineImages): string {
+  const steps = stepOptions(pipeline, images);
   return pipeline.pdbCodes
     ? compileBatchPipeline({ ...steps, parallelism: pipeline.parallelism })
     : compileProteinPipeline(steps);

@@ -6,8 +6,10 @@ import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { createProteinPlatform, PlatformOutputs } from "../../stacks/platform";
 import { slimKfpDir } from "../fakes/slim-kfp";
 import { fakeProbe } from "../fakes/fake-probe";
+import { compileOutputs } from "../../pipelines/compile";
 import {
   byName,
+  FAKE_CUDA_DIGEST,
   FAKE_DIGEST,
   installMocks,
   invocations,
@@ -347,6 +349,39 @@ describe("config variants", () => {
     const ir = String(run.pipelineIr);
     expect(ir).toContain("parallelismLimit: 3");
     expect(ir).toContain(`image: ${FAKE_DIGEST}`);
+  });
+
+  it("builds the CUDA variant for MD steps that request a GPU, and runs only them on it, placed on GPU nodes", async () => {
+    await deploy({
+      "cluster.minikube.manage": "true",
+      "cluster.minikube.gpus": "all",
+      "pipeline.parameters": '{"md_engine": "openmm"}',
+      "pipeline.resources.md.gpu": "1",
+      "pipeline.resources.md.tolerations": ["nvidia.com/gpu:NoSchedule"],
+    });
+    const cuda = byName("amber-cuda12-image");
+    expect(cuda.inputs.imageName).toBe(`${byName("amber-image").inputs.imageName}-cuda12`);
+    expect(cuda.inputs.build.args).toEqual({ OPENMM_PLATFORM: "cuda12" });
+    expect(byName("amber-image").inputs.build.args).toBeUndefined();
+    const run = byName("protein-pipeline-run");
+    expect(dependsOnAll(run, ["amber-image", "amber-cuda12-image"])).toBe(true);
+    const ir = String(run.inputs.pipelineIr);
+    const md = ir.slice(ir.indexOf("exec-sander-mdrun:"), ir.indexOf("exec-", ir.indexOf("exec-sander-mdrun:") + 1));
+    expect(md).toContain(`image: ${FAKE_CUDA_DIGEST}`);
+    expect(md).toContain("resourceType: nvidia.com/gpu");
+    expect(ir.split(`image: ${FAKE_CUDA_DIGEST}`)).toHaveLength(2);
+    expect(ir).toContain("key: nvidia.com/gpu\n              operator: Exists");
+    expect(byName("cluster-minikube").inputs.create).toContain("--gpus all");
+  });
+
+  it("uploads exactly the IR npm run compile writes for the same config", async () => {
+    const raw = { ...existing, "pipeline.resources.light.cpuLimit": "2" };
+    await deploy(raw);
+    const compiled = compileOutputs(
+      { stack: "dev", sets: [], out: "ir.yaml", images: { image: FAKE_DIGEST, cudaImage: FAKE_CUDA_DIGEST } },
+      config(raw),
+    );
+    expect(byName("protein-pipeline-run").inputs.pipelineIr).toBe(compiled["ir.yaml"]);
   });
 
   it("keeps the single-protein pipeline when pipeline.pdbCodes is not set", async () => {
