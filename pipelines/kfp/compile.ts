@@ -33,7 +33,8 @@ export function compilePipeline(graph: PipelineGraph): CompiledPipeline {
 }
 
 export function toYaml(compiled: CompiledPipeline): string {
-  const options = { sortMapEntries: true, lineWidth: 0, minContentWidth: 0 } as const;
+  // No anchors: executors may share one placement object, and the IR is read by tools that expect plain YAML.
+  const options = { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
   const spec = compiled.pipelineSpec as { pipelineInfo: { name: string; description?: string } };
   const header = [
     "# PIPELINE DEFINITION",

@@ -1,5 +1,5 @@
 /**
- * `npm run pipeline:local -- --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE]…
+ * `npm run pipeline:local -- --preset tiny|short|tutorial|production --out DIR [--ir FILE] [--param NAME=VALUE]…
  *   [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]…]`
  *
  * Runs the compiled IR (default dist/pipelines/protein.yaml, from `npm run compile`) on this machine:
@@ -46,7 +46,7 @@ export interface CliArgs {
 }
 
 const USAGE =
-  "use --preset tiny|short|tutorial --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]]";
+  "use --preset tiny|short|tutorial|production --out DIR [--ir FILE] [--param NAME=VALUE] [--jobs N] [--no-cache] [--venv DIR | --runner docker [--image REF] [--mount DIR]]";
 
 export function parseArgs(argv: string[], cores: number): CliArgs {
   const args: Partial<CliArgs> & { params: [string, string][]; mounts: string[] } = {

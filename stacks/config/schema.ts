@@ -189,7 +189,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     type: "string",
     default: "tutorial",
     description:
-      "Parameter preset: `tutorial` (the biobb tutorial's protocol and step counts), `short` (a quick scientific sanity check: heating reaches the target temperature) or `tiny` (a smoke test of the plumbing, not science).",
+      "Parameter preset: `tutorial` (the biobb tutorial's protocol and step counts), `short` (a quick scientific sanity check: heating reaches the target temperature), `tiny` (a smoke test of the plumbing, not science) or `production` (the tutorial's setup, then 5 ns of free MD, for OpenMM on a GPU).",
   },
   "pipeline.pdbCode": {
     type: "string",

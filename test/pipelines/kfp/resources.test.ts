@@ -1,5 +1,5 @@
 import { cpuCores, memoryGigabytes, placementToPlatformIr, resourcesToIr } from "../../../pipelines/kfp/resources";
-import { compilePipeline, containerComponent, definePipeline, param } from "../../../pipelines/kfp";
+import { compilePipeline, containerComponent, definePipeline, param, toYaml } from "../../../pipelines/kfp";
 
 describe("resource quantities", () => {
   it("converts CPU quantities to cores", () => {
@@ -64,36 +64,39 @@ describe("accelerators and node placement", () => {
   });
 
   it("puts a task's placement beside its pull policy, and gives tasks placed differently their own executor", () => {
-    const step = containerComponent({
+    const definition = {
       name: "md",
       image: `reg/md@sha256:${"a".repeat(64)}`,
       command: ["md"],
       inputs: { n: param.int() },
       outputs: {},
-      args: (io) => [io.inputs.n],
-      imagePullPolicy: "IfNotPresent",
-    });
+      args: (io: { inputs: { n: string } }) => [io.inputs.n],
+      imagePullPolicy: "IfNotPresent" as const,
+    };
+    const step = containerComponent(definition);
+    const other = containerComponent({ ...definition, name: "other", command: ["other"] });
     const gpu = { accelerator: { type: "nvidia.com/gpu", count: 1 }, nodeSelector: { gpu: "yes" } };
     const compiled = compilePipeline(
       definePipeline({ name: "placed", parameters: {} }, (_, dag) => {
         dag.task(step, { n: 1 }, { name: "cpu" });
         dag.task(step, { n: 1 }, { name: "gpu", resources: gpu });
+        dag.task(other, { n: 2 }, { name: "other-gpu", resources: gpu });
       }),
     );
     const executors = (compiled.pipelineSpec.deploymentSpec as { executors: Record<string, unknown> }).executors;
-    expect(Object.keys(executors).sort()).toEqual(["exec-md", "exec-md-2"]);
+    expect(Object.keys(executors).sort()).toEqual(["exec-md", "exec-md-2", "exec-other"]);
     expect(executors["exec-md-2"]).toMatchObject({ container: { resources: { accelerator: { resourceCount: "1" } } } });
+    const placed = { imagePullPolicy: "IfNotPresent", nodeSelector: { labels: { gpu: "yes" } } };
     expect(compiled.platformSpec).toEqual({
       platforms: {
         kubernetes: {
           deploymentSpec: {
-            executors: {
-              "exec-md": { imagePullPolicy: "IfNotPresent" },
-              "exec-md-2": { imagePullPolicy: "IfNotPresent", nodeSelector: { labels: { gpu: "yes" } } },
-            },
+            executors: { "exec-md": { imagePullPolicy: "IfNotPresent" }, "exec-md-2": placed, "exec-other": placed },
           },
         },
       },
     });
+    // Two executors share one placement object: written out twice, never as a YAML anchor and alias.
+    expect(toYaml(compiled)).not.toMatch(/[&*]a\d/);
   });
 });

@@ -247,7 +247,7 @@ describe("bad config", () => {
     [
       "an unknown preset",
       { "pipeline.preset": "huge" },
-      /pipeline\.preset: "huge" is not one of tutorial, short, tiny/,
+      /pipeline\.preset: "huge" is not one of tutorial, short, tiny, production/,
     ],
     [
       "an API endpoint that is not a URL",
