@@ -80,8 +80,9 @@ export class TargetCluster extends pulumi.ComponentResource {
         {
           create: minikubeStartCommand(m),
           delete: `minikube delete --profile ${shellQuote(m.profile)}`,
-          // minikube cannot resize a running profile: a changed setting recreates it.
-          triggers: [m.profile, m.cpus, m.memory, m.disk, m.kubernetesVersion, m.driver],
+          // minikube cannot resize a running profile: a changed setting recreates it. GPUs only when set,
+          // so stacks without them keep their triggers (and their profile) across this change.
+          triggers: [m.profile, m.cpus, m.memory, m.disk, m.kubernetesVersion, m.driver, ...(m.gpus ? [m.gpus] : [])],
         },
         childOptions(this, opts),
       );
