@@ -1,7 +1,8 @@
-import { ConfigError, parseStackConfig, StackConfig } from "../../../stacks/config";
+import { parseStackConfig, StackConfig } from "../../../stacks/config";
 import { parseToleration } from "../../../stacks/config/step-resources";
 import { DEFAULT_STEP_RESOURCES } from "../../../pipelines/protein";
 import { knownPipelineParameters } from "../../../pipelines/protein/parameters";
+import { configProblems } from "../../fixtures/config-problems";
 
 // md_engine/md_platform as the OpenMM engine's pipeline parameters will add them (pipelines/protein/presets.ts).
 const KNOWN = { ...knownPipelineParameters(), md_engine: "sander", md_platform: "auto" };
@@ -11,15 +12,7 @@ const GPU_NODE = { "cluster.minikube.manage": "true", "cluster.minikube.gpus": "
 
 const parse = (raw: Record<string, unknown>): StackConfig => parseStackConfig(raw, ctx);
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parse(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
+const problemsOf = (raw: Record<string, unknown>): string[] => configProblems(() => parse(raw));
 
 describe("pipeline.resources.<class>", () => {
   it("defaults to the step classes' built-in requests and limits, no GPU, no placement", () => {
