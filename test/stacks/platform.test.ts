@@ -6,7 +6,7 @@ import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { createProteinPlatform, PlatformOutputs } from "../../stacks/platform";
 import { slimKfpDir } from "../fakes/slim-kfp";
 import { FakeMachine, fakeProbe } from "../fakes/fake-probe";
-import { compileOutputs } from "../../pipelines/compile";
+import { compileOutputs } from "../../scripts/compile";
 import {
   byName,
   FAKE_CUDA_DIGEST,

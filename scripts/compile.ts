@@ -1,9 +1,9 @@
 /**
  * `npm run compile [-- --stack NAME] [--set key=value …] [--out FILE.yaml|DIR] [--image REF] [--cuda-image REF]`
  *
- * Compiles the protein pipelines through the same config loading and validation as `up`: the stack's
- * Pulumi.<stack>.yaml (default dev) with `--set` overrides (as `npm run render` reads them), so a bad
- * setting fails here, naming the key, as it would fail `up`.
+ * Compiles the protein pipelines (pipelines/protein, which knows nothing of the stack) through the same
+ * config loading and validation as `up`: the stack's Pulumi.<stack>.yaml (default dev) with `--set`
+ * overrides (as `npm run render` reads them), so a bad setting fails here, naming the key, as in `up`.
  * - `--out FILE.yaml` (or .yml): exactly the IR `up` uploads for that config (the batch pipeline when
  *   pipeline.pdbCodes is set), to review it before an `up`.
  * - `--out DIR` (default dist/pipelines): protein.yaml and protein-batch.yaml, both with the config's
@@ -14,13 +14,13 @@
  */
 import { mkdirSync, writeFileSync } from "fs";
 import { dirname, join, resolve } from "path";
-import { compileBatchPipeline, compileProteinPipeline } from "./protein";
-import { knownPipelineParameters } from "./protein/parameters";
-import { walkFlags } from "./cli-flags";
+import { compileBatchPipeline, compileProteinPipeline } from "../pipelines/protein";
+import { knownPipelineParameters } from "../pipelines/protein/parameters";
+import { walkFlags } from "../pipelines/cli-flags";
 import { configFromEngineValues } from "../stacks/config/load";
 import { StackConfig } from "../stacks/config";
 import { PipelineImages, stackPipelineIr, stepOptions } from "../stacks/pipeline-run/pipeline-ir";
-import { stackConfigValues } from "../scripts/render/stack-config";
+import { stackConfigValues } from "./render/stack-config";
 
 export const PLACEHOLDER_IMAGE = `localhost:5000/amber@sha256:${"0".repeat(64)}`;
 export const PLACEHOLDER_CUDA_IMAGE = `localhost:5000/amber@sha256:${"c".repeat(64)}`;

@@ -6,13 +6,13 @@ import {
   compileOutputs,
   loadStackConfig,
   parseArgs,
-} from "../../pipelines/compile";
+} from "../../scripts/compile";
 import { stackPipelineIr } from "../../stacks/pipeline-run/pipeline-ir";
 import { compileProteinPipeline } from "../../pipelines/protein";
 
 const GOLDEN_PATH = resolve(__dirname, "../fixtures/golden/protein.yaml");
 const HINT =
-  "the protein IR changed: review the diff, then run `UPDATE_GOLDEN=1 npx jest test/pipelines/compile.test.ts`";
+  "the protein IR changed: review the diff, then run `UPDATE_GOLDEN=1 npx jest test/scripts/compile.test.ts`";
 
 /** The golden is always compiled with the placeholder image, so it does not depend on the environment. */
 const goldenText = (): string => compileProteinPipeline({ image: PLACEHOLDER_IMAGE });
