@@ -74,6 +74,9 @@ function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems):
     }
     case "string":
       if (typeof text === "string") return text;
+      // The engine hands a number-like value of a structured key as a number, even a declared default
+      // "1" (checked with the 3.248.0 engine: pipeline.resources.md.cpuRequest arrives as 1).
+      if (typeof text === "number" && Number.isFinite(text)) return String(text);
       problems.add(`${key}: expected a string, got ${JSON.stringify(value)}.`);
       return spec.default;
   }

@@ -74,6 +74,12 @@ describe("pipeline.resources.<class>", () => {
     ]);
   });
 
+  it("takes CPU quantities the engine hands over as numbers (checked with the 3.248.0 engine)", () => {
+    const md = parse({ "pipeline.resources.md.cpuRequest": 1, "pipeline.resources.md.cpuLimit": 4 }).pipeline.resources
+      .md;
+    expect(md).toMatchObject({ cpuRequest: "1", cpuLimit: "4" });
+  });
+
   it("parses tolerations as kubectl taint writes taints", () => {
     expect(parseToleration("nvidia.com/gpu")).toEqual({ key: "nvidia.com/gpu", operator: "Exists" });
     expect(parseToleration("pool=gpu")).toEqual({ key: "pool", operator: "Equal", value: "gpu" });
