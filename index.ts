@@ -30,6 +30,7 @@ export const minioConsolePortForward = outputs.minioConsolePortForward;
 export const minioCredentials = outputs.minioCredentials;
 export const registryAddress = outputs.registryAddress;
 export const amberImage = outputs.amberImage;
+export const amberCudaImage = outputs.amberCudaImage;
 export const workflowControllerMetricsPort = outputs.workflowControllerMetricsPort;
 export const pipelineRunUrl = outputs.pipelineRunUrl;
 export const pipelineRunState = outputs.pipelineRunState;

@@ -1,7 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { compileBatchPipeline, compileProteinPipeline } from "../pipelines/protein";
-import { AmberImage } from "./registry/amber-image";
+import { AmberImage, AmberImageBuild } from "./registry/amber-image";
 import { TargetCluster } from "./cluster/target-cluster";
 import { StackConfig } from "./config";
 import { KfpAccess } from "./kfp-api/access";
@@ -13,6 +12,7 @@ import { KFP_NAMESPACE } from "./kfp/transforms";
 import { MINIO_CONSOLE_PORT, MINIO_SERVICE, minioEndpoint, MinioStore } from "./minio/minio-store";
 import { pipelineParameters } from "../pipelines/protein/parameters";
 import { ProteinPipelineRun } from "./pipeline-run/protein-pipeline-run";
+import { needsCudaImage, stackPipelineIr } from "./pipeline-run/pipeline-ir";
 import { GeneratedCredentials } from "./minio/generated-credentials";
 import { InClusterRegistry } from "./registry/in-cluster-registry";
 import { Renderer } from "./kfp/source";
@@ -62,6 +62,8 @@ export interface PlatformOutputs {
   minioCredentials?: pulumi.Output<{ accessKey: string; secretKey: string }>;
   registryAddress?: string;
   amberImage: pulumi.Output<string>;
+  /** The AMBER image's CUDA variant the MD steps run, when they request a GPU. */
+  amberCudaImage?: pulumi.Output<string>;
   workflowControllerMetricsPort: number;
   pipelineRunUrl?: pulumi.Output<string>;
   pipelineRunState?: pulumi.Output<string>;
@@ -150,21 +152,27 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         { ...k8sOpts, dependsOn: [cluster] },
       )
     : undefined;
+  const amberConfig = cfg.amber;
+  const amberBuild: AmberImageBuild | undefined = amberConfig.build
+    ? {
+        minikubeProfile: cfg.cluster.minikube!.profile,
+        registryAddress: registry!.address,
+        contextDir: options.amberContextDir ?? path.join(__dirname, "..", "images", "amber"),
+        platform: preflight.amberPlatform!,
+        profileRunning: cluster.apiServer,
+      }
+    : undefined;
+  const imageOpts = { dependsOn: registry ? [registry] : [cluster] };
   const amber = new AmberImage(
     "amber",
-    cfg.amber.build
-      ? {
-          build: {
-            minikubeProfile: cfg.cluster.minikube!.profile,
-            registryAddress: registry!.address,
-            contextDir: options.amberContextDir ?? path.join(__dirname, "..", "images", "amber"),
-            platform: preflight.amberPlatform!,
-            profileRunning: cluster.apiServer,
-          },
-        }
-      : { prebuiltImage: cfg.amber.image },
-    { dependsOn: registry ? [registry] : [cluster] },
+    amberConfig.build ? { build: amberBuild } : { prebuiltImage: amberConfig.image },
+    imageOpts,
   );
+  // A prebuilt amber.image is used for the GPU steps as given: build it with OPENMM_PLATFORM=cuda12 (docs/resources.md).
+  const amberCuda =
+    cfg.pipeline.enabled && needsCudaImage(cfg.pipeline) && amberBuild
+      ? new AmberImage("amber-cuda12", { build: { ...amberBuild, openmmPlatform: "cuda12" } }, imageOpts)
+      : undefined;
 
   const access: pulumi.Output<KfpAccess> = cfg.kfp.apiEndpoint
     ? pulumi.output<KfpAccess>({ kind: "endpoint", baseUrl: cfg.kfp.apiEndpoint })
@@ -195,6 +203,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         : pulumi.output(`${cfg.kfp.apiEndpoint}/apis/v2beta1`)
       : pulumi.interpolate`${cluster.apiServer}/api/v1/namespaces/${kfp.namespace}/services/${KFP_API_SERVICE.service}:${KFP_API_SERVICE.port}/proxy/apis/v2beta1`,
     amberImage: amber.imageRef,
+    ...(amberCuda ? { amberCudaImage: amberCuda.imageRef } : {}),
     workflowControllerMetricsPort: portPatch.metricsPort,
   };
   if (minio) {
@@ -209,14 +218,14 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
 
   if (cfg.pipeline.enabled) {
     // pipeline.pdbCodes: the batch pipeline (a ParallelFor over the codes), uploaded as `<name>-batch`.
-    const { pdbCodes, parallelism } = cfg.pipeline;
+    const { pdbCodes } = cfg.pipeline;
     const run = new ProteinPipelineRun(
       "protein-pipeline-run",
       {
         access,
-        pipelineIr: amber.imageRef.apply((image) =>
-          pdbCodes ? compileBatchPipeline({ image, parallelism }) : compileProteinPipeline({ image }),
-        ),
+        pipelineIr: pulumi
+          .all([amber.imageRef, amberCuda?.imageRef ?? amber.imageRef])
+          .apply(([image, cudaImage]) => stackPipelineIr(cfg.pipeline, { image, cudaImage })),
         pipelineName: pdbCodes ? `${cfg.pipeline.name}-batch` : cfg.pipeline.name,
         experimentName: cfg.pipeline.experiment,
         parameters: pipelineParameters(cfg.pipeline),
@@ -228,7 +237,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         kfpNamespace: kfp.namespace,
         kubeContext: cluster.context,
       },
-      { dependsOn: [ready, amber] },
+      { dependsOn: [ready, amber, ...(amberCuda ? [amberCuda] : [])] },
     );
     outputs.pipelineRunUrl = run.runUrl;
     outputs.pipelineRunState = run.state;

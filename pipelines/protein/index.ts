@@ -5,3 +5,6 @@ export type { BatchOptions } from "./batch";
 export { presets, batchParameters } from "./presets";
 export { PRESET_NAMES } from "./presets";
 export type { ParameterValue, PipelineParameters, PresetName } from "./presets";
+export { DEFAULT_STEP_RESOURCES, STEP_CLASSES, mdRequestsGpu } from "./step-resources";
+export type { StepClass, StepResources } from "./step-resources";
+export type { StepOptions } from "./steps";

@@ -4,7 +4,7 @@
  */
 import { ArtifactRef, Dag, ParamRef, ParamRefs, compilePipeline, definePipeline, param, toYaml } from "../kfp";
 import { DEFAULT_SEED, tutorial } from "./presets";
-import { ProteinSteps, defineSteps } from "./steps";
+import { ProteinSteps, StepOptions, defineSteps } from "./steps";
 
 const t = tutorial;
 
@@ -319,8 +319,8 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
   );
 }
 
-export function proteinPipeline(image: string) {
-  const steps = defineSteps(image);
+export function proteinPipeline(opts: StepOptions) {
+  const steps = defineSteps(opts);
   return definePipeline(
     {
       name: PROTEIN_PIPELINE_NAME,
@@ -334,7 +334,7 @@ export function proteinPipeline(image: string) {
   );
 }
 
-/** The protein pipeline's IR YAML for the given (digest-pinned) AMBER image. */
-export function compileProteinPipeline(opts: { image: string }): string {
-  return toYaml(compilePipeline(proteinPipeline(opts.image)));
+/** The protein pipeline's IR YAML for the given (digest-pinned) AMBER image(s) and step resources. */
+export function compileProteinPipeline(opts: StepOptions): string {
+  return toYaml(compilePipeline(proteinPipeline(opts)));
 }

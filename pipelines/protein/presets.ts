@@ -6,11 +6,13 @@
  *   target temperature), the other stages cut; about 60 % of the tutorial's MD steps.
  * - `tiny`: a smoke test of the plumbing, not science: a few hundred steps at most; heating stops far
  *   below the target temperature and no quantity of it should be compared with anything.
+ * - `production`: the tutorial's setup and equilibration, then 5 ns of free MD at 300 K and 1 bar with a
+ *   frame every 10 ps (why these: docs/science.md), meant for OpenMM, on a GPU.
  * Every preset but `tutorial` runs the free MD with the `npt` protocol (continue at 1 bar, velocities kept).
  */
 
 /** The presets, by name: the one list the stack's config, the local runner and the run resource use. */
-export const PRESET_NAMES = ["tutorial", "short", "tiny"] as const;
+export const PRESET_NAMES = ["tutorial", "short", "tiny", "production"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 /** A value of a pipeline parameter, as KFP's runtime config takes it. */
 export type ParameterValue = string | number | boolean | unknown[];
@@ -95,7 +97,15 @@ export const short: ProteinParameterValues = {
   traj_interval: 50,
 };
 
-export const presets: Record<PresetName, PipelineParameters> = { tiny, short, tutorial };
+/** Every MD stage steps 2 fs (dt 0.002 ps, hydrogens constrained): 5 ns of free MD, a frame every 10 ps. */
+export const production: ProteinParameterValues = {
+  ...tutorial,
+  free_steps: 2_500_000,
+  traj_interval: 5_000,
+  free_md_protocol: "npt",
+};
+
+export const presets: Record<PresetName, PipelineParameters> = { tiny, short, tutorial, production };
 
 /**
  * The `run_context` parameter: which preset a run started from and the overrides that change it (an override

@@ -3,12 +3,19 @@
  * Structure files (PDB, topology, coordinates, restart, trajectory) are system.Artifact; logs and
  * analysis tables are system.Dataset, so a log can never be wired where a topology is expected.
  */
-import { InputSpecs, OutputSpecs, Resources, artifact, containerComponent, param } from "../kfp";
+import { InputSpecs, OutputSpecs, artifact, containerComponent, param } from "../kfp";
 import type { Placeholders } from "../kfp/component";
+import { DEFAULT_STEP_RESOURCES, StepClass, StepResources } from "./step-resources";
 
-const LIGHT: Resources = { cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "1Gi" };
-const MD: Resources = { cpuRequest: "1", cpuLimit: "2", memoryRequest: "512Mi", memoryLimit: "2Gi" };
-const ANALYSIS: Resources = { cpuRequest: "500m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "2Gi" };
+/** The images and resources the steps run with. */
+export interface StepOptions {
+  /** The AMBER image, digest-pinned. */
+  image: string;
+  /** The image of the MD steps (the CUDA variant when they request a GPU); default `image`. */
+  mdImage?: string;
+  /** Per step class; default DEFAULT_STEP_RESOURCES. */
+  resources?: StepResources;
+}
 
 /** `--flag <placeholder>` for every input, then every output (input_pdb → --input-pdb), as STEPS.md names them. */
 function cliArgs(io: Placeholders<InputSpecs, OutputSpecs>, opts: { executorInput?: boolean } = {}): string[] {
@@ -23,11 +30,13 @@ function cliArgs(io: Placeholders<InputSpecs, OutputSpecs>, opts: { executorInpu
 const structure = () => artifact.artifact();
 const topologyOutputs = () => ({ output_top: structure(), output_crd: structure(), output_pdb: structure() });
 
-export function defineSteps(image: string) {
-  const step = (subcommand: string) => ({
-    image,
+export function defineSteps(opts: StepOptions) {
+  const resources = opts.resources ?? DEFAULT_STEP_RESOURCES;
+  const step = (subcommand: string, stepClass: StepClass = "light") => ({
+    image: stepClass === "md" ? (opts.mdImage ?? opts.image) : opts.image,
     command: ["protein-step", subcommand],
     imagePullPolicy: "IfNotPresent" as const,
+    resources: resources[stepClass],
   });
 
   const fetchPdb = containerComponent({
@@ -37,7 +46,6 @@ export function defineSteps(image: string) {
     inputs: { pdb_code: param.string(), source: param.string() },
     outputs: { output_pdb: structure() },
     args: (io) => cliArgs(io),
-    resources: LIGHT,
   });
 
   const pdb4amber = containerComponent({
@@ -47,7 +55,6 @@ export function defineSteps(image: string) {
     inputs: { input_pdb: structure() },
     outputs: { output_pdb: structure() },
     args: (io) => cliArgs(io),
-    resources: LIGHT,
   });
 
   const leapGenTop = containerComponent({
@@ -57,11 +64,10 @@ export function defineSteps(image: string) {
     inputs: { input_pdb: structure(), forcefield: param.string() },
     outputs: topologyOutputs(),
     args: (io) => cliArgs(io),
-    resources: LIGHT,
   });
 
   const sanderMdrun = containerComponent({
-    ...step("sander-mdrun"),
+    ...step("sander-mdrun", "md"),
     name: "sander-mdrun",
     description: "Run one sander stage (minimization, heat, nvt, npt or free MD); output_mdin is what sander ran.",
     inputs: {
@@ -86,7 +92,6 @@ export function defineSteps(image: string) {
       output_log: artifact.dataset(),
     },
     args: (io) => cliArgs(io),
-    resources: MD,
   });
 
   const amberToPdb = containerComponent({
@@ -96,7 +101,6 @@ export function defineSteps(image: string) {
     inputs: { input_top: structure(), input_crd: structure() },
     outputs: { output_pdb: structure() },
     args: (io) => cliArgs(io),
-    resources: LIGHT,
   });
 
   const solvationInputs = {
@@ -114,7 +118,6 @@ export function defineSteps(image: string) {
     inputs: solvationInputs,
     outputs: topologyOutputs(),
     args: (io) => cliArgs(io),
-    resources: LIGHT,
   });
 
   const leapAddIons = containerComponent({
@@ -130,7 +133,6 @@ export function defineSteps(image: string) {
     },
     outputs: topologyOutputs(),
     args: (io) => cliArgs(io),
-    resources: LIGHT,
   });
 
   const plotOutputs = () => ({
@@ -146,11 +148,10 @@ export function defineSteps(image: string) {
     inputs: { input_log: artifact.dataset(), log_kind: param.string(), terms: param.string(), title: param.string() },
     outputs: plotOutputs(),
     args: (io) => cliArgs(io, { executorInput: true }),
-    resources: LIGHT,
   });
 
   const cpptrajRms = containerComponent({
-    ...step("cpptraj-rms"),
+    ...step("cpptraj-rms", "analysis"),
     name: "cpptraj-rms",
     description: "RMSD of the trajectory against its first frame and the experimental structure, one plot.",
     inputs: {
@@ -163,11 +164,10 @@ export function defineSteps(image: string) {
     },
     outputs: plotOutputs(),
     args: (io) => cliArgs(io, { executorInput: true }),
-    resources: ANALYSIS,
   });
 
   const cpptrajRgyr = containerComponent({
-    ...step("cpptraj-rgyr"),
+    ...step("cpptraj-rgyr", "analysis"),
     name: "cpptraj-rgyr",
     description: "Radius of gyration along the trajectory.",
     inputs: {
@@ -179,17 +179,15 @@ export function defineSteps(image: string) {
     },
     outputs: plotOutputs(),
     args: (io) => cliArgs(io, { executorInput: true }),
-    resources: ANALYSIS,
   });
 
   const cpptrajImage = containerComponent({
-    ...step("cpptraj-image"),
+    ...step("cpptraj-image", "analysis"),
     name: "cpptraj-image",
     description: "Image the trajectory and strip it to the mask (solute only), with the matching topology.",
     inputs: { input_top: structure(), input_traj: structure(), mask: param.string() },
     outputs: { output_traj: structure(), output_top: structure() },
     args: (io) => cliArgs(io),
-    resources: ANALYSIS,
   });
 
   const plot = () => artifact.html();
@@ -224,12 +222,11 @@ export function defineSteps(image: string) {
     },
     outputs: { output_html: artifact.html() },
     args: (io) => cliArgs(io),
-    resources: LIGHT,
   });
 
   return {
     /** The step runner's image reference: the run report shows it. */
-    image,
+    image: opts.image,
     fetchPdb,
     pdb4amber,
     leapGenTop,

@@ -15,5 +15,8 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 npx --no-install ts-node --transpile-only pipelines/sdk-check/feature-sample.ts "$scratch/builder-feature-sample.yaml"
-"$venv/bin/python" pipelines/sdk-check/check_ir.py "${files[@]}" "$scratch/builder-feature-sample.yaml"
+npx --no-install ts-node --transpile-only pipelines/sdk-check/gpu-sample.ts "$scratch/protein-gpu.yaml"
+"$venv/bin/python" pipelines/sdk-check/check_ir.py "${files[@]}" "$scratch/builder-feature-sample.yaml" \
+  "$scratch/protein-gpu.yaml"
+"$venv/bin/python" pipelines/sdk-check/check_gpu_ir.py "$scratch/protein-gpu.yaml"
 "$venv/bin/python" pipelines/sdk-check/test_check_ir.py

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
+import check_gpu_ir  # noqa: E402
 import check_ir  # noqa: E402
 
 COMPILED = Path(__file__).resolve().parents[2] / "dist" / "pipelines" / "protein.yaml"
@@ -78,6 +79,42 @@ class CheckerRejectsBrokenIr(unittest.TestCase):
         artifact = spec["root"]["dag"]["tasks"]["plot-heat"]["inputs"]["artifacts"]["input_log"]
         artifact["taskOutputArtifact"]["outputArtifactKey"] = "output_rst"
         self.assertIn("wrong type", " ".join(problems_for(spec, platform)))
+
+
+def gpu_problems_for(spec_doc, platform_doc):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "gpu.yaml"
+        path.write_text(yaml.safe_dump_all([spec_doc, platform_doc], sort_keys=True))
+        return check_gpu_ir.check(path)[1]
+
+
+class GpuCheckComparesWithTheSdk(unittest.TestCase):
+    """check_gpu_ir must accept what the SDK writes and name each field where ours differs."""
+
+    def setUp(self):
+        self.spec, self.platform = check_ir.load_documents(COMPILED)
+        self.resources = self.spec["deploymentSpec"]["executors"]["exec-sander-mdrun"]["container"]["resources"]
+        self.placement = self.platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-sander-mdrun"]
+        self.resources["accelerator"] = {
+            "count": "1", "resourceCount": "1", "resourceType": "nvidia.com/gpu", "type": "nvidia.com/gpu",
+        }
+        self.placement["nodeSelector"] = {"labels": {"nvidia.com/gpu.present": "true"}}
+        self.placement["tolerations"] = [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+
+    def test_the_sdks_own_fields_pass(self):
+        self.assertEqual(gpu_problems_for(self.spec, self.platform), [])
+
+    def test_a_missing_legacy_field_is_named(self):
+        del self.resources["accelerator"]["type"]
+        self.assertIn("exec-sander-mdrun resources.accelerator", " ".join(gpu_problems_for(self.spec, self.platform)))
+
+    def test_a_toleration_written_differently_is_named(self):
+        self.placement["tolerations"][0]["tolerationSeconds"] = 30
+        self.assertIn("exec-sander-mdrun platform.tolerations", " ".join(gpu_problems_for(self.spec, self.platform)))
+
+    def test_an_ir_without_a_gpu_executor_fails(self):
+        del self.resources["accelerator"]
+        self.assertIn("nothing to compare", " ".join(gpu_problems_for(self.spec, self.platform)))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,11 @@ export interface TargetClusterArgs {
   cluster: ClusterConfig;
 }
 
-/** minikube's CLI arguments for a profile the stack owns. Docker runtime: the AMBER image is built by its daemon. */
+/**
+ * minikube's CLI arguments for a profile the stack owns. Docker runtime: the AMBER image is built by its
+ * daemon. `--gpus` (cluster.minikube.gpus) passes the host's GPUs to the node and enables minikube's
+ * NVIDIA device plugin, which advertises them as nvidia.com/gpu.
+ */
 export function minikubeStartCommand(m: MinikubeConfig): string {
   return [
     "minikube",
@@ -30,6 +34,7 @@ export function minikubeStartCommand(m: MinikubeConfig): string {
     m.driver,
     "--container-runtime",
     "docker",
+    ...(m.gpus ? ["--gpus", m.gpus] : []),
     "--wait",
     "all",
   ]
@@ -75,8 +80,9 @@ export class TargetCluster extends pulumi.ComponentResource {
         {
           create: minikubeStartCommand(m),
           delete: `minikube delete --profile ${shellQuote(m.profile)}`,
-          // minikube cannot resize a running profile: a changed setting recreates it.
-          triggers: [m.profile, m.cpus, m.memory, m.disk, m.kubernetesVersion, m.driver],
+          // minikube cannot resize a running profile: a changed setting recreates it. GPUs only when set,
+          // so stacks without them keep their triggers (and their profile) across this change.
+          triggers: [m.profile, m.cpus, m.memory, m.disk, m.kubernetesVersion, m.driver, ...(m.gpus ? [m.gpus] : [])],
         },
         childOptions(this, opts),
       );

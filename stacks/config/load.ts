@@ -7,9 +7,20 @@ import { nodeFileAccess } from "./files";
 
 /** Reads `pulumi config` for this project and validates it. Throws ConfigError listing every problem. */
 export function loadConfig(pipelineParameters?: PipelineParameters): StackConfig {
-  const raw = flattenConfig(pulumi.runtime.allConfig(), PROJECT);
-  return parseStackConfig(raw, {
-    stackName: pulumi.getStack(),
+  return configFromEngineValues(pulumi.runtime.allConfig(), pulumi.getStack(), pipelineParameters);
+}
+
+/**
+ * Config values as the engine hands them to the program (`<project>:<key>` → string), validated: what
+ * loadConfig does inside the engine, and `npm run compile` with a stack file's values outside it.
+ */
+export function configFromEngineValues(
+  all: Record<string, string>,
+  stackName: string,
+  pipelineParameters?: PipelineParameters,
+): StackConfig {
+  return parseStackConfig(flattenConfig(all, PROJECT), {
+    stackName,
     env: process.env,
     pipelineParameters,
     files: nodeFileAccess,

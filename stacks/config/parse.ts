@@ -12,6 +12,7 @@ import {
   parseRegistry,
   parseWorkflowController,
 } from "./sections";
+import { gpuProblems } from "./step-resources";
 
 /** Pure: raw config values (strings as Pulumi stores them, or typed values) → a validated StackConfig. */
 export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext): StackConfig {
@@ -33,6 +34,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
   const amber = parseAmber(str, bool, cluster, registry, problems);
   const workflowController = parseWorkflowController(int, bool, problems);
   const pipeline = parsePipeline(str, int, bool, list, ctx.pipelineParameters, problems);
+  for (const problem of gpuProblems(pipeline, cluster)) problems.add(problem);
   if (!isDnsLabel(ctx.stackName.toLowerCase())) {
     problems.add(
       `the stack name ${shown(ctx.stackName)} must be a DNS label (at most 63 letters, digits, '-'): it names cluster objects. Fix: pulumi stack init <name>.`,
@@ -72,6 +74,9 @@ function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems):
       return integer(key, text, spec, problems);
     case "string":
       if (typeof text === "string") return text;
+      // The engine hands a number-like value of a structured key as a number, even a declared default
+      // "1" (checked with the 3.248.0 engine: pipeline.resources.md.cpuRequest arrives as 1).
+      if (typeof text === "number" && Number.isFinite(text)) return String(text);
       problems.add(`${key}: expected a string, got ${shown(value)}.`);
       return spec.default;
   }

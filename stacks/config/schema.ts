@@ -2,6 +2,8 @@
  * Every stack config key this project reads, with its type, default and description.
  * Pulumi.yaml declares the same keys (a unit test keeps the two in step).
  */
+import { stepResourceKeys } from "./step-resources";
+
 export type KeyType = "string" | "integer" | "boolean" | "array";
 
 export interface KeySpec {
@@ -81,6 +83,12 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     type: "string",
     default: "docker",
     description: "minikube driver: docker, podman, kvm2, qemu2, virtualbox, hyperkit, vfkit or none.",
+  },
+  "cluster.minikube.gpus": {
+    type: "string",
+    default: "",
+    description:
+      "GPUs of a managed minikube profile (`minikube start --gpus`): `all` or `nvidia` (minikube 1.32+, docker driver, NVIDIA Container Toolkit). Empty: none.",
   },
   "kfp.version": {
     type: "string",
@@ -196,7 +204,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     type: "string",
     default: "tutorial",
     description:
-      "Parameter preset: `tutorial` (the biobb tutorial's protocol and step counts), `short` (a quick scientific sanity check: heating reaches the target temperature) or `tiny` (a smoke test of the plumbing, not science).",
+      "Parameter preset: `tutorial` (the biobb tutorial's protocol and step counts), `short` (a quick scientific sanity check: heating reaches the target temperature), `tiny` (a smoke test of the plumbing, not science) or `production` (the tutorial's setup, then 5 ns of free MD, for OpenMM on a GPU).",
   },
   "pipeline.pdbCode": {
     type: "string",
@@ -246,4 +254,5 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     default: "archive",
     description: "What destroy does with the runs it made: `archive` or `delete`.",
   },
+  ...stepResourceKeys(),
 };

@@ -25,6 +25,7 @@ import {
 } from "./types";
 import { parseParameterOverrides, pipelineParameters } from "../../pipelines/protein/parameters";
 import { trajectoryProblems } from "../../pipelines/protein/md-parameter-rules";
+import { parseStepResources } from "./step-resources";
 import { PRESET_NAMES, PipelineParameters } from "../../pipelines/protein/presets";
 
 const MINIKUBE_DRIVERS = ["docker", "podman", "kvm2", "qemu2", "virtualbox", "hyperkit", "vfkit", "none"];
@@ -62,6 +63,7 @@ export function parseCluster(
     disk: str("cluster.minikube.disk"),
     kubernetesVersion: str("cluster.minikube.kubernetesVersion"),
     driver: str("cluster.minikube.driver"),
+    ...parseMinikubeGpus(str("cluster.minikube.gpus"), str("cluster.minikube.driver"), problems),
   };
   if (!isDnsLabel(profile)) {
     const derived = str("cluster.minikube.profile") ? "" : " (derived from the stack name)";
@@ -89,6 +91,17 @@ export function parseCluster(
 /** A positive size with a unit minikube reads (`8g`, `8192m`); at most 12 digits, far beyond any machine. */
 function isMinikubeSize(size: string): boolean {
   return MINIKUBE_SIZE.test(size) && Number.parseFloat(size) > 0;
+}
+
+/** `--gpus` passes the host's GPUs into the node container: minikube supports it with the docker driver only. */
+function parseMinikubeGpus(gpus: string, driver: string, problems: Problems): Pick<MinikubeConfig, "gpus"> {
+  if (!gpus) return {};
+  const value = oneOf("cluster.minikube.gpus", gpus, ["all", "nvidia"] as const, problems);
+  if (driver !== "docker")
+    problems.add(
+      `cluster.minikube.gpus is ${shown(gpus)} but cluster.minikube.driver is ${shown(driver)}: minikube passes GPUs through with the docker driver only. Fix: pulumi config set --path cluster.minikube.driver docker, or pulumi config rm --path cluster.minikube.gpus`,
+    );
+  return { gpus: value };
 }
 
 function defaultKubeconfigPath(env: Record<string, string | undefined>): string {
@@ -280,6 +293,7 @@ export function parsePipeline(
     timeoutSeconds: timeoutMinutes * 60,
     rerunToken: str("pipeline.rerunToken"),
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
+    resources: parseStepResources(str, int, list, problems),
   };
   // The preset's values with the overrides: a preset's own traj_interval must fit the overridden free_steps.
   for (const problem of trajectoryProblems(pipelineParameters(pipeline)))

@@ -1,6 +1,7 @@
 /** The validated stack configuration, as the components receive it. */
 import type { PipelineParameters, PresetName } from "../../pipelines/protein/presets";
 import type { FileAccess } from "./files";
+import type { StepResources } from "../../pipelines/protein/step-resources";
 
 export interface MinikubeConfig {
   manage: boolean;
@@ -10,6 +11,8 @@ export interface MinikubeConfig {
   disk: string;
   kubernetesVersion: string;
   driver: string;
+  /** `minikube start --gpus`: which GPUs the node gets; undefined: none. */
+  gpus?: "all" | "nvidia";
 }
 
 export interface ClusterConfig {
@@ -68,6 +71,8 @@ export interface PipelineConfig {
   timeoutSeconds: number;
   rerunToken: string;
   onDestroy: "archive" | "delete";
+  /** Requests, limits, GPUs and node placement per step class (pipeline.resources.<class>). */
+  resources: StepResources;
 }
 
 export interface StackConfig {

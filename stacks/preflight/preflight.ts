@@ -6,11 +6,22 @@
 import { StackConfig } from "../config";
 import { amberBuildPlatform, normalizeArch } from "./arch";
 import { RunResult, shellProbe, ToolProbe } from "./probe";
-import { compareVersions, formatVersion, MIN_DOCKER, minikubeNeededFor, parseVersion, Version } from "./versions";
+import {
+  atLeastAlso,
+  compareVersions,
+  formatVersion,
+  MIN_DOCKER,
+  MIN_MINIKUBE_GPUS,
+  minikubeNeededFor,
+  parseVersion,
+  Version,
+} from "./versions";
 
 export interface PreflightFacts {
   minikube?: RunResult;
   docker?: RunResult;
+  /** Docker's runtimes, asked when minikube passes GPUs through (cluster.minikube.gpus). */
+  dockerRuntimes?: RunResult;
   /** The architecture the image is built on: the running node's, else this machine's. */
   nodeArch?: string;
 }
@@ -36,6 +47,7 @@ export function gatherFacts(cfg: StackConfig, probe: ToolProbe): PreflightFacts 
   const facts: PreflightFacts = {};
   if (m && (m.manage || cfg.amber.build)) facts.minikube = probe.minikubeVersion();
   if (m?.manage && m.driver === "docker") facts.docker = probe.dockerVersion();
+  if (m?.manage && m.gpus && facts.docker?.ok) facts.dockerRuntimes = probe.dockerRuntimes();
   if (m && cfg.amber.build) {
     const running = facts.minikube?.ok ? probe.nodeArch(m.profile) : undefined;
     facts.nodeArch = running ?? probe.hostArch();
@@ -57,11 +69,12 @@ export function preflightProblems(
 
   if (facts.minikube) {
     const why = m.manage
-      ? `for cluster.minikube.kubernetesVersion ${m.kubernetesVersion}`
+      ? `for cluster.minikube.kubernetesVersion ${m.kubernetesVersion}${m.gpus ? ` and cluster.minikube.gpus ${m.gpus} (--gpus: ${formatVersion(MIN_MINIKUBE_GPUS)}+)` : ""}`
       : "for minikube docker-env (amber.build)";
-    const needed: ReturnType<typeof minikubeNeededFor> = m.manage
+    const forKubernetes: ReturnType<typeof minikubeNeededFor> = m.manage
       ? minikubeNeededFor(parseVersion(m.kubernetesVersion) ?? [0, 0, 0])
       : { atLeast: [1, 0, 0] };
+    const needed = m.manage && m.gpus ? atLeastAlso(forKubernetes, MIN_MINIKUBE_GPUS) : forKubernetes;
     const neededText =
       "atLeast" in needed
         ? `${formatVersion(needed.atLeast)} or newer`
@@ -107,6 +120,14 @@ export function preflightProblems(
           `docker: found ${text ?? facts.docker.stdout.trim()}, needs ${formatVersion(MIN_DOCKER)} or newer ${why}. Fix: upgrade Docker.`,
         );
     }
+  }
+
+  if (facts.dockerRuntimes) {
+    const runtimes = facts.dockerRuntimes.ok ? facts.dockerRuntimes.stdout : "";
+    if (!/"nvidia"\s*:/.test(runtimes))
+      problems.push(
+        `docker: no nvidia runtime (docker info lists ${facts.dockerRuntimes.ok ? runtimes.trim() || "none" : facts.dockerRuntimes.message}); minikube's --gpus needs the NVIDIA Container Toolkit for cluster.minikube.gpus ${m.gpus}. Fix: install it and run sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker, or pulumi config rm --path cluster.minikube.gpus`,
+      );
   }
 
   if (cfg.amber.build && facts.nodeArch !== undefined) {

@@ -22,6 +22,8 @@ export interface ToolProbe {
   minikubeVersion(): RunResult;
   /** The Docker daemon's OS and version as minikube's driver reads it, e.g. `linux-28.3.2`. */
   dockerVersion(): RunResult;
+  /** The Docker daemon's runtimes as JSON (`docker info`), e.g. `{"nvidia":{…},"runc":{…}}`. */
+  dockerRuntimes(): RunResult;
   /** `uname -m` on the profile's node, or undefined when the profile is not running. */
   nodeArch(profile: string): string | undefined;
   /** This machine's architecture (a profile minikube creates here runs natively at it). */
@@ -32,6 +34,7 @@ export function shellProbe(run: Runner = execRunner, hostArch: string = process.
   return {
     minikubeVersion: () => run("minikube", ["version", "--short"]),
     dockerVersion: () => run("docker", ["version", "--format", "{{.Server.Os}}-{{.Server.Version}}"]),
+    dockerRuntimes: () => run("docker", ["info", "--format", "{{json .Runtimes}}"]),
     nodeArch(profile) {
       const status = run("minikube", ["status", "--profile", profile, "--format", "{{.Host}}"]);
       if (!status.ok || status.stdout.trim() !== "Running") return undefined;

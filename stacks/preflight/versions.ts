@@ -42,3 +42,15 @@ export function minikubeNeededFor(kubernetes: Version): { atLeast: Version } | {
 
 /** minikube's Docker driver asks for Docker 18.09.0 or newer (pkg/minikube/registry/drvs/docker, minDockerVersion). */
 export const MIN_DOCKER: Version = [18, 9, 0];
+
+/** `minikube start --gpus` came with minikube 1.32.0 (its release notes: NVIDIA GPU support, docker driver). */
+export const MIN_MINIKUBE_GPUS: Version = [1, 32, 0];
+
+/** The stricter of a requirement and a minimum version. */
+export function atLeastAlso(
+  needed: { atLeast: Version } | { newerThan: Version },
+  minimum: Version,
+): { atLeast: Version } | { newerThan: Version } {
+  if ("atLeast" in needed) return compareVersions(minimum, needed.atLeast) > 0 ? { atLeast: minimum } : needed;
+  return compareVersions(minimum, needed.newerThan) > 0 ? { atLeast: minimum } : needed;
+}

@@ -19,7 +19,15 @@ export interface AmberImageBuild {
    * is read after it, on every preview and up, since its port changes whenever minikube restarts.
    */
   profileRunning: pulumi.Input<string>;
+  /**
+   * The image variant: `cuda12` adds OpenMM's CUDA 12 platform (build argument OPENMM_PLATFORM, its own
+   * tag). Default: the CPU image.
+   */
+  openmmPlatform?: OpenmmPlatform;
 }
+
+/** Image variants with a GPU platform of OpenMM (images/amber/requirements-openmm-<platform>.txt). */
+export type OpenmmPlatform = "cuda12";
 
 export interface AmberImageArgs {
   /** Build images/amber; otherwise `prebuiltImage` is used as given. */
@@ -42,9 +50,12 @@ export function parseDockerEnv(text: string): Record<string, string> {
   return env;
 }
 
-/** The tag names the build context's content, so a changed context is a new image and an unchanged one is not rebuilt. */
-export function amberImageName(registryAddress: string, contextHash: string): string {
-  return `${registryAddress}/amber:ctx-${contextHash.slice(0, 16)}`;
+/**
+ * The tag names the build context's content (and the variant), so a changed context is a new image and an
+ * unchanged one is not rebuilt.
+ */
+export function amberImageName(registryAddress: string, contextHash: string, variant?: OpenmmPlatform): string {
+  return `${registryAddress}/amber:ctx-${contextHash.slice(0, 16)}${variant ? `-${variant}` : ""}`;
 }
 
 /**
@@ -81,8 +92,13 @@ export class AmberImage extends pulumi.ComponentResource {
       const image = new docker.Image(
         `${name}-image`,
         {
-          imageName: amberImageName(b.registryAddress, hashDirectory(contextDir)),
-          build: { context: contextDir, dockerfile: path.join(contextDir, "Dockerfile"), platform: b.platform },
+          imageName: amberImageName(b.registryAddress, hashDirectory(contextDir), b.openmmPlatform),
+          build: {
+            context: contextDir,
+            dockerfile: path.join(contextDir, "Dockerfile"),
+            platform: b.platform,
+            ...(b.openmmPlatform ? { args: { OPENMM_PLATFORM: b.openmmPlatform } } : {}),
+          },
           skipPush: false,
         },
         childOptions(this, opts, { provider: daemon }),

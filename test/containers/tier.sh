@@ -3,7 +3,8 @@
 # The container tier, on a machine where Docker may never have been installed:
 #  1. Debian's docker.io, docker-registry and mmdebstrap (apt, when missing); dockerd (started when none answers),
 #  2. the base image (bookworm + python3, made with mmdebstrap, reused by content key) and images/amber built
-#     from its unchanged Dockerfile with PYTHON_IMAGE set to it; image facts checked,
+#     from its unchanged Dockerfile with PYTHON_IMAGE set to it; image facts checked; its CUDA 12 variant
+#     (OPENMM_PLATFORM=cuda12) built too and its OpenMM self-check run (no GPU here: installed, no device),
 #  3. a registry round trip on loopback: push, check the digests agree, pull back by digest,
 #  4. the IR compiled for that digest and run by the docker runner (tiny preset, PDB 1AKI from ../shared/data),
 #     checked for facts only a working image gives, then the same preset and structure as subprocesses for
@@ -63,6 +64,24 @@ runtime=$(docker run --rm "$built" sh -c 'for t in tleap sander cpptraj ambpdb p
 [[ $runtime == "uid=$CONTAINER_UID AMBERHOME=/opt/amber" ]] || die "a container of $built runs as '$runtime'"
 log "a container of it, with nothing passed in: $runtime, AmberTools on PATH"
 
+step "AMBER image, CUDA 12 variant"
+built_cuda="$built-cuda12"
+start=$SECONDS
+docker build --build-arg PYTHON_IMAGE="$base" --build-arg OPENMM_PLATFORM=cuda12 --tag "$built_cuda" images/amber \
+  >"$logs/build-cuda12.log" 2>&1 || {
+  tail -n 30 "$logs/build-cuda12.log" >&2
+  die "docker build of the CUDA 12 variant failed (see $logs/build-cuda12.log)"
+}
+cached=$(grep -c 'Using cache' "$logs/build-cuda12.log" || true)
+log "built $built_cuda in $((SECONDS - start)) s ($cached steps from the build cache; log: $logs/build-cuda12.log)"
+# No GPU is passed in, so the check must find the platform installed and say that no device is present.
+cuda_check=$(docker run --rm "$built_cuda" python -m protein_steps.openmm_check --platform CUDA) ||
+  die "the CUDA variant's self-check failed: $cuda_check"
+[[ $cuda_check == *"CUDA platform installed, no device present"* ]] ||
+  die "the CUDA variant's self-check says '$cuda_check', not that the platform is installed with no device"
+cuda_mb=$(($(docker image inspect --format '{{.Size}}' "$built_cuda") / 1000000))
+log "CUDA variant, ${cuda_mb} MB: $cuda_check"
+
 step "registry round trip"
 start_registry
 ref=$(roundtrip "$built" "ctx-$context_hash")
@@ -119,4 +138,4 @@ if [[ -z $subprocess_seconds ]]; then
 fi
 echo "benchmark: tiny preset, 1AKI, $tasks tasks: containers ${docker_seconds} s, subprocesses ${subprocess_seconds} s, ratio $(awk "BEGIN { printf \"%.2f\", $docker_seconds / $subprocess_seconds }")"
 log "tier took $((SECONDS - tier_start)) s; logs in $logs"
-echo "containers: image=$ref size=${size_mb}MB tasks=$tasks/$tasks SUCCEEDED pdb=1aki runner=docker registry=roundtrip-ok"
+echo "containers: image=$ref size=${size_mb}MB tasks=$tasks/$tasks SUCCEEDED pdb=1aki runner=docker registry=roundtrip-ok cuda12=${cuda_mb}MB,self-check-ok"

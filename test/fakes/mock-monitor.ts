@@ -39,6 +39,8 @@ const KUBECONFIG_FROM_MINIKUBE = [
 ].join("\n");
 
 export const FAKE_DIGEST = `localhost:5000/amber@sha256:${"d".repeat(64)}`;
+/** What the mock engine gives the AMBER image's CUDA variant (its tag ends in -cuda12). */
+export const FAKE_CUDA_DIGEST = `localhost:5000/amber@sha256:${"e".repeat(64)}`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function fakeOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
@@ -51,7 +53,10 @@ function fakeOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any>
       };
     return { stdout: "" };
   }
-  if (args.type === "docker:index/image:Image") return { repoDigest: FAKE_DIGEST, imageName: args.inputs.imageName };
+  if (args.type === "docker:index/image:Image") {
+    const cuda = String(args.inputs.imageName).endsWith("-cuda12");
+    return { repoDigest: cuda ? FAKE_CUDA_DIGEST : FAKE_DIGEST, imageName: args.inputs.imageName };
+  }
   if (args.name.endsWith("-credentials")) return { accessKey: "kfp-0123456789abcdef", secretKey: "generated-secret" };
   if (args.name === "protein-pipeline-run")
     return { runId: "run-1", state: "SUCCEEDED", runUrl: "http://localhost:8080/#/runs/details/run-1" };

@@ -48,8 +48,8 @@ export const EXPECTED_BEHAVIOUR_CHANGES: Record<string, { replaced?: true; input
     why: "the tutorial preset's new parameters (seed, free_md_protocol, masks), its IR, and the context a failed run's logs command names",
   },
   "pulumi:providers:pulumi-nodejs::default": {
-    inputs: ["kfp-protein-stack:pipeline"],
-    why: "the stack's pipeline config gained keys (pdbCodes, parallelism) with defaults",
+    inputs: ["kfp-protein-stack:pipeline", "kfp-protein-stack:cluster"],
+    why: "the stack's pipeline config gained keys (pdbCodes, parallelism, resources.<class>.*) and its cluster config cluster.minikube.gpus, all with defaults",
   },
 };
 

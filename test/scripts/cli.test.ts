@@ -89,20 +89,26 @@ describe("usage flags", () => {
 });
 
 describe("compile --stack", () => {
-  it("takes the stack's image (amber.build false) and parallelism; flags win", () => {
+  it("takes the stack's image (amber.build false) and parallelism; flags and --set win", () => {
     const dir = mkdtempSync(join(tmpdir(), "compile-stack-"));
     writeFileSync(join(dir, "Pulumi.yaml"), "name: kfp-protein-stack\n");
     const image = `reg.example/amber@sha256:${"a".repeat(64)}`;
     writeFileSync(
       join(dir, "Pulumi.lab.yaml"),
-      `config:\n  kfp-protein-stack:amber:\n    build: false\n    image: ${image}\n  kfp-protein-stack:pipeline.parallelism: "5"\n`,
+      `config:\n  kfp-protein-stack:amber:\n    build: false\n    image: ${image}\n  kfp-protein-stack:pipeline.parallelism: "5"\n  kfp-protein-stack:cluster.mode: existing\n`,
     );
-    expect(compile.compileArgs(["--stack", "lab"], {}, dir)).toMatchObject({ image, parallelism: 5 });
-    expect(compile.compileArgs(["--parallelism", "1"], { PULUMI_STACK: "lab" }, dir)).toMatchObject({
-      image,
-      parallelism: 1,
-    });
-    expect(compile.compileArgs([], {}, dir).image).toBe(compile.compileArgs([], {}, project).image);
+    const batchIr = (argv: string[], env: NodeJS.ProcessEnv) => {
+      const args = compile.parseArgs([...argv, "--out", join(dir, "out")], env);
+      return compile.compileOutputs(args, compile.loadStackConfig(args, dir))[join(dir, "out", "protein-batch.yaml")];
+    };
+    const lab = batchIr(["--stack", "lab"], {});
+    expect(lab).toContain(image);
+    expect(lab).toMatch(/parallelismLimit: 5\b/);
+    const given = `flag.example/amber@sha256:${"b".repeat(64)}`;
+    const overridden = batchIr(["--set", "pipeline.parallelism=1", "--image", given], { PULUMI_STACK: "lab" });
+    expect(overridden).toContain(given);
+    expect(overridden).not.toContain(image);
+    expect(overridden).toMatch(/parallelismLimit: 1\b/);
   });
 });
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse as parseYaml } from "yaml";
-import { PLACEHOLDER_IMAGE } from "../../pipelines/compile";
+import { PLACEHOLDER_IMAGE } from "../../scripts/compile";
 import { compileBatchPipeline, compileProteinPipeline } from "../../pipelines/protein";
 import { hasNumberedTasks, planDownloads, pruneEmptyDirs } from "../../scripts/results/download-results";
 import { hasKnownExtension, outputFileName } from "../../pipelines/results/output-files";

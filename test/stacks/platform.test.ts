@@ -5,9 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { createProteinPlatform, PlatformOutputs, urlCarriesCredentials } from "../../stacks/platform";
 import { slimKfpDir } from "../fakes/slim-kfp";
-import { fakeProbe } from "../fakes/fake-probe";
+import { FakeMachine, fakeProbe } from "../fakes/fake-probe";
+import { compileOutputs } from "../../scripts/compile";
 import {
   byName,
+  FAKE_CUDA_DIGEST,
   FAKE_DIGEST,
   installMocks,
   invocations,
@@ -41,10 +43,10 @@ function config(raw: Record<string, unknown>): StackConfig {
   return parseStackConfig({ ...offline, ...raw }, { stackName: "dev", env: { HOME: tmp } });
 }
 
-async function deploy(raw: Record<string, unknown>): Promise<PlatformOutputs> {
+async function deploy(raw: Record<string, unknown>, machine: FakeMachine = {}): Promise<PlatformOutputs> {
   installMocks();
   const outputs = createProteinPlatform(config(raw), {
-    probe: fakeProbe(),
+    probe: fakeProbe(machine),
     renderKfp: () => {
       throw new Error("no network in tests");
     },
@@ -99,6 +101,8 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
       "minikube start --profile kfp-protein-dev --cpus 4 --memory 8g --disk-size 40g --kubernetes-version v1.34.0 --driver docker --container-runtime docker --wait all",
     );
     expect(mk.inputs.delete).toBe("minikube delete --profile kfp-protein-dev");
+    // Without GPUs the triggers are what they were before cluster.minikube.gpus existed: no replacement on upgrade.
+    expect(mk.inputs.triggers).toEqual(["kfp-protein-dev", 4, "8g", "40g", "v1.34.0", "docker"]);
     expect(mk.parent).toBe(byName("cluster").urn);
   });
 
@@ -385,6 +389,43 @@ describe("config variants", () => {
     const ir = String(run.pipelineIr);
     expect(ir).toContain("parallelismLimit: 3");
     expect(ir).toContain(`image: ${FAKE_DIGEST}`);
+  });
+
+  it("builds the CUDA variant for MD steps that request a GPU, and runs only them on it, placed on GPU nodes", async () => {
+    await deploy(
+      {
+        "cluster.minikube.manage": "true",
+        "cluster.minikube.gpus": "all",
+        "pipeline.parameters": '{"md_engine": "openmm"}',
+        "pipeline.resources.md.gpu": "1",
+        "pipeline.resources.md.tolerations": ["nvidia.com/gpu:NoSchedule"],
+      },
+      { dockerRuntimes: { ok: true, stdout: '{"nvidia":{"path":"nvidia-container-runtime"},"runc":{"path":"runc"}}' } },
+    );
+    const cuda = byName("amber-cuda12-image");
+    expect(cuda.inputs.imageName).toBe(`${byName("amber-image").inputs.imageName}-cuda12`);
+    expect(cuda.inputs.build.args).toEqual({ OPENMM_PLATFORM: "cuda12" });
+    expect(byName("amber-image").inputs.build.args).toBeUndefined();
+    const run = byName("protein-pipeline-run");
+    expect(dependsOnAll(run, ["amber-image", "amber-cuda12-image"])).toBe(true);
+    const ir = String(run.inputs.pipelineIr);
+    const md = ir.slice(ir.indexOf("exec-sander-mdrun:"), ir.indexOf("exec-", ir.indexOf("exec-sander-mdrun:") + 1));
+    expect(md).toContain(`image: ${FAKE_CUDA_DIGEST}`);
+    expect(md).toContain("resourceType: nvidia.com/gpu");
+    expect(ir.split(`image: ${FAKE_CUDA_DIGEST}`)).toHaveLength(2);
+    expect(ir).toContain("key: nvidia.com/gpu\n              operator: Exists");
+    expect(byName("cluster-minikube").inputs.create).toContain("--gpus all");
+    expect(byName("cluster-minikube").inputs.triggers).toContain("all");
+  });
+
+  it("uploads exactly the IR npm run compile writes for the same config", async () => {
+    const raw = { ...existing, "pipeline.resources.light.cpuLimit": "2" };
+    await deploy(raw);
+    const compiled = compileOutputs(
+      { stack: "dev", sets: [], out: "ir.yaml", images: { image: FAKE_DIGEST, cudaImage: FAKE_CUDA_DIGEST } },
+      config(raw),
+    );
+    expect(byName("protein-pipeline-run").inputs.pipelineIr).toBe(compiled["ir.yaml"]);
   });
 
   it("keeps the single-protein pipeline when pipeline.pdbCodes is not set", async () => {

@@ -47,3 +47,21 @@ def test_every_runtime_requirement_is_pinned_and_ci_installs_the_same_pins():
 def test_build_context_excludes_tests():
     ignore = (AMBER_DIR / ".dockerignore").read_text().splitlines()
     assert ignore[ignore.index("*")] == "*" and "!protein_steps/" in ignore and "!tests/" not in ignore
+
+
+def test_gpu_variants_pin_every_wheel_and_the_openmm_their_plugin_was_built_for():
+    variants = sorted(AMBER_DIR.glob("requirements-openmm-*.txt"))
+    assert [path.name for path in variants] == ["requirements-openmm-cuda12.txt"]
+    runtime = dict(line.split("==") for line in requirement_lines("requirements.txt"))
+    for path in variants:
+        lines = requirement_lines(path.name)
+        assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[\w.]+", line) for line in lines), path.name
+        pins = dict(line.split("==") for line in lines)
+        assert pins["OpenMM-CUDA-12"] == pins["openmm"]
+        # The image installs them with requirements.txt as constraints: shared pins must agree.
+        assert {name: pins[name] for name in pins.keys() & runtime.keys()} == {
+            name: runtime[name] for name in pins.keys() & runtime.keys()
+        }
+    ignore = (AMBER_DIR / ".dockerignore").read_text().splitlines()
+    assert "!requirements-openmm-*.txt" in ignore
+    assert '-c /src/requirements.txt -r "/src/requirements-openmm-$OPENMM_PLATFORM.txt"' in DOCKERFILE

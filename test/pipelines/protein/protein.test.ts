@@ -305,6 +305,19 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
     expect((presets.short.free_steps as number) / (presets.short.traj_interval as number)).toBeGreaterThanOrEqual(5);
   });
 
+  it("offers a production preset: the tutorial's setup and equilibration, then nanoseconds of free MD at 1 bar", () => {
+    const changed = Object.keys(tutorial).filter((key) => presets.production[key] !== presets.tutorial[key]);
+    expect(changed.sort()).toEqual(["free_md_protocol", "free_steps", "traj_interval"]);
+    const nanoseconds = ((presets.production.free_steps as number) * 0.002) / 1000;
+    const frames = (presets.production.free_steps as number) / (presets.production.traj_interval as number);
+    expect(nanoseconds).toBe(5);
+    expect(frames).toBe(500);
+    expect(Number.isInteger(presets.production.free_steps) && Number.isInteger(presets.production.traj_interval)).toBe(
+      true,
+    );
+    expect(presets.production.free_md_protocol).toBe("npt");
+  });
+
   it("reproduces runs by default: a fixed seed, the tutorial's free MD protocol", () => {
     expect(tutorial.seed).toBe(71277);
     expect(tutorial.free_md_protocol).toBe("tutorial");

@@ -17,4 +17,20 @@ describe("minikube and Docker", () => {
     );
     expect(shellQuote("a b'c")).toBe("'a b'\\''c'");
   });
+
+  it("passes cluster.minikube.gpus to minikube start --gpus, and nothing when it is unset", () => {
+    const profile = {
+      manage: true,
+      profile: "p1",
+      cpus: 4,
+      memory: "8g",
+      disk: "40g",
+      kubernetesVersion: "v1.34.0",
+      driver: "docker",
+    };
+    expect(minikubeStartCommand({ ...profile, gpus: "all" })).toContain(
+      " --container-runtime docker --gpus all --wait all",
+    );
+    expect(minikubeStartCommand(profile)).not.toContain("--gpus");
+  });
 });

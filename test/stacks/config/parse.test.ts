@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, editDistance, flattenConfig, parseStackConfig, StackConfig } from "../../../stacks/config";
+import { editDistance, flattenConfig, parseStackConfig, StackConfig } from "../../../stacks/config";
 import { CONFIG_KEYS } from "../../../stacks/config/schema";
+import { configProblems } from "../../fixtures/config-problems";
 
 const KNOWN = {
   pdb_code: "1aki",
@@ -19,15 +20,7 @@ function parse(raw: Record<string, unknown>): StackConfig {
   return parseStackConfig(raw, ctx);
 }
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parse(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
+const problemsOf = (raw: Record<string, unknown>): string[] => configProblems(() => parse(raw));
 
 describe("defaults", () => {
   it("give a minikube stack with MinIO, a built image and the tutorial run", () => {
@@ -251,7 +244,7 @@ describe("bad config", () => {
     [
       "an unknown preset",
       { "pipeline.preset": "huge" },
-      /pipeline\.preset: "huge" is not one of tutorial, short, tiny/,
+      /pipeline\.preset: "huge" is not one of tutorial, short, tiny, production/,
     ],
     [
       "an API endpoint that is not a URL",

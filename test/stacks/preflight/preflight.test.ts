@@ -2,7 +2,7 @@ import { parseStackConfig, StackConfig } from "../../../stacks/config";
 import { amberBuildPlatform, normalizeArch } from "../../../stacks/preflight/arch";
 import { gatherFacts, PreflightError, preflightProblems, runPreflight } from "../../../stacks/preflight/preflight";
 import { RunResult, Runner, shellProbe } from "../../../stacks/preflight/probe";
-import { compareVersions, minikubeNeededFor, parseVersion } from "../../../stacks/preflight/versions";
+import { atLeastAlso, compareVersions, minikubeNeededFor, parseVersion } from "../../../stacks/preflight/versions";
 import { FakeMachine, fakeProbe } from "../../fakes/fake-probe";
 
 function config(raw: Record<string, unknown> = {}): StackConfig {
@@ -132,6 +132,48 @@ describe("preflight", () => {
     expect(problems[0]).toMatch(message);
   });
 
+  describe("cluster.minikube.gpus", () => {
+    const gpus = { "cluster.minikube.gpus": "all" };
+    const nvidia: RunResult = {
+      ok: true,
+      stdout: '{"nvidia":{"path":"nvidia-container-runtime"},"runc":{"path":"runc"}}',
+    };
+
+    it("asks Docker for its runtimes only when GPUs are passed through", () => {
+      const asked: string[] = [];
+      runPreflight(config(gpus), fakeProbe({ dockerRuntimes: nvidia }, asked));
+      expect(asked).toContain("docker-runtimes");
+      const plain: string[] = [];
+      runPreflight(config(), fakeProbe({}, plain));
+      expect(plain).not.toContain("docker-runtimes");
+    });
+
+    it("needs Docker's nvidia runtime (the NVIDIA Container Toolkit), naming the key and the fix", () => {
+      expect(problemsFor({ dockerRuntimes: nvidia }, gpus)).toEqual([]);
+      const problems = problemsFor({}, gpus);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        /^docker: no nvidia runtime \(docker info lists \{"io\.containerd\.runc\.v2".*minikube's --gpus needs the NVIDIA Container Toolkit for cluster\.minikube\.gpus all\. Fix: install it and run sudo nvidia-ctk runtime configure/,
+      );
+    });
+
+    it("names the GPU requirement beside the Kubernetes one when minikube is too old", () => {
+      const problems = problemsFor({ dockerRuntimes: nvidia, minikube: { ok: true, stdout: "v1.31.2" } }, gpus);
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^minikube: found v1\.31\.2, needs 1\.37\.0 or newer for cluster\.minikube\.kubernetesVersion v1\.34\.0 and cluster\.minikube\.gpus all \(--gpus: 1\.32\.0\+\)/,
+        ),
+      ]);
+    });
+
+    it("takes the stricter of the Kubernetes and the --gpus minimum", () => {
+      expect(atLeastAlso({ atLeast: [1, 31, 0] }, [1, 32, 0])).toEqual({ atLeast: [1, 32, 0] });
+      expect(atLeastAlso({ atLeast: [1, 37, 0] }, [1, 32, 0])).toEqual({ atLeast: [1, 37, 0] });
+      expect(atLeastAlso({ newerThan: [1, 31, 0] }, [1, 32, 0])).toEqual({ atLeast: [1, 32, 0] });
+      expect(atLeastAlso({ newerThan: [1, 37, 0] }, [1, 32, 0])).toEqual({ newerThan: [1, 37, 0] });
+    });
+  });
+
   it("accepts minikube 1.36 for Kubernetes v1.33.1", () => {
     expect(
       problemsFor({ minikube: { ok: true, stdout: "v1.36.0" } }, { "cluster.minikube.kubernetesVersion": "v1.33.1" }),
@@ -157,6 +199,7 @@ describe("the shell probe", () => {
     const answers: Record<string, RunResult> = {
       "minikube version --short": { ok: true, stdout: "v1.37.0\n" },
       "docker version --format {{.Server.Os}}-{{.Server.Version}}": { ok: true, stdout: "linux-28.3.2\n" },
+      "docker info --format {{json .Runtimes}}": { ok: true, stdout: '{"runc":{}}\n' },
       "minikube status --profile p --format {{.Host}}": { ok: true, stdout: "Running\n" },
       "minikube ssh --profile p -- uname -m": { ok: true, stdout: "x86_64\n" },
       "minikube status --profile stopped --format {{.Host}}": { ok: false, missing: false, message: "exit 7" },
@@ -169,6 +212,7 @@ describe("the shell probe", () => {
     const probe = shellProbe(run, "x64");
     expect(probe.minikubeVersion()).toEqual({ ok: true, stdout: "v1.37.0\n" });
     expect(probe.dockerVersion()).toEqual({ ok: true, stdout: "linux-28.3.2\n" });
+    expect(probe.dockerRuntimes()).toEqual({ ok: true, stdout: '{"runc":{}}\n' });
     expect(probe.nodeArch("p")).toBe("x86_64");
     expect(probe.nodeArch("stopped")).toBeUndefined();
     expect(calls).not.toContain("minikube ssh --profile stopped -- uname -m");
