@@ -221,4 +221,10 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     default: "archive",
     description: "What destroy does with the runs it made: `archive` or `delete`.",
   },
+  "pipeline.apiOutageSeconds": {
+    type: "integer",
+    default: 300,
+    description:
+      "How long the run resource retries an unreachable or failing KFP API (a restart) before up or destroy fails.",
+  },
 };

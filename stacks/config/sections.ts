@@ -238,6 +238,9 @@ export function parsePipeline(
     problems.add(`pipeline.pdbCode: "${pdbCode}" is not a PDB ID (a digit then 3 letters or digits, e.g. 1aki).`);
   const timeoutMinutes = int("pipeline.timeoutMinutes");
   if (timeoutMinutes <= 0) problems.add(`pipeline.timeoutMinutes: ${timeoutMinutes} must be positive.`);
+  const apiOutageSeconds = int("pipeline.apiOutageSeconds");
+  if (apiOutageSeconds < 0)
+    problems.add(`pipeline.apiOutageSeconds: ${apiOutageSeconds} must be 0 (no outage retries) or more, e.g. 300.`);
   const name = str("pipeline.name");
   const experiment = str("pipeline.experiment");
   if (!name.trim()) problems.add("pipeline.name is empty. Fix: pulumi config set --path pipeline.name protein-md");
@@ -256,6 +259,7 @@ export function parsePipeline(
     timeoutSeconds: timeoutMinutes * 60,
     rerunToken: str("pipeline.rerunToken"),
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
+    apiOutageSeconds,
   };
 }
 

@@ -67,6 +67,8 @@ export interface PipelineConfig {
   timeoutSeconds: number;
   rerunToken: string;
   onDestroy: "archive" | "delete";
+  /** How long the run resource retries an unreachable KFP API. */
+  apiOutageSeconds: number;
 }
 
 export interface StackConfig {

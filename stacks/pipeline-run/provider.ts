@@ -10,18 +10,13 @@ import { HttpRequester } from "../dynamic/http";
 import { KfpAccess, defaultUiBaseUrl, requesterForAccess } from "../kfp-api/access";
 import { KfpClient, KfpRun, isNotFound } from "../kfp-api/client";
 import { pipelineStepsFromIr } from "../kfp-api/task-details";
-import {
-  Ensured,
-  createRunOnce,
-  ensureExperiment,
-  ensurePipeline,
-  ensureVersion,
-  rollbackCreated,
-} from "../kfp-api/ensure";
+import { createRunOnce, ensureExperiment, ensurePipeline, ensureVersion, ownerMark } from "../kfp-api/ensure";
 import { irHash, versionNameFor } from "./ir-hash";
 import { DEFAULT_RETRY, RetryPolicy, sleep } from "../dynamic/retry";
 import {
+  DEFAULT_OUTAGE_SECONDS,
   DEFAULT_POLL,
+  PendingRun,
   PollPolicy,
   RunInputs,
   RunOutputs,
@@ -32,9 +27,11 @@ import {
   experimentOnDestroy,
   failureMessage,
   irPipelineName,
+  keepingRunFields,
   pollDelayMs,
   progressLine,
   runDisplayName,
+  runKey,
   runUrl,
 } from "./decisions";
 
@@ -45,6 +42,8 @@ export interface RunProviderDeps {
   log?: (message: string) => void;
   wait?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** How long one KFP request may take; default http.ts's. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -80,12 +79,26 @@ export interface RunProvider extends pulumi.dynamic.ResourceProvider<RunInputs, 
   delete(id: string, props: RunOutputs): Promise<void>;
 }
 
+/** What a start that failed part-way leaves in the state, so the next up continues from it and destroy removes it. */
+interface Started {
+  /** The state to record: `base` with the ids made so far. */
+  base: Omit<RunOutputs, keyof Owned>;
+  /** The resource id to record when none exists yet. */
+  id: string;
+}
+
 export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
   const log = deps.log ?? defaultLog;
   const wait = deps.wait ?? sleep;
   const now = deps.now ?? Date.now;
-  const clientFor = (access: KfpAccess): KfpClient =>
-    new KfpClient((deps.requester ?? requesterForAccess)(access), { retry: deps.retry ?? DEFAULT_RETRY, log, wait });
+  const clientFor = (access: KfpAccess, outageSeconds = DEFAULT_OUTAGE_SECONDS): KfpClient =>
+    new KfpClient((deps.requester ?? requesterForAccess)(access), {
+      retry: { ...(deps.retry ?? DEFAULT_RETRY), windowMs: outageSeconds * 1000 },
+      log,
+      wait,
+      now,
+      requestTimeoutMs: deps.requestTimeoutMs,
+    });
 
   function uiBase(inputs: RunInputs): string {
     return inputs.uiBaseUrl || defaultUiBaseUrl(inputs.access);
@@ -111,50 +124,78 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     };
   }
 
-  async function startRun(client: KfpClient, inputs: RunInputs, prior: Owned): Promise<RunOutputs> {
+  /** The run an earlier start made though its answer was lost: owned either way, the current run if it still fits. */
+  async function adoptPending(client: KfpClient, pending: PendingRun, key: string, owned: Owned) {
+    const run = await client.findRunByDisplayName(pending.experimentId, pending.displayName).catch(keepingNotFound);
+    if (!run) return undefined;
+    owned.runIds = unique([...owned.runIds, run.run_id]);
+    log(`found run ${run.run_id}, started by an earlier attempt whose answer was lost`);
+    return pending.key === key ? run : undefined;
+  }
+
+  /**
+   * Uploads what the run needs and starts it. Every object is recorded as soon as it exists: a failure
+   * part-way throws a partial failure holding `failed.base` with the ids made so far.
+   */
+  async function startRun(client: KfpClient, inputs: RunInputs, prior: Partial<RunOutputs>, failed: Started) {
     const hash = irHash(inputs.pipelineIr);
     irPipelineName(inputs.pipelineIr); // fail early on an IR that is not a pipeline spec
-    const pipeline = await ensurePipeline(client, inputs.pipelineName, log);
-    let version: Ensured | undefined;
-    let run: KfpRun;
-    let experiment: Ensured | undefined;
-    try {
-      const ir = { name: versionNameFor(hash), ir: inputs.pipelineIr, description: `IR sha256 ${hash}` };
-      version = await ensureVersion(client, pipeline.id, ir, log);
-      experiment = await ensureExperiment(client, inputs.experimentName);
-      const experimentId = experiment.id;
-      const request = {
-        display_name: runDisplayName(inputs.pipelineName, hash, randomBytes(3).toString("hex"), inputs.rerunToken),
-        description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}`,
-        experiment_id: experimentId,
-        pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
-        runtime_config: {
-          parameters: inputs.parameters,
-          ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}),
-        },
-      };
-      run = await createRunOnce(client, request, deps.retry ?? DEFAULT_RETRY, log, wait);
-    } catch (e) {
-      const undone = await rollbackCreated(client, pipeline, version, experiment);
-      throw new Error(`starting the KFP run failed: ${(e as Error).message}${undone}`, { cause: e });
-    }
-    log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
     const owned: Owned = {
-      createdPipelineId: pipeline.created
-        ? pipeline.id
-        : prior.createdPipelineId === pipeline.id
-          ? pipeline.id
-          : undefined,
-      createdExperimentId: experiment!.created
-        ? experiment.id
-        : prior.createdExperimentId === experiment.id
-          ? experiment.id
-          : undefined,
-      createdVersionIds: unique([...(prior.createdVersionIds ?? []), ...(version.created ? [version.id] : [])]),
-      runIds: unique([...(prior.runIds ?? []), run.run_id]),
+      createdPipelineId: prior.createdPipelineId,
+      createdExperimentId: prior.createdExperimentId,
+      createdVersionIds: prior.createdVersionIds ?? [],
+      runIds: prior.runIds ?? [],
     };
-    const ids = { pipelineId: pipeline.id, versionId: version.id, experimentId: experiment.id };
-    return outputsFor(inputs, hash, ids, run, owned);
+    const ids = { pipelineId: prior.pipelineId ?? "", versionId: prior.versionId ?? "", experimentId: "" };
+    let pendingRun = prior.pendingRun;
+    try {
+      const pipeline = await ensurePipeline(client, inputs.pipelineName, log, inputs.owner);
+      // A pipeline recorded earlier but gone since (deleted in the UI) is no longer ours to delete.
+      const ownsPipeline = pipeline.created || prior.createdPipelineId === pipeline.id;
+      owned.createdPipelineId = ownsPipeline ? pipeline.id : undefined;
+      ids.pipelineId = pipeline.id;
+      const ir = { name: versionNameFor(hash), ir: inputs.pipelineIr, description: `IR sha256 ${hash}` };
+      const version = await ensureVersion(client, pipeline.id, ir, log, inputs.owner);
+      if (version.created) owned.createdVersionIds = unique([...owned.createdVersionIds, version.id]);
+      ids.versionId = version.id;
+      const experiment = await ensureExperiment(client, inputs.experimentName, inputs.owner);
+      const ownsExperiment = experiment.created || prior.createdExperimentId === experiment.id;
+      owned.createdExperimentId = ownsExperiment ? experiment.id : undefined;
+      ids.experimentId = experiment.id;
+
+      const key = runKey(hash, inputs);
+      let run = pendingRun && (await adoptPending(client, pendingRun, key, owned));
+      if (!run) {
+        const request = {
+          display_name: runDisplayName(inputs.pipelineName, hash, randomBytes(3).toString("hex"), inputs.rerunToken),
+          description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}${ownerMark(inputs.owner)}`,
+          experiment_id: experiment.id,
+          pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
+          runtime_config: {
+            parameters: inputs.parameters,
+            ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}),
+          },
+        };
+        pendingRun = { displayName: request.display_name, experimentId: experiment.id, key };
+        run = await createRunOnce(client, request, log);
+      }
+      log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
+      owned.runIds = unique([...owned.runIds, run.run_id]);
+      return outputsFor(inputs, hash, ids, run, owned);
+    } catch (e) {
+      const made = ownedList(owned, pendingRun);
+      const message = `starting the KFP run failed: ${(e as Error).message}`;
+      if (made.length === 0) throw new Error(`${message}. It made nothing in KFP.`, { cause: e });
+      const known = Object.fromEntries(Object.entries(ids).filter(([, v]) => v));
+      const properties = { ...failed.base, ...known, ...owned, pendingRun } as RunOutputs;
+      throw partialFailure(
+        "RunStartError",
+        `${message}. Recorded in the stack: ${made.join(", ")}; the next \`pulumi up\` continues from there and ` +
+          "`pulumi destroy` removes them.",
+        failed.id,
+        withoutUndefined(properties),
+      );
+    }
   }
 
   async function awaitRun(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
@@ -186,6 +227,23 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         );
       }
       await wait(Math.max(0, Math.min(pollDelayMs(poll, deps.poll ?? DEFAULT_POLL), deadline - now())));
+    }
+  }
+
+  /** awaitRun, with every failure (an outage outlasting the window, the run gone) a partial failure: the run stays recorded. */
+  async function awaitRecorded(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
+    try {
+      return await awaitRun(client, id, outs, ir);
+    } catch (e) {
+      if (e instanceof Error && e.name === "RunNotSucceededError") throw e;
+      const gone = isNotFound(e) ? ` (KFP no longer knows the run; the next \`pulumi up\` starts a new one)` : "";
+      throw partialFailure(
+        "RunWaitError",
+        `waiting for KFP run ${outs.runId} failed: ${(e as Error).message}${gone}. The run is recorded in the stack: ` +
+          "the next `pulumi up` waits for it again and `pulumi destroy` removes it.",
+        id,
+        withoutUndefined(outs),
+      );
     }
   }
 
@@ -221,22 +279,32 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     },
 
     async create(inputs: RunInputs) {
-      const client = clientFor(inputs.access);
-      const outs = await startRun(client, inputs, { createdVersionIds: [], runIds: [] });
+      const client = clientFor(inputs.access, inputs.outageSeconds);
+      const { pipelineIr, ...rest } = inputs;
+      const base = { ...rest, irHash: "", pipelineId: "", versionId: "", experimentId: "", runId: "", state: "" };
+      const unstarted = `unstarted-${randomBytes(4).toString("hex")}`;
+      const outs = await startRun(
+        client,
+        inputs,
+        {},
+        { base: { ...base, runUrl: "", artifactRoot: "" }, id: unstarted },
+      );
       const id = outs.runId;
-      return { id, outs: withoutUndefined(inputs.wait ? await awaitRun(client, id, outs, inputs.pipelineIr) : outs) };
+      return { id, outs: withoutUndefined(inputs.wait ? await awaitRecorded(client, id, outs, pipelineIr) : outs) };
     },
 
     async update(id: string, olds: RunOutputs, news: RunInputs) {
-      const client = clientFor(news.access);
+      const client = clientFor(news.access, news.outageSeconds);
       const d = diffRun(olds, news, irHash(news.pipelineIr));
+      const { pipelineIr, ...rest } = news;
+      let run = d.newRun ? undefined : await client.getRun(olds.runId).catch(keepingNotFound);
       let outs: RunOutputs;
-      if (d.newRun) {
-        log(`new run needed (changed: ${d.changed.join(", ")})`);
-        outs = await startRun(client, news, olds);
+      if (!run) {
+        log(
+          `new run needed (${d.newRun ? `changed: ${d.changed.join(", ")}` : `KFP no longer knows run ${olds.runId}`})`,
+        );
+        outs = await startRun(client, news, olds, { base: keepingRunFields(olds, rest), id });
       } else {
-        const run = await client.getRun(olds.runId);
-        const { pipelineIr, ...rest } = news;
         outs = {
           ...olds,
           ...rest,
@@ -245,11 +313,11 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
           artifactRoot: artifactRoot(news.pipelineRoot, irPipelineName(pipelineIr), olds.runId),
         };
       }
-      return { outs: withoutUndefined(news.wait ? await awaitRun(client, id, outs, news.pipelineIr) : outs) };
+      return { outs: withoutUndefined(news.wait ? await awaitRecorded(client, id, outs, pipelineIr) : outs) };
     },
 
     async delete(_id: string, props: RunOutputs) {
-      const client = clientFor(props.access);
+      const client = clientFor(props.access, props.outageSeconds);
       const ignoreMissing = async (what: string, action: () => Promise<void>): Promise<void> => {
         try {
           await action();
@@ -285,6 +353,22 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       }
     },
   };
+}
+
+function keepingNotFound(e: unknown): undefined {
+  if (isNotFound(e)) return undefined;
+  throw e;
+}
+
+/** What the state records as this resource's, for the message of a failed start. */
+function ownedList(owned: Owned, pendingRun: PendingRun | undefined): string[] {
+  return [
+    ...(owned.createdPipelineId ? [`pipeline ${owned.createdPipelineId}`] : []),
+    ...owned.createdVersionIds.map((v) => `version ${v}`),
+    ...(owned.createdExperimentId ? [`experiment ${owned.createdExperimentId}`] : []),
+    ...owned.runIds.map((r) => `run ${r}`),
+    ...(pendingRun ? [`run "${pendingRun.displayName}" if KFP made it (its answer was lost)`] : []),
+  ];
 }
 
 function unique(ids: string[]): string[] {
