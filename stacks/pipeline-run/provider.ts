@@ -297,7 +297,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       const client = clientFor(news.access, news.outageSeconds);
       const d = diffRun(olds, news, irHash(news.pipelineIr));
       const { pipelineIr, ...rest } = news;
-      let run = d.newRun ? undefined : await client.getRun(olds.runId).catch(keepingNotFound);
+      const run = d.newRun ? undefined : await client.getRun(olds.runId).catch(keepingNotFound);
       let outs: RunOutputs;
       if (!run) {
         log(
