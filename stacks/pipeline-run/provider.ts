@@ -305,9 +305,14 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         );
         outs = await startRun(client, news, olds, { base: keepingRunFields(olds, rest), id });
       } else {
+        // A run attempt abandoned when the inputs went back to this run's: owned (destroy removes it), not used.
+        const owned: Owned = { ...olds, createdVersionIds: olds.createdVersionIds ?? [], runIds: olds.runIds ?? [] };
+        if (olds.pendingRun) await adoptPending(client, olds.pendingRun, "", owned);
         outs = {
           ...olds,
           ...rest,
+          runIds: owned.runIds,
+          pendingRun: undefined,
           state: run.state ?? olds.state,
           runUrl: runUrl(uiBase(news), olds.runId),
           artifactRoot: artifactRoot(news.pipelineRoot, irPipelineName(pipelineIr), olds.runId),

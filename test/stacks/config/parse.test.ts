@@ -47,6 +47,7 @@ describe("defaults", () => {
       wait: true,
       timeoutSeconds: 240 * 60,
       onDestroy: "archive",
+      apiOutageSeconds: 300,
     });
   });
 
@@ -239,6 +240,11 @@ describe("bad config", () => {
     ],
     ["a malformed PVC size", { "minio.storage": "20 GB" }, /minio\.storage: "20 GB" is not a Kubernetes quantity/],
     ["a non-positive run timeout", { "pipeline.timeoutMinutes": "0" }, /pipeline\.timeoutMinutes: 0 must be positive/],
+    [
+      "a negative API outage window",
+      { "pipeline.apiOutageSeconds": "-1" },
+      /pipeline\.apiOutageSeconds: -1 must be 0 \(no outage retries\) or more/,
+    ],
     [
       "an unknown destroy mode",
       { "pipeline.onDestroy": "keep" },

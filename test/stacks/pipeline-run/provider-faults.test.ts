@@ -188,4 +188,24 @@ describe("a start that fails for good after the first create", () => {
     expect(outs.runIds).toHaveLength(2);
     expect(counts().runs).toBe(2);
   });
+
+  test("a lost run attempt of abandoned inputs is still owned when the inputs go back to the current run", async () => {
+    const inputs = runInputs(fake.url, { onDestroy: "delete" });
+    const { id, outs: first } = await provider().create(inputs);
+    fake.injectFault({ method: "POST", path: RUNS, status: 503, afterHandling: true });
+    fake.injectFault({ method: "GET", path: RUNS, status: 403, message: "list denied" });
+    const err = await provider()
+      .update(id, first, { ...inputs, rerunToken: "abandoned" })
+      .then(
+        () => undefined,
+        (e: PartialFailure<RunOutputs>) => e,
+      );
+    expect(err?.properties.pendingRun).toBeDefined();
+    const { outs } = await provider().update(id, err!.properties, inputs);
+    expect(outs.runId).toBe(first.runId);
+    expect(outs.runIds).toEqual([...fake.state.runs.keys()]);
+    expect(outs).not.toHaveProperty("pendingRun");
+    await provider().delete(id, outs);
+    expect(counts()).toEqual({ pipelines: 0, versions: 0, experiments: 0, runs: 0 });
+  });
 });
