@@ -82,13 +82,7 @@ describe("a failed answer on the way is retried, and what it hid is found and ow
   });
 
   test("a pipeline found by name without this stack's mark is still not owned", async () => {
-    fake.injectFault({
-      method: "POST",
-      path: PIPELINES,
-      reset: true,
-      afterHandling: true,
-      before: (state) => state.pipelines.clear(),
-    });
+    fake.injectFault({ method: "POST", path: PIPELINES, reset: true, afterHandling: true });
     const { outs } = await provider().create(runInputs(fake.url, { owner: undefined }));
     expect(outs.createdPipelineId).toBeUndefined();
   });
