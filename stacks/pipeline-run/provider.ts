@@ -331,7 +331,11 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
           if (!isNotFound(e)) throw e;
         }
       };
-      for (const runId of props.runIds ?? [props.runId]) {
+      const runIds = props.runIds ?? [props.runId];
+      // A run whose creation answer was lost may exist: it is ours too.
+      const owned: Owned = { createdVersionIds: [], runIds };
+      if (props.pendingRun) await adoptPending(client, props.pendingRun, "", owned);
+      for (const runId of owned.runIds) {
         if (props.onDestroy === "delete") await ignoreMissing(`deleted run ${runId}`, () => client.deleteRun(runId));
         else await ignoreMissing(`archived run ${runId}`, () => client.archiveRun(runId));
       }
@@ -343,7 +347,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       if (props.createdExperimentId) {
         const eid = props.createdExperimentId;
         try {
-          const action = experimentOnDestroy(props.onDestroy, await client.listRunIds(eid), props.runIds ?? []);
+          const action = experimentOnDestroy(props.onDestroy, await client.listRunIds(eid), owned.runIds);
           if (action === "delete") await ignoreMissing(`deleted experiment ${eid}`, () => client.deleteExperiment(eid));
           if (action === "archive")
             await ignoreMissing(`archived experiment ${eid}`, () => client.archiveExperiment(eid));

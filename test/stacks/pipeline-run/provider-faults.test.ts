@@ -164,6 +164,16 @@ describe("a start that fails for good after the first create", () => {
     expect(logs.some((l) => l.includes("started by an earlier attempt whose answer was lost"))).toBe(true);
   });
 
+  test("destroy straight after such a failure removes the run KFP made too", async () => {
+    fake.injectFault({ method: "POST", path: RUNS, status: 503, afterHandling: true });
+    fake.injectFault({ method: "GET", path: RUNS, status: 403, message: "list denied" });
+    const err = await createFailing(runInputs(fake.url, { onDestroy: "delete" }));
+    expect(err.properties.runIds).toEqual([]);
+    expect(counts().runs).toBe(1);
+    await provider().delete(err.id, err.properties);
+    expect(counts()).toEqual({ pipelines: 0, versions: 0, experiments: 0, runs: 0 });
+  });
+
   test("a failed new run in an update keeps the old run's fields, so the next up still starts the new run", async () => {
     const inputs = runInputs(fake.url);
     const { id, outs: first } = await provider().create(inputs);
