@@ -17,6 +17,7 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
     modules: [
       "protein-pipeline-run",
       "provider",
+      "start-run",
       "decisions",
       "ir-hash",
       "../kfp-api/access",

@@ -7,16 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
 import { PartialFailure, partialFailure, withoutUndefined } from "../dynamic/errors";
 import { HttpRequester } from "../dynamic/http";
-import { KfpAccess, defaultUiBaseUrl, requesterForAccess } from "../kfp-api/access";
-import { KfpClient, KfpRun, isNotFound } from "../kfp-api/client";
+import { KfpAccess, requesterForAccess } from "../kfp-api/access";
+import { KfpClient, isNotFound } from "../kfp-api/client";
 import { pipelineStepsFromIr } from "../kfp-api/task-details";
-import { createRunOnce, ensureExperiment, ensurePipeline, ensureVersion, ownerMark } from "../kfp-api/ensure";
-import { irHash, versionNameFor } from "./ir-hash";
+import { irHash } from "./ir-hash";
+import { Owned, adoptPending, keepingNotFound, startRun, uiBase } from "./start-run";
 import { DEFAULT_RETRY, RetryPolicy, sleep } from "../dynamic/retry";
 import {
   DEFAULT_OUTAGE_SECONDS,
   DEFAULT_POLL,
-  PendingRun,
   PollPolicy,
   RunInputs,
   RunOutputs,
@@ -30,8 +29,6 @@ import {
   keepingRunFields,
   pollDelayMs,
   progressLine,
-  runDisplayName,
-  runKey,
   runUrl,
 } from "./decisions";
 
@@ -56,13 +53,6 @@ export function runNotSucceeded(message: string, id: string, properties: RunOutp
   return partialFailure("RunNotSucceededError", message, id, withoutUndefined(properties));
 }
 
-interface Owned {
-  createdPipelineId?: string;
-  createdExperimentId?: string;
-  createdVersionIds: string[];
-  runIds: string[];
-}
-
 function defaultLog(message: string): void {
   // The 3.248 dynamic-provider host does not connect to the engine (pulumi/pulumi#6065, #18249), so
   // this falls back to the plugin's stdout, which the CLI shows only with `--debug`/`-v` (#17943).
@@ -79,14 +69,6 @@ export interface RunProvider extends pulumi.dynamic.ResourceProvider<RunInputs, 
   delete(id: string, props: RunOutputs): Promise<void>;
 }
 
-/** What a start that failed part-way leaves in the state, so the next up continues from it and destroy removes it. */
-interface Started {
-  /** The state to record: `base` with the ids made so far. */
-  base: Omit<RunOutputs, keyof Owned>;
-  /** The resource id to record when none exists yet. */
-  id: string;
-}
-
 export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
   const log = deps.log ?? defaultLog;
   const wait = deps.wait ?? sleep;
@@ -99,104 +81,6 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       now,
       requestTimeoutMs: deps.requestTimeoutMs,
     });
-
-  function uiBase(inputs: RunInputs): string {
-    return inputs.uiBaseUrl || defaultUiBaseUrl(inputs.access);
-  }
-
-  function outputsFor(
-    inputs: RunInputs,
-    hash: string,
-    ids: { pipelineId: string; versionId: string; experimentId: string },
-    run: KfpRun,
-    owned: Owned,
-  ): RunOutputs {
-    const { pipelineIr, ...rest } = inputs;
-    return {
-      ...rest,
-      irHash: hash,
-      ...ids,
-      runId: run.run_id,
-      state: run.state ?? "PENDING",
-      runUrl: runUrl(uiBase(inputs), run.run_id),
-      artifactRoot: artifactRoot(inputs.pipelineRoot, irPipelineName(pipelineIr), run.run_id),
-      ...owned,
-    };
-  }
-
-  /** The run an earlier start made though its answer was lost: owned either way, the current run if it still fits. */
-  async function adoptPending(client: KfpClient, pending: PendingRun, key: string, owned: Owned) {
-    const run = await client.findRunByDisplayName(pending.experimentId, pending.displayName).catch(keepingNotFound);
-    if (!run) return undefined;
-    owned.runIds = unique([...owned.runIds, run.run_id]);
-    log(`found run ${run.run_id}, started by an earlier attempt whose answer was lost`);
-    return pending.key === key ? run : undefined;
-  }
-
-  /**
-   * Uploads what the run needs and starts it. Every object is recorded as soon as it exists: a failure
-   * part-way throws a partial failure holding `failed.base` with the ids made so far.
-   */
-  async function startRun(client: KfpClient, inputs: RunInputs, prior: Partial<RunOutputs>, failed: Started) {
-    const hash = irHash(inputs.pipelineIr);
-    irPipelineName(inputs.pipelineIr); // fail early on an IR that is not a pipeline spec
-    const owned: Owned = {
-      createdPipelineId: prior.createdPipelineId,
-      createdExperimentId: prior.createdExperimentId,
-      createdVersionIds: prior.createdVersionIds ?? [],
-      runIds: prior.runIds ?? [],
-    };
-    const ids = { pipelineId: prior.pipelineId ?? "", versionId: prior.versionId ?? "", experimentId: "" };
-    let pendingRun = prior.pendingRun;
-    try {
-      const pipeline = await ensurePipeline(client, inputs.pipelineName, log, inputs.owner);
-      // A pipeline recorded earlier but gone since (deleted in the UI) is no longer ours to delete.
-      const ownsPipeline = pipeline.created || prior.createdPipelineId === pipeline.id;
-      owned.createdPipelineId = ownsPipeline ? pipeline.id : undefined;
-      ids.pipelineId = pipeline.id;
-      const ir = { name: versionNameFor(hash), ir: inputs.pipelineIr, description: `IR sha256 ${hash}` };
-      const version = await ensureVersion(client, pipeline.id, ir, log, inputs.owner);
-      if (version.created) owned.createdVersionIds = unique([...owned.createdVersionIds, version.id]);
-      ids.versionId = version.id;
-      const experiment = await ensureExperiment(client, inputs.experimentName, inputs.owner);
-      const ownsExperiment = experiment.created || prior.createdExperimentId === experiment.id;
-      owned.createdExperimentId = ownsExperiment ? experiment.id : undefined;
-      ids.experimentId = experiment.id;
-
-      const key = runKey(hash, inputs);
-      let run = pendingRun && (await adoptPending(client, pendingRun, key, owned));
-      if (!run) {
-        const request = {
-          display_name: runDisplayName(inputs.pipelineName, hash, randomBytes(3).toString("hex"), inputs.rerunToken),
-          description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}${ownerMark(inputs.owner)}`,
-          experiment_id: experiment.id,
-          pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
-          runtime_config: {
-            parameters: inputs.parameters,
-            ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}),
-          },
-        };
-        pendingRun = { displayName: request.display_name, experimentId: experiment.id, key };
-        run = await createRunOnce(client, request, log);
-      }
-      log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
-      owned.runIds = unique([...owned.runIds, run.run_id]);
-      return outputsFor(inputs, hash, ids, run, owned);
-    } catch (e) {
-      const made = ownedList(owned, pendingRun);
-      const message = `starting the KFP run failed: ${(e as Error).message}`;
-      if (made.length === 0) throw new Error(`${message}. It made nothing in KFP.`, { cause: e });
-      const known = Object.fromEntries(Object.entries(ids).filter(([, v]) => v));
-      const properties = { ...failed.base, ...known, ...owned, pendingRun } as RunOutputs;
-      throw partialFailure(
-        "RunStartError",
-        `${message}. Recorded in the stack: ${made.join(", ")}; the next \`pulumi up\` continues from there and ` +
-          "`pulumi destroy` removes them.",
-        failed.id,
-        withoutUndefined(properties),
-      );
-    }
-  }
 
   async function awaitRun(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
     const steps = pipelineStepsFromIr(ir);
@@ -281,14 +165,11 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     async create(inputs: RunInputs) {
       const client = clientFor(inputs.access, inputs.outageSeconds);
       const { pipelineIr, ...rest } = inputs;
-      const base = { ...rest, irHash: "", pipelineId: "", versionId: "", experimentId: "", runId: "", state: "" };
+      const ids = { irHash: "", pipelineId: "", versionId: "", experimentId: "", runId: "" };
+      const base = { ...rest, ...ids, state: "", runUrl: "", artifactRoot: "" };
+      // The resource's id until a run exists (the id of a created resource never changes).
       const unstarted = `unstarted-${randomBytes(4).toString("hex")}`;
-      const outs = await startRun(
-        client,
-        inputs,
-        {},
-        { base: { ...base, runUrl: "", artifactRoot: "" }, id: unstarted },
-      );
+      const outs = await startRun(client, inputs, {}, { base, id: unstarted }, log);
       const id = outs.runId;
       return { id, outs: withoutUndefined(inputs.wait ? await awaitRecorded(client, id, outs, pipelineIr) : outs) };
     },
@@ -303,11 +184,11 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         log(
           `new run needed (${d.newRun ? `changed: ${d.changed.join(", ")}` : `KFP no longer knows run ${olds.runId}`})`,
         );
-        outs = await startRun(client, news, olds, { base: keepingRunFields(olds, rest), id });
+        outs = await startRun(client, news, olds, { base: keepingRunFields(olds, rest), id }, log);
       } else {
         // A run attempt abandoned when the inputs went back to this run's: owned (destroy removes it), not used.
         const owned: Owned = { ...olds, createdVersionIds: olds.createdVersionIds ?? [], runIds: olds.runIds ?? [] };
-        if (olds.pendingRun) await adoptPending(client, olds.pendingRun, "", owned);
+        if (olds.pendingRun) await adoptPending(client, olds.pendingRun, "", owned, log);
         outs = {
           ...olds,
           ...rest,
@@ -334,7 +215,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       const runIds = props.runIds ?? [props.runId];
       // A run whose creation answer was lost may exist: it is ours too.
       const owned: Owned = { createdVersionIds: [], runIds };
-      if (props.pendingRun) await adoptPending(client, props.pendingRun, "", owned);
+      if (props.pendingRun) await adoptPending(client, props.pendingRun, "", owned, log);
       for (const runId of owned.runIds) {
         if (props.onDestroy === "delete") await ignoreMissing(`deleted run ${runId}`, () => client.deleteRun(runId));
         else await ignoreMissing(`archived run ${runId}`, () => client.archiveRun(runId));
@@ -362,24 +243,4 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       }
     },
   };
-}
-
-function keepingNotFound(e: unknown): undefined {
-  if (isNotFound(e)) return undefined;
-  throw e;
-}
-
-/** What the state records as this resource's, for the message of a failed start. */
-function ownedList(owned: Owned, pendingRun: PendingRun | undefined): string[] {
-  return [
-    ...(owned.createdPipelineId ? [`pipeline ${owned.createdPipelineId}`] : []),
-    ...owned.createdVersionIds.map((v) => `version ${v}`),
-    ...(owned.createdExperimentId ? [`experiment ${owned.createdExperimentId}`] : []),
-    ...owned.runIds.map((r) => `run ${r}`),
-    ...(pendingRun ? [`run "${pendingRun.displayName}" if KFP made it (its answer was lost)`] : []),
-  ];
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }
