@@ -77,7 +77,7 @@ test("outage: connections are refused for its length, then served again", async 
   proxy.arm({ type: "GET /apis/v2beta1/runs/{id}", kind: "outage", outageMs: 400 });
   await expect(get()).rejects.toThrow();
   await expect(get()).rejects.toThrow(/ECONNREFUSED/);
-  await new Promise((r) => setTimeout(r, 600));
+  await proxy.outageOver();
   expect((await get()).status).toBe(200);
 });
 

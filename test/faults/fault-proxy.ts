@@ -59,6 +59,8 @@ export interface FaultProxy {
   /** Whether the armed fault has fired. */
   fired(): boolean;
   setUpstream(url: string): void;
+  /** Resolves once no outage is under way (the API is back). */
+  outageOver(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function startFaultProxy(upstreamUrl: string, limits: ProxyLimits =
   const seen: string[] = [];
   const sockets = new Set<Socket>();
   let closed = false;
+  let outageOver: Promise<void> = Promise.resolve();
 
   function forward(req: http.IncomingMessage, body: Buffer): Promise<Upstream> {
     return new Promise((resolve, reject) => {
@@ -136,7 +139,8 @@ export async function startFaultProxy(upstreamUrl: string, limits: ProxyLimits =
     const kind = fault?.kind;
     if (kind === "outage") {
       req.socket.destroy();
-      return outage(fault!.outageMs ?? 0);
+      outageOver = outage(fault!.outageMs ?? 0);
+      return outageOver;
     }
     if (kind === "reset-before") return void req.socket.destroy();
     if (kind === "http500")
@@ -198,6 +202,7 @@ export async function startFaultProxy(upstreamUrl: string, limits: ProxyLimits =
     setUpstream(url) {
       upstream = assertLoopback(url);
     },
+    outageOver: () => outageOver,
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;

@@ -97,6 +97,7 @@ async function scenario(
       problems.push("the failed up left the resource without init errors");
     if (recorded && !recorded.outputs?.__provider) problems.push("the recorded outputs have no __provider");
 
+    await proxy.outageOver();
     if (s.then === "up") {
       const second = await up();
       console.log(`     next up: ${second}`);

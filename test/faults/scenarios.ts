@@ -124,6 +124,7 @@ export async function runScenario(s: Scenario): Promise<Result> {
     problems.push(...unrecorded(w.fake.state, w.engine.state?.outs).map((o) => `not recorded after the fault: ${o}`));
 
     // The next operation, with the API healthy again.
+    await w.proxy.outageOver();
     const next = await phaseOp(w, s.phase, s.outageSeconds);
     if (!next.ok) problems.push(`the next ${s.phase === "delete" ? "destroy" : "up"} ${describe(next)}`);
     if (s.phase !== "delete" && next.ok) {
