@@ -76,11 +76,11 @@ export function inputsFor(proxyUrl: string, phase: "first" | "second", outageSec
   return { ...base, pipelineIr: sampleIr("v2"), parameters: { pdb_code: "1aki", steps: 600 } };
 }
 
-function describe(o: Outcome): string {
+function outcomeText(o: Outcome): string {
   return o.ok ? `ok (${o.op})` : `failed (${o.op}): ${o.error.message.split("\n")[0].slice(0, 300)}`;
 }
 
-/** Runs the phase's operation; for a rehearsal, returns the request types it made. */
+/** Runs the phase's operation: the first or second inputs' up, or destroy. */
 async function phaseOp(w: World, phase: Phase, outageSeconds?: number): Promise<Outcome> {
   if (phase === "create") return w.engine.up(inputsFor(w.proxy.url, "first", outageSeconds));
   if (phase === "update") return w.engine.up(inputsFor(w.proxy.url, "second", outageSeconds));
@@ -102,7 +102,7 @@ export async function rehearse(phase: Phase): Promise<string[]> {
 }
 
 function expectOk(o: Outcome, what: string): void {
-  if (!o.ok) throw new Error(`${what} ${describe(o)}`);
+  if (!o.ok) throw new Error(`${what} ${outcomeText(o)}`);
 }
 
 export async function runScenario(s: Scenario): Promise<Result> {
@@ -116,7 +116,7 @@ export async function runScenario(s: Scenario): Promise<Result> {
       expectOk(await w.engine.up(inputsFor(w.proxy.url, "first", s.outageSeconds)), "preparing up");
     if (s.fault) w.proxy.arm(s.fault(w));
     const first = await phaseOp(w, s.phase, s.outageSeconds);
-    faulted = describe(first);
+    faulted = outcomeText(first);
     if (s.fault && !w.proxy.fired()) problems.push("the fault never fired (its request type was not seen)");
     if (s.mustFail && first.ok) problems.push("the faulted operation was expected to fail, and did not");
     if (!first.ok && /removed|cleaned|deleted the/i.test(first.error.message) && s.phase !== "delete")
@@ -126,14 +126,14 @@ export async function runScenario(s: Scenario): Promise<Result> {
     // The next operation, with the API healthy again.
     await w.proxy.outageOver();
     const next = await phaseOp(w, s.phase, s.outageSeconds);
-    if (!next.ok) problems.push(`the next ${s.phase === "delete" ? "destroy" : "up"} ${describe(next)}`);
+    if (!next.ok) problems.push(`the next ${s.phase === "delete" ? "destroy" : "up"} ${outcomeText(next)}`);
     if (s.phase !== "delete" && next.ok) {
       const outs = w.engine.state!.outs;
       const current = [...w.fake.state.runs.values()].filter((r) => r.run.run_id === outs.runId);
       if (current.length !== 1 || outs.state !== "SUCCEEDED")
         problems.push(`the next up did not end with one SUCCEEDED run (state ${outs.state}, run ${outs.runId})`);
       const again = await phaseOp(w, s.phase, s.outageSeconds);
-      if (!again.ok || again.op !== "same") problems.push(`a third up is not a no-op: ${describe(again)}`);
+      if (!again.ok || again.op !== "same") problems.push(`a third up is not a no-op: ${outcomeText(again)}`);
     }
     converged = problems.length === 0;
   } catch (e) {
@@ -141,7 +141,7 @@ export async function runScenario(s: Scenario): Promise<Result> {
   }
   const dup = duplicates(w.fake.state);
   const destroyed = await w.engine.destroy();
-  if (!destroyed.ok) problems.push(`destroy ${describe(destroyed)}`);
+  if (!destroyed.ok) problems.push(`destroy ${outcomeText(destroyed)}`);
   const left = leftovers(w.fake.state);
   if (dup > 0) problems.push(`${dup} duplicate object(s) in KFP`);
   if (left > 0) problems.push(`${left} object(s) left in KFP after destroy`);
