@@ -236,6 +236,7 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         uiBaseUrl: outputs.kfpUiUrl,
         kfpNamespace: kfp.namespace,
         kubeContext: cluster.context,
+        outageSeconds: cfg.pipeline.apiOutageSeconds,
       },
       { dependsOn: [ready, amber, ...(amberCuda ? [amberCuda] : [])] },
     );

@@ -254,5 +254,16 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     default: "archive",
     description: "What destroy does with the runs it made: `archive` or `delete`.",
   },
+  "pipeline.apiOutageSeconds": {
+    type: "integer",
+    default: 300,
+    range: {
+      min: 0,
+      max: Math.floor(TIMER_MAX_MS / 1000),
+      why: "0 means no outage retries; the window is one timer of at most 2^31-1 ms",
+    },
+    description:
+      "How long the run resource retries an unreachable or failing KFP API (a restart) before up or destroy fails.",
+  },
   ...stepResourceKeys(),
 };

@@ -275,6 +275,7 @@ export function parsePipeline(
   if (!PDB_CODE.test(pdbCode))
     problems.add(`pipeline.pdbCode: ${shown(pdbCode)} is not a PDB ID (a digit then 3 letters or digits, e.g. 1aki).`);
   const timeoutMinutes = int("pipeline.timeoutMinutes");
+  const apiOutageSeconds = int("pipeline.apiOutageSeconds");
   const name = str("pipeline.name");
   const experiment = str("pipeline.experiment");
   if (!name.trim()) problems.add("pipeline.name is empty. Fix: pulumi config set --path pipeline.name protein-md");
@@ -294,6 +295,7 @@ export function parsePipeline(
     rerunToken: str("pipeline.rerunToken"),
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
     resources: parseStepResources(str, int, list, problems),
+    apiOutageSeconds,
   };
   // The preset's values with the overrides: a preset's own traj_interval must fit the overridden free_steps.
   for (const problem of trajectoryProblems(pipelineParameters(pipeline)))

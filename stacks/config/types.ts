@@ -73,6 +73,8 @@ export interface PipelineConfig {
   onDestroy: "archive" | "delete";
   /** Requests, limits, GPUs and node placement per step class (pipeline.resources.<class>). */
   resources: StepResources;
+  /** How long the run resource retries an unreachable KFP API. */
+  apiOutageSeconds: number;
 }
 
 export interface StackConfig {

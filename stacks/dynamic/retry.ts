@@ -4,6 +4,11 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Failures that `outlasts` accepts (an outage: the server restarting) are retried past `attempts` until
+   * this long has passed since the first attempt; default 0.
+   */
+  windowMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 8_000 };
@@ -28,9 +33,16 @@ export interface RetryOptions<T> {
   recover?: (error: unknown) => Promise<T | undefined>;
   /** The error thrown when the attempts are used up on a retryable failure; default that failure. */
   giveUp?: (error: unknown, attempts: number) => unknown;
+  /** Which retryable failures look like an outage, retried through `policy.windowMs`; default none. */
+  outlasts?: (error: unknown) => boolean;
+  /** The clock for `policy.windowMs`; default Date.now. */
+  now?: () => number;
 }
 
-/** Runs fn until it succeeds, fails with a non-retryable error, or `policy.attempts` are used up. */
+/**
+ * Runs fn until it succeeds, fails with a non-retryable error, or `policy.attempts` are used up (and, for an
+ * outage, `policy.windowMs` has passed).
+ */
 export async function withRetry<T>(
   what: string,
   fn: () => Promise<T>,
@@ -38,17 +50,26 @@ export async function withRetry<T>(
   o: RetryOptions<T> = {},
 ): Promise<T> {
   const wait = o.wait ?? sleep;
+  const now = o.now ?? Date.now;
+  const started = now();
+  // Waits count even when an injected wait does not advance the clock, so the window always ends.
+  let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
       if (!(o.isRetryable?.(e) ?? false)) throw e;
-      if (attempt >= policy.attempts) throw o.giveUp ? o.giveUp(e, attempt) : e;
+      const elapsed = Math.max(now() - started, waited);
+      const inWindow = (o.outlasts?.(e) ?? false) && elapsed < (policy.windowMs ?? 0);
+      if (attempt >= policy.attempts && !inWindow) throw o.giveUp ? o.giveUp(e, attempt) : e;
       const recovered = await o.recover?.(e);
       if (recovered !== undefined) return recovered;
       const delay = backoffDelayMs(attempt, policy);
-      o.onRetry?.(`${what}: ${(e as Error).message}; retry ${attempt}/${policy.attempts - 1} in ${delay} ms`);
+      const of =
+        attempt < policy.attempts ? `${attempt}/${policy.attempts - 1}` : `${attempt}, within the outage window`;
+      o.onRetry?.(`${what}: ${(e as Error).message}; retry ${of} in ${delay} ms`);
       await wait(delay);
+      waited += delay;
     }
   }
 }

@@ -4,26 +4,29 @@
  */
 import { HttpRequester, HttpResponse } from "../dynamic/http";
 import { multipartFile } from "./multipart";
-import { DEFAULT_RETRY, RetryPolicy, sleep, stillFailing, withRetry } from "../dynamic/retry";
-import { apiError, isApiError, isTransient } from "./errors";
+import { DEFAULT_RETRY, RetryOptions, RetryPolicy, sleep, stillFailing, withRetry } from "../dynamic/retry";
+import { apiError, bodyError, isApiError, isOutage, isTransient } from "./errors";
 import type { TaskEntry } from "./task-details";
 
 export interface KfpPipeline {
   pipeline_id: string;
   name?: string;
   display_name?: string;
+  description?: string;
 }
 export interface KfpPipelineVersion {
   pipeline_id: string;
   pipeline_version_id: string;
   name?: string;
   display_name?: string;
+  description?: string;
   /** The compiled IR (its first document) as JSON. */
   pipeline_spec?: unknown;
 }
 export interface KfpExperiment {
   experiment_id: string;
   display_name?: string;
+  description?: string;
 }
 /** A run's task entry as KFP 2.17.0 fills it (see task-details.ts). */
 export type KfpTaskDetail = TaskEntry;
@@ -73,6 +76,8 @@ export interface KfpClientOptions {
   retry?: RetryPolicy;
   log?: (message: string) => void;
   wait?: (ms: number) => Promise<void>;
+  /** The clock for the retry policy's outage window; default Date.now. */
+  now?: () => number;
   namespace?: string;
   requestTimeoutMs?: number;
 }
@@ -155,12 +160,35 @@ export class KfpClient {
         try {
           return JSON.parse(text) as T;
         } catch {
-          throw new Error(`KFP ${method} ${path} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 200)}`);
+          throw bodyError(method, path, res.status, text);
         }
       },
-      init.noRetry ? { ...this.retry, attempts: 1 } : this.retry,
-      { isRetryable: isTransient, onRetry: this.log, wait: this.wait, giveUp: stillFailing(what) },
+      init.noRetry ? { ...this.retry, attempts: 1, windowMs: 0 } : this.retry,
+      this.retrying(what),
     );
+  }
+
+  private retrying(what: string): RetryOptions<never> {
+    return {
+      isRetryable: isTransient,
+      outlasts: isOutage,
+      onRetry: this.log,
+      wait: this.wait,
+      now: this.options.now,
+      giveUp: stillFailing(what),
+    };
+  }
+
+  /**
+   * A create that is not safe to repeat blindly: after a failed answer, `lookUp` finds what the attempt may
+   * have made before the next attempt; retried like every call, through the outage window.
+   */
+  createOnce<T>(
+    what: string,
+    create: () => Promise<T>,
+    lookUp: (error: unknown) => Promise<T | undefined>,
+  ): Promise<T> {
+    return withRetry(what, create, this.retry, { ...this.retrying(what), recover: lookUp });
   }
 
   healthz(): Promise<{ multi_user?: boolean; pipeline_store?: string }> {
@@ -174,8 +202,10 @@ export class KfpClient {
     return (res.pipelines ?? []).find((p) => p.name === name || p.display_name === name);
   }
 
+  /** Not retried here (nor are the other creates): see createOnce. */
   createPipeline(name: string, description: string): Promise<KfpPipeline> {
     return this.call("POST", `${API}/pipelines`, {
+      noRetry: true,
       json: {
         name,
         display_name: name,
@@ -205,6 +235,7 @@ export class KfpClient {
     description: string,
   ): Promise<KfpPipelineVersion> {
     return this.call("POST", `${API}/pipelines/upload_version`, {
+      noRetry: true,
       query: { pipelineid: pipelineId, name, display_name: name, description },
       multipart: { field: "uploadfile", filename: `${name}.yaml`, content: pipelineIr },
     });
@@ -227,6 +258,7 @@ export class KfpClient {
 
   createExperiment(name: string, description: string): Promise<KfpExperiment> {
     return this.call("POST", `${API}/experiments`, {
+      noRetry: true,
       json: {
         display_name: name,
         description,
@@ -251,7 +283,7 @@ export class KfpClient {
     return { ids: (res.runs ?? []).map((r) => r.run_id), more: !!res.next_page_token };
   }
 
-  /** Not retried here: a 502/504 may hide a run that was created; see findRunByDisplayName. */
+  /** Not retried here: any failed answer may hide a run that was created; see createOnce. */
   createRun(run: CreateRunRequest): Promise<KfpRun> {
     return this.call("POST", `${API}/runs`, { json: run, noRetry: true });
   }

@@ -1,34 +1,65 @@
-/** Idempotent "make sure it exists" steps over the KFP client, safe against concurrent writers. */
+/**
+ * Idempotent "make sure it exists" steps over the KFP client, safe against concurrent writers and against
+ * replies lost on the way back (the object exists but we were not told).
+ */
 import { CreateRunRequest, KfpClient, KfpRun } from "./client";
-import { RetryPolicy, withRetry } from "../dynamic/retry";
 import { isApiError, isTransient } from "./errors";
 
 export interface Ensured {
   id: string;
-  /** True when this call created it (and the caller owns its cleanup). */
+  /** True when this owner made it (this call, or an earlier one whose reply was lost): the caller owns its cleanup. */
   created: boolean;
 }
 
 type Log = (message: string) => void;
 
 /**
- * Find by name, else create. If creating fails with an HTTP error, another writer may have won the
- * race (409; the upload endpoints report duplicates with other codes), so look again before failing.
+ * The mark this stack puts in the descriptions of what it creates, so that an object found by name after a
+ * lost reply can be told apart from one someone else made. `owner` names the stack and resource.
+ */
+export function ownerMark(owner: string | undefined): string {
+  return owner ? ` [owner: ${owner}]` : "";
+}
+
+export function madeBy(description: string | undefined, owner: string | undefined): boolean {
+  return !!owner && !!description?.includes(ownerMark(owner));
+}
+
+interface Found {
+  id: string;
+  description?: string;
+}
+
+/**
+ * Find by name, else create. A create whose answer was lost (reset, timeout, 5xx, broken body) may have
+ * worked, so before each retry it looks again; what it finds then is ours only if it carries our mark. If
+ * creating fails with an HTTP error, another writer may have won the race (409; the upload endpoints report
+ * duplicates with other codes), so it looks once more before failing.
  */
 async function findOrCreate(
+  client: KfpClient,
   what: string,
-  find: () => Promise<string | undefined>,
+  owner: string | undefined,
+  find: () => Promise<Found | undefined>,
   create: () => Promise<string>,
 ): Promise<Ensured> {
+  const ensured = (f: Found): Ensured => ({ id: f.id, created: madeBy(f.description, owner) });
   const found = await find();
-  if (found) return { id: found, created: false };
+  if (found) return ensured(found);
   try {
-    return { id: await create(), created: true };
+    return await client.createOnce(
+      `creating ${what}`,
+      async () => ({ id: await create(), created: true }),
+      async () => {
+        const made = await find();
+        return made && ensured(made);
+      },
+    );
   } catch (e) {
-    if (!isApiError(e)) throw e;
+    if (!isApiError(e) && !isTransient(e)) throw e;
     const raced = await find();
-    if (raced) return { id: raced, created: false };
-    if (e.status === 409)
+    if (raced) return ensured(raced);
+    if (isApiError(e) && e.status === 409)
       throw new Error(`KFP says ${what} exists (409) but it cannot be listed; check the namespace and permissions`, {
         cause: e,
       });
@@ -36,13 +67,14 @@ async function findOrCreate(
   }
 }
 
-export async function ensurePipeline(client: KfpClient, name: string, log: Log): Promise<Ensured> {
+export async function ensurePipeline(client: KfpClient, name: string, log: Log, owner?: string): Promise<Ensured> {
+  const description = `Protein MD pipeline, managed by the kfp-protein-stack Pulumi stack${ownerMark(owner)}`;
   const result = await findOrCreate(
+    client,
     `pipeline "${name}"`,
-    async () => (await client.findPipelineByName(name))?.pipeline_id,
-    async () =>
-      (await client.createPipeline(name, "Protein MD pipeline, managed by the kfp-protein-stack Pulumi stack"))
-        .pipeline_id,
+    owner,
+    async () => found(await client.findPipelineByName(name), (p) => p.pipeline_id),
+    async () => (await client.createPipeline(name, description)).pipeline_id,
   );
   log(`${result.created ? "created" : "using existing"} pipeline "${name}" (${result.id})`);
   return result;
@@ -54,72 +86,53 @@ export async function ensureVersion(
   pipelineId: string,
   version: { name: string; ir: string; description: string },
   log: Log,
+  owner?: string,
 ): Promise<Ensured> {
   const { name } = version;
   const result = await findOrCreate(
+    client,
     `pipeline version ${name}`,
-    async () => (await client.findPipelineVersionByName(pipelineId, name))?.pipeline_version_id,
+    owner,
+    async () => found(await client.findPipelineVersionByName(pipelineId, name), (v) => v.pipeline_version_id),
     async () =>
-      (await client.uploadPipelineVersion(pipelineId, name, version.ir, version.description)).pipeline_version_id,
+      (await client.uploadPipelineVersion(pipelineId, name, version.ir, `${version.description}${ownerMark(owner)}`))
+        .pipeline_version_id,
   );
   log(`${result.created ? "uploaded" : "reusing"} pipeline version ${name} (${result.id})`);
   return result;
 }
 
-export async function ensureExperiment(client: KfpClient, name: string): Promise<Ensured> {
+export async function ensureExperiment(client: KfpClient, name: string, owner?: string): Promise<Ensured> {
   return findOrCreate(
+    client,
     `experiment "${name}"`,
-    async () => (await client.findExperimentByName(name))?.experiment_id,
-    async () => (await client.createExperiment(name, "Runs of the protein MD pipeline")).experiment_id,
+    owner,
+    async () => found(await client.findExperimentByName(name), (e) => e.experiment_id),
+    async () =>
+      (await client.createExperiment(name, `Runs of the protein MD pipeline${ownerMark(owner)}`)).experiment_id,
   );
 }
 
-/** Undo what a failed attempt created, so no orphan version/pipeline/experiment is left; says what it did. */
-export async function rollbackCreated(
-  client: KfpClient,
-  pipeline: Ensured,
-  version?: Ensured,
-  experiment?: Ensured,
-): Promise<string> {
-  const undone: string[] = [];
-  try {
-    if (experiment?.created) {
-      await client.deleteExperiment(experiment.id);
-      undone.push(`experiment ${experiment.id}`);
-    }
-    if (version?.created) {
-      await client.deletePipelineVersion(pipeline.id, version.id);
-      undone.push(`version ${version.id}`);
-    }
-    if (pipeline.created) {
-      await client.deletePipeline(pipeline.id);
-      undone.push(`pipeline ${pipeline.id}`);
-    }
-    return undone.length ? ` (removed the ${undone.join(" and ")} it had just created)` : "";
-  } catch (e) {
-    return ` (could not remove what it created: ${(e as Error).message}; delete it in the KFP UI)`;
-  }
+function found<T extends { description?: string }>(item: T | undefined, idOf: (item: T) => string): Found | undefined {
+  return item && { id: idOf(item), description: item.description };
 }
 
 /**
- * Run creation is not idempotent: after a transient failure the run may exist anyway, so look it
- * up by its (unique) display name before trying again.
+ * Run creation is not idempotent: after a failed answer the run may exist anyway, so look it up by its
+ * (unique) display name before trying again.
  */
 export async function createRunOnce(
   client: KfpClient,
   req: CreateRunRequest & { experiment_id: string },
-  policy: RetryPolicy,
   log: Log,
-  wait: (ms: number) => Promise<void>,
 ): Promise<KfpRun> {
-  return withRetry("run creation (no run was made)", () => client.createRun(req), policy, {
-    isRetryable: isTransient,
-    onRetry: log,
-    wait,
-    recover: async (e) => {
+  return client.createOnce(
+    "run creation",
+    () => client.createRun(req),
+    async (e) => {
       const existing = await client.findRunByDisplayName(req.experiment_id, req.display_name);
       if (existing) log(`run creation answered ${(e as Error).message}, but the run exists: ${existing.run_id}`);
       return existing;
     },
-  });
+  );
 }

@@ -23,6 +23,21 @@ export interface RunInputs {
   providerVersion: string;
   /** The kube context of the cluster KFP runs in, for the commands error messages suggest. */
   kubeContext?: string;
+  /** Names this stack and resource in the descriptions of what it creates in KFP (ensure.ts ownerMark). */
+  owner?: string;
+  /** How long an unreachable KFP API is retried before the operation fails; default DEFAULT_OUTAGE_SECONDS. */
+  outageSeconds?: number;
+}
+
+/** Long enough for KFP's API server to restart (and its database connection to come back). */
+export const DEFAULT_OUTAGE_SECONDS = 300;
+
+/** A run creation whose answer was lost: looked for again (by its display name) before starting another. */
+export interface PendingRun {
+  displayName: string;
+  experimentId: string;
+  /** runKey of the inputs it was started for: it stands for the current run only if they still match. */
+  key: string;
 }
 
 /** What the provider keeps in state (the IR itself stays in the inputs only). */
@@ -43,6 +58,22 @@ export interface RunOutputs extends Omit<RunInputs, "pipelineIr"> {
   runIds: string[];
   /** Set only when this resource created the experiment: destroy then removes or archives it. */
   createdExperimentId?: string;
+  /** Set while a run creation's outcome is unknown (its answer was lost and it could not be looked up). */
+  pendingRun?: PendingRun;
+}
+
+/** What makes two runs the same run: the fields that start a new one (NEW_RUN_FIELDS), canonical. */
+export function runKey(hash: string, inputs: Pick<RunInputs, "parameters" | "rerunToken" | "pipelineRoot">): string {
+  return canonical([hash, inputs.parameters, inputs.rerunToken, inputs.pipelineRoot]);
+}
+
+/**
+ * The state a failed update leaves: the new settings, but the old run's fields for what starts a new run, so
+ * the next `up` still sees that a new run is due.
+ */
+export function keepingRunFields<T extends object>(olds: RunOutputs, news: T): T & RunOutputs {
+  const kept = Object.fromEntries(NEW_RUN_FIELDS.map((f) => [f, olds[f]]));
+  return { ...olds, ...news, ...kept } as T & RunOutputs;
 }
 
 /** Pulumi's placeholder for a value not known during preview. */
@@ -82,6 +113,7 @@ const UPDATE_FIELDS = [
   "providerVersion",
   "access",
   "kubeContext",
+  "outageSeconds",
 ] as const;
 
 /** `newsIrHash` is the hash of the new IR, or UNKNOWN when the IR is not known yet (preview). */
@@ -92,9 +124,12 @@ export function diffRun(olds: RunOutputs, news: RunInputs, newsIrHash: string): 
     if (containsUnknown(n)) return true;
     return canonical(n) !== canonical((olds as unknown as Record<string, unknown>)[field]);
   };
-  const changed = [...NEW_RUN_FIELDS, ...REPLACE_FIELDS, ...UPDATE_FIELDS].filter(differs);
+  const changed: string[] = [...NEW_RUN_FIELDS, ...REPLACE_FIELDS, ...UPDATE_FIELDS].filter(differs);
   const replaces = REPLACE_FIELDS.filter(differs);
-  return { changes: changed.length > 0, newRun: NEW_RUN_FIELDS.some(differs), replaces, changed };
+  // A start that failed before its run existed left no run id: the next up must start one.
+  if (!olds.runId) changed.push("runId");
+  const newRun = !olds.runId || NEW_RUN_FIELDS.some(differs);
+  return { changes: changed.length > 0, newRun, replaces, changed };
 }
 
 function canonical(value: unknown): string {

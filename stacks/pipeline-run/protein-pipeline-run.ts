@@ -17,6 +17,7 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
     modules: [
       "protein-pipeline-run",
       "provider",
+      "start-run",
       "decisions",
       "ir-hash",
       "../kfp-api/access",
@@ -53,6 +54,8 @@ export interface ProteinPipelineRunArgs {
   kubeContext?: pulumi.Input<string>;
   /** Object-store root for artifacts; default KFP's `minio://mlpipeline/v2/artifacts`. */
   pipelineRoot?: pulumi.Input<string>;
+  /** How long an unreachable or failing KFP API is retried before an operation fails; default 300 s. */
+  outageSeconds?: number;
 }
 
 export class ProteinPipelineRun extends DynamicResource {
@@ -75,6 +78,8 @@ export class ProteinPipelineRun extends DynamicResource {
       runUrl: undefined,
       artifactRoot: undefined,
     };
-    super(sharedProvider, name, { ...args, ...outputs }, opts, PROTEIN_PIPELINE_RUN);
+    // Marks what the run creates in KFP as this stack's, so an object whose creation answer was lost is still ours.
+    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    super(sharedProvider, name, { ...args, owner, ...outputs }, opts, PROTEIN_PIPELINE_RUN);
   }
 }

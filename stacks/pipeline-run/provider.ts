@@ -7,20 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
 import { PartialFailure, partialFailure, withoutUndefined } from "../dynamic/errors";
 import { HttpRequester } from "../dynamic/http";
-import { KfpAccess, defaultUiBaseUrl, requesterForAccess } from "../kfp-api/access";
-import { KfpClient, KfpRun, isNotFound } from "../kfp-api/client";
+import { KfpAccess, requesterForAccess } from "../kfp-api/access";
+import { KfpClient, isNotFound } from "../kfp-api/client";
 import { pipelineStepsFromIr } from "../kfp-api/task-details";
-import {
-  Ensured,
-  createRunOnce,
-  ensureExperiment,
-  ensurePipeline,
-  ensureVersion,
-  rollbackCreated,
-} from "../kfp-api/ensure";
-import { irHash, versionNameFor } from "./ir-hash";
+import { irHash } from "./ir-hash";
+import { Owned, adoptPending, keepingNotFound, startRun, uiBase } from "./start-run";
 import { DEFAULT_RETRY, RetryPolicy, sleep } from "../dynamic/retry";
 import {
+  DEFAULT_OUTAGE_SECONDS,
   DEFAULT_POLL,
   PollPolicy,
   RunInputs,
@@ -32,9 +26,9 @@ import {
   experimentOnDestroy,
   failureMessage,
   irPipelineName,
+  keepingRunFields,
   pollDelayMs,
   progressLine,
-  runDisplayName,
   runUrl,
 } from "./decisions";
 
@@ -45,6 +39,8 @@ export interface RunProviderDeps {
   log?: (message: string) => void;
   wait?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** How long one KFP request may take; default http.ts's. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -55,13 +51,6 @@ export type RunNotSucceededError = PartialFailure<RunOutputs>;
 
 export function runNotSucceeded(message: string, id: string, properties: RunOutputs): RunNotSucceededError {
   return partialFailure("RunNotSucceededError", message, id, withoutUndefined(properties));
-}
-
-interface Owned {
-  createdPipelineId?: string;
-  createdExperimentId?: string;
-  createdVersionIds: string[];
-  runIds: string[];
 }
 
 function defaultLog(message: string): void {
@@ -84,78 +73,14 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
   const log = deps.log ?? defaultLog;
   const wait = deps.wait ?? sleep;
   const now = deps.now ?? Date.now;
-  const clientFor = (access: KfpAccess): KfpClient =>
-    new KfpClient((deps.requester ?? requesterForAccess)(access), { retry: deps.retry ?? DEFAULT_RETRY, log, wait });
-
-  function uiBase(inputs: RunInputs): string {
-    return inputs.uiBaseUrl || defaultUiBaseUrl(inputs.access);
-  }
-
-  function outputsFor(
-    inputs: RunInputs,
-    hash: string,
-    ids: { pipelineId: string; versionId: string; experimentId: string },
-    run: KfpRun,
-    owned: Owned,
-  ): RunOutputs {
-    const { pipelineIr, ...rest } = inputs;
-    return {
-      ...rest,
-      irHash: hash,
-      ...ids,
-      runId: run.run_id,
-      state: run.state ?? "PENDING",
-      runUrl: runUrl(uiBase(inputs), run.run_id),
-      artifactRoot: artifactRoot(inputs.pipelineRoot, irPipelineName(pipelineIr), run.run_id),
-      ...owned,
-    };
-  }
-
-  async function startRun(client: KfpClient, inputs: RunInputs, prior: Owned): Promise<RunOutputs> {
-    const hash = irHash(inputs.pipelineIr);
-    irPipelineName(inputs.pipelineIr); // fail early on an IR that is not a pipeline spec
-    const pipeline = await ensurePipeline(client, inputs.pipelineName, log);
-    let version: Ensured | undefined;
-    let run: KfpRun;
-    let experiment: Ensured | undefined;
-    try {
-      const ir = { name: versionNameFor(hash), ir: inputs.pipelineIr, description: `IR sha256 ${hash}` };
-      version = await ensureVersion(client, pipeline.id, ir, log);
-      experiment = await ensureExperiment(client, inputs.experimentName);
-      const experimentId = experiment.id;
-      const request = {
-        display_name: runDisplayName(inputs.pipelineName, hash, randomBytes(3).toString("hex"), inputs.rerunToken),
-        description: `Started by Pulumi (kfp-protein-stack); IR sha256 ${hash}`,
-        experiment_id: experimentId,
-        pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
-        runtime_config: {
-          parameters: inputs.parameters,
-          ...(inputs.pipelineRoot ? { pipeline_root: inputs.pipelineRoot } : {}),
-        },
-      };
-      run = await createRunOnce(client, request, deps.retry ?? DEFAULT_RETRY, log, wait);
-    } catch (e) {
-      const undone = await rollbackCreated(client, pipeline, version, experiment);
-      throw new Error(`starting the KFP run failed: ${(e as Error).message}${undone}`, { cause: e });
-    }
-    log(`started run ${run.run_id} in experiment "${inputs.experimentName}"`);
-    const owned: Owned = {
-      createdPipelineId: pipeline.created
-        ? pipeline.id
-        : prior.createdPipelineId === pipeline.id
-          ? pipeline.id
-          : undefined,
-      createdExperimentId: experiment!.created
-        ? experiment.id
-        : prior.createdExperimentId === experiment.id
-          ? experiment.id
-          : undefined,
-      createdVersionIds: unique([...(prior.createdVersionIds ?? []), ...(version.created ? [version.id] : [])]),
-      runIds: unique([...(prior.runIds ?? []), run.run_id]),
-    };
-    const ids = { pipelineId: pipeline.id, versionId: version.id, experimentId: experiment.id };
-    return outputsFor(inputs, hash, ids, run, owned);
-  }
+  const clientFor = (access: KfpAccess, outageSeconds = DEFAULT_OUTAGE_SECONDS): KfpClient =>
+    new KfpClient((deps.requester ?? requesterForAccess)(access), {
+      retry: { ...(deps.retry ?? DEFAULT_RETRY), windowMs: outageSeconds * 1000 },
+      log,
+      wait,
+      now,
+      requestTimeoutMs: deps.requestTimeoutMs,
+    });
 
   async function awaitRun(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
     const steps = pipelineStepsFromIr(ir);
@@ -186,6 +111,23 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
         );
       }
       await wait(Math.max(0, Math.min(pollDelayMs(poll, deps.poll ?? DEFAULT_POLL), deadline - now())));
+    }
+  }
+
+  /** awaitRun, with every failure (an outage outlasting the window, the run gone) a partial failure: the run stays recorded. */
+  async function awaitRecorded(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
+    try {
+      return await awaitRun(client, id, outs, ir);
+    } catch (e) {
+      if (e instanceof Error && e.name === "RunNotSucceededError") throw e;
+      const gone = isNotFound(e) ? ` (KFP no longer knows the run; the next \`pulumi up\` starts a new one)` : "";
+      throw partialFailure(
+        "RunWaitError",
+        `waiting for KFP run ${outs.runId} failed: ${(e as Error).message}${gone}. The run is recorded in the stack: ` +
+          "the next `pulumi up` waits for it again and `pulumi destroy` removes it.",
+        id,
+        withoutUndefined(outs),
+      );
     }
   }
 
@@ -221,35 +163,47 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     },
 
     async create(inputs: RunInputs) {
-      const client = clientFor(inputs.access);
-      const outs = await startRun(client, inputs, { createdVersionIds: [], runIds: [] });
+      const client = clientFor(inputs.access, inputs.outageSeconds);
+      const { pipelineIr, ...rest } = inputs;
+      const ids = { irHash: "", pipelineId: "", versionId: "", experimentId: "", runId: "" };
+      const base = { ...rest, ...ids, state: "", runUrl: "", artifactRoot: "" };
+      // The resource's id until a run exists (the id of a created resource never changes).
+      const unstarted = `unstarted-${randomBytes(4).toString("hex")}`;
+      const outs = await startRun(client, inputs, {}, { base, id: unstarted }, log);
       const id = outs.runId;
-      return { id, outs: withoutUndefined(inputs.wait ? await awaitRun(client, id, outs, inputs.pipelineIr) : outs) };
+      return { id, outs: withoutUndefined(inputs.wait ? await awaitRecorded(client, id, outs, pipelineIr) : outs) };
     },
 
     async update(id: string, olds: RunOutputs, news: RunInputs) {
-      const client = clientFor(news.access);
+      const client = clientFor(news.access, news.outageSeconds);
       const d = diffRun(olds, news, irHash(news.pipelineIr));
+      const { pipelineIr, ...rest } = news;
+      const run = d.newRun ? undefined : await client.getRun(olds.runId).catch(keepingNotFound);
       let outs: RunOutputs;
-      if (d.newRun) {
-        log(`new run needed (changed: ${d.changed.join(", ")})`);
-        outs = await startRun(client, news, olds);
+      if (!run) {
+        log(
+          `new run needed (${d.newRun ? `changed: ${d.changed.join(", ")}` : `KFP no longer knows run ${olds.runId}`})`,
+        );
+        outs = await startRun(client, news, olds, { base: keepingRunFields(olds, rest), id }, log);
       } else {
-        const run = await client.getRun(olds.runId);
-        const { pipelineIr, ...rest } = news;
+        // A run attempt abandoned when the inputs went back to this run's: owned (destroy removes it), not used.
+        const owned: Owned = { ...olds, createdVersionIds: olds.createdVersionIds ?? [], runIds: olds.runIds ?? [] };
+        if (olds.pendingRun) await adoptPending(client, olds.pendingRun, "", owned, log);
         outs = {
           ...olds,
           ...rest,
+          runIds: owned.runIds,
+          pendingRun: undefined,
           state: run.state ?? olds.state,
           runUrl: runUrl(uiBase(news), olds.runId),
           artifactRoot: artifactRoot(news.pipelineRoot, irPipelineName(pipelineIr), olds.runId),
         };
       }
-      return { outs: withoutUndefined(news.wait ? await awaitRun(client, id, outs, news.pipelineIr) : outs) };
+      return { outs: withoutUndefined(news.wait ? await awaitRecorded(client, id, outs, pipelineIr) : outs) };
     },
 
     async delete(_id: string, props: RunOutputs) {
-      const client = clientFor(props.access);
+      const client = clientFor(props.access, props.outageSeconds);
       const ignoreMissing = async (what: string, action: () => Promise<void>): Promise<void> => {
         try {
           await action();
@@ -258,7 +212,11 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
           if (!isNotFound(e)) throw e;
         }
       };
-      for (const runId of props.runIds ?? [props.runId]) {
+      const runIds = props.runIds ?? [props.runId];
+      // A run whose creation answer was lost may exist: it is ours too.
+      const owned: Owned = { createdVersionIds: [], runIds };
+      if (props.pendingRun) await adoptPending(client, props.pendingRun, "", owned, log);
+      for (const runId of owned.runIds) {
         if (props.onDestroy === "delete") await ignoreMissing(`deleted run ${runId}`, () => client.deleteRun(runId));
         else await ignoreMissing(`archived run ${runId}`, () => client.archiveRun(runId));
       }
@@ -270,7 +228,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       if (props.createdExperimentId) {
         const eid = props.createdExperimentId;
         try {
-          const action = experimentOnDestroy(props.onDestroy, await client.listRunIds(eid), props.runIds ?? []);
+          const action = experimentOnDestroy(props.onDestroy, await client.listRunIds(eid), owned.runIds);
           if (action === "delete") await ignoreMissing(`deleted experiment ${eid}`, () => client.deleteExperiment(eid));
           if (action === "archive")
             await ignoreMissing(`archived experiment ${eid}`, () => client.archiveExperiment(eid));
@@ -285,8 +243,4 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       }
     },
   };
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }

@@ -178,9 +178,8 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       const pid = query.get("pipelineid") ?? "";
       if (!state.pipelines.has(pid))
         throw new HttpError(404, `Failed to upload a pipeline version: pipeline ${pid} not found`);
-      return versionView(
-        addVersion(pid, query.get("name") ?? query.get("display_name") ?? "", form.uploadfile.content),
-      );
+      const name = query.get("name") ?? query.get("display_name") ?? "";
+      return versionView(addVersion(pid, name, form.uploadfile.content, query.get("description") ?? undefined));
     }
     case "GET /pipelines/{pipeline_id}/versions/{pipeline_version_id}": {
       const v = state.versions.get(p.pipeline_version_id);
@@ -278,7 +277,7 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
     state.pipelines.set(pipeline.pipeline_id, pipeline);
     return pipeline;
   }
-  function addVersion(pipelineId: string, name: string, ir: string): Rec & { ir: string } {
+  function addVersion(pipelineId: string, name: string, ir: string, description?: string): Rec & { ir: string } {
     if (!name) throw new HttpError(400, "Invalid input error: pipeline version name is empty");
     let doc: { pipelineInfo?: unknown } | undefined;
     try {
@@ -296,6 +295,7 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       pipeline_version_id: randomUUID(),
       name,
       display_name: name,
+      ...(description ? { description } : {}),
       created_at: now(),
       ir,
     };

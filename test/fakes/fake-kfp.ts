@@ -22,7 +22,11 @@ export interface Fault {
   delayMs?: number;
   /** Close the connection without answering. */
   reset?: boolean;
-  /** Handle the request normally, then answer `status` anyway (a gateway error hiding a success). */
+  /** Answer HTTP 200 with this text instead of JSON (a proxy's HTML page). */
+  body?: string;
+  /** Answer the first half of the JSON body only, with a matching content-length. */
+  truncate?: boolean;
+  /** Handle the request normally, then answer `status`, `body` or `truncate`, or `reset` (a lost success). */
   afterHandling?: boolean;
   /** How many matching requests it affects (default 1). */
   times?: number;
@@ -181,14 +185,20 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
         code: 401,
       });
     }
+    const drop = (): void => {
+      record.status = -1;
+      req.socket.destroy();
+    };
+    const text200 = (text: string, contentType: string): void => {
+      record.status = 200;
+      res.writeHead(200, { "content-type": contentType });
+      res.end(text);
+    };
     const fault = takeFault(method, path);
     fault?.before?.(state);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-    if (fault?.reset) {
-      record.status = -1;
-      req.socket.destroy();
-      return;
-    }
+    if (fault?.reset && !fault.afterHandling) return drop();
+    if (fault?.body !== undefined && !fault.afterHandling) return text200(fault.body, "text/html");
     if (fault?.status && !fault.afterHandling) {
       record.status = fault.status;
       return error(fault.status, fault.message ?? `injected HTTP ${fault.status}`);
@@ -230,6 +240,12 @@ export async function startFakeKfp(opts: FakeKfpOptions = {}): Promise<FakeKfp> 
         form: form ?? {},
         match,
       });
+      if (fault?.reset) return drop();
+      if (fault?.body !== undefined) return text200(fault.body, "text/html");
+      if (fault?.truncate) {
+        const text = JSON.stringify(answer);
+        return text200(text.slice(0, Math.floor(text.length / 2)), "application/json");
+      }
       if (fault?.status)
         return reply(fault.status, {
           code: GRPC_CODE[fault.status] ?? 2,

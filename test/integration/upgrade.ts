@@ -44,12 +44,12 @@ export const EXPECTED_BEHAVIOUR_CHANGES: Record<string, { replaced?: true; input
     why: "leader election is disabled only on Argo <= 3.5 (KFP 2.17.0 bundles Argo 4.0.5)",
   },
   "pulumi-nodejs:dynamic/kfp-protein:ProteinPipelineRun::protein-pipeline-run": {
-    inputs: ["parameters", "pipelineIr", "kubeContext"],
-    why: "the tutorial preset's new parameters (seed, free_md_protocol, masks), its IR, and the context a failed run's logs command names",
+    inputs: ["parameters", "pipelineIr", "kubeContext", "owner", "outageSeconds"],
+    why: "the tutorial preset's new parameters (seed, free_md_protocol, masks), its IR, the context a failed run's logs command names, the owner mark of what it creates in KFP and the API outage window (issue 21)",
   },
   "pulumi:providers:pulumi-nodejs::default": {
     inputs: ["kfp-protein-stack:pipeline", "kfp-protein-stack:cluster"],
-    why: "the stack's pipeline config gained keys (pdbCodes, parallelism, resources.<class>.*) and its cluster config cluster.minikube.gpus, all with defaults",
+    why: "the stack's pipeline config gained keys (pdbCodes, parallelism, apiOutageSeconds, resources.<class>.*) and its cluster config cluster.minikube.gpus, all with defaults",
   },
 };
 

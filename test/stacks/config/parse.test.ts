@@ -40,6 +40,7 @@ describe("defaults", () => {
       wait: true,
       timeoutSeconds: 240 * 60,
       onDestroy: "archive",
+      apiOutageSeconds: 300,
     });
   });
 
@@ -235,6 +236,11 @@ describe("bad config", () => {
       "a non-positive run timeout",
       { "pipeline.timeoutMinutes": "0" },
       /pipeline\.timeoutMinutes: 0 is out of range 1-35791/,
+    ],
+    [
+      "a negative API outage window",
+      { "pipeline.apiOutageSeconds": "-1" },
+      /pipeline\.apiOutageSeconds: -1 must be 0 \(no outage retries\) or more/,
     ],
     [
       "an unknown destroy mode",

@@ -133,7 +133,7 @@ test("run: create waits for SUCCEEDED, diff is stable, update starts a new run, 
   expect(updated.runIds).toEqual([created.id, updated.runId]);
 
   // A second resource that finds the pipeline existing owns no pipeline (no undefined reaches the host).
-  const guest = await create(URN_RUN, { ...inputs, experimentName: "guest" });
+  const guest = await create(URN_RUN, { ...inputs, experimentName: "guest", owner: "kfp-protein-stack/test/guest" });
   expect(guest.props).not.toHaveProperty("createdPipelineId");
   await destroy(URN_RUN, guest.id, guest.props);
 
@@ -176,6 +176,8 @@ test("run: a FAILED run reaches the engine as an error naming the task and the l
     const initFailed = provproto.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue());
     const partial = initFailed.getProperties().toJavaScript();
     expect(partial).toMatchObject({ state: "FAILED", runIds: [initFailed.getId()] });
+    // The engine records these properties as the outputs that a later destroy hands back to the host.
+    expect(partial.__provider).toBe(inputs.__provider);
   } finally {
     fake.state.options.runOutcome = "SUCCEEDED";
   }

@@ -2,19 +2,23 @@ import { irHash, versionNameFor } from "../../../stacks/pipeline-run/ir-hash";
 import { KfpRun } from "../../../stacks/kfp-api/client";
 import { providerVersionOf } from "../../../stacks/dynamic/provider-version";
 import {
+  RunOutputs,
   artifactRoot,
+  diffRun,
   experimentOnDestroy,
   failureMessage,
   irPipelineName,
+  keepingRunFields,
   pollDelayMs,
   progressLine,
+  runKey,
   runUrl,
 } from "../../../stacks/pipeline-run/decisions";
 import { pipelineStepsFromIr } from "../../../stacks/kfp-api/task-details";
 import { compileBatchPipeline } from "../../../pipelines/protein";
 import { WorkflowRequest, argoWorkflow, podName, taskDetailsFromWorkflow } from "../../fakes/argo-workflow";
 import { workflowPipelineFromIr } from "../../fakes/ir-pipeline";
-import { sampleIr } from "../../fixtures/provider-inputs";
+import { runInputs, sampleIr } from "../../fixtures/provider-inputs";
 
 test("IR hash ignores CRLF line endings but not content; version names are short and stable", () => {
   const ir = sampleIr();
@@ -145,4 +149,47 @@ test.each([
   ["archive", ["a"], true, ["a"], "keep"],
 ] as const)("experiment on destroy (%s, remaining %j, more %s, own %j): %s", (mode, ids, more, own, expected) => {
   expect(experimentOnDestroy(mode, { ids: [...ids], more }, own)).toBe(expected);
+});
+
+describe("a start that failed part-way (issue 21)", () => {
+  const inputs = runInputs("http://kfp");
+  const { pipelineIr, ...rest } = inputs;
+  const hash = irHash(pipelineIr);
+  const recorded = {
+    ...rest,
+    irHash: hash,
+    runId: "r1",
+    runIds: ["r1"],
+    createdVersionIds: [],
+  } as unknown as RunOutputs;
+
+  test("a state without a run id (nothing started yet) needs a new run even with unchanged inputs", () => {
+    expect(diffRun(recorded, inputs, hash)).toMatchObject({ changes: false, newRun: false });
+    expect(diffRun({ ...recorded, runId: "" }, inputs, hash)).toEqual({
+      changes: true,
+      newRun: true,
+      replaces: [],
+      changed: ["runId"],
+    });
+  });
+
+  test("a failed update keeps the old run's new-run fields, so the next diff still asks for the new run", () => {
+    const news = { ...rest, parameters: { pdb_code: "2lzm", steps: 9 }, rerunToken: "t", timeoutSeconds: 99 };
+    const kept = keepingRunFields(recorded, news);
+    expect(kept).toMatchObject({
+      parameters: inputs.parameters,
+      rerunToken: undefined,
+      timeoutSeconds: 99,
+      runId: "r1",
+    });
+    expect(diffRun(kept, { ...news, pipelineIr }, hash).newRun).toBe(true);
+  });
+
+  test("run keys tell runs of other parameters, tokens or roots apart, not key order", () => {
+    const key = runKey(hash, { parameters: { a: 1, b: 2 } as never });
+    expect(runKey(hash, { parameters: { b: 2, a: 1 } as never })).toBe(key);
+    expect(runKey(hash, { parameters: { a: 1, b: 2 } as never, rerunToken: "x" })).not.toBe(key);
+    expect(runKey(hash, { parameters: { a: 1, b: 2 } as never, pipelineRoot: "s3://b" })).not.toBe(key);
+    expect(runKey("other", { parameters: { a: 1, b: 2 } as never })).not.toBe(key);
+  });
 });
