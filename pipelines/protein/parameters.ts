@@ -38,7 +38,7 @@ export function parseParameterOverrides(
     parsed = JSON.parse(text);
   } catch (e) {
     problems.add(
-      `pipeline.parameters: not valid JSON (${(e as Error).message}). Fix: pulumi config set --path pipeline.parameters '{"temperature": 310}'`,
+      `pipeline.parameters: not valid JSON (${(e as Error).message}). Fix: npm run config -- set --path pipeline.parameters '{"temperature": 310}'`,
     );
     return {};
   }
@@ -46,8 +46,10 @@ export function parseParameterOverrides(
     problems.add("pipeline.parameters: must be a JSON object of parameter names to values.");
     return {};
   }
-  const overrides = parsed as PipelineParameters;
-  for (const [name, value] of Object.entries(overrides)) {
+  // Only the overrides of the right type go on (to the run context, the trajectory checks): a wrong one, of
+  // any shape or depth, is a problem listed here and nothing more.
+  const accepted: PipelineParameters = {};
+  for (const [name, value] of Object.entries(parsed as PipelineParameters)) {
     // Own keys only: `__proto__`, `constructor` or `toString` are no parameters.
     if (known && !Object.hasOwn(known, name)) {
       problems.add(
@@ -78,6 +80,7 @@ export function parseParameterOverrides(
     if (name === "pdb_code")
       problems.add("pipeline.parameters: set the PDB code with pipeline.pdbCode, not pipeline.parameters.");
     for (const problem of mdParameterProblems(name, value)) problems.add(`pipeline.parameters: ${problem}`);
+    accepted[name] = value;
   }
-  return overrides;
+  return accepted;
 }

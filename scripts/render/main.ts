@@ -33,7 +33,7 @@ touches a cluster. --out must be new, empty or an earlier render's output, which
   flags: [
     ["--out DIR", "where the YAML files go (required)"],
     ["--stack NAME", "read Pulumi.<NAME>.yaml (default $PULUMI_STACK, else dev)"],
-    ["--set key=value", "override a config key as `pulumi config set` would (repeatable)"],
+    ["--set key=value", "override a config key as `npm run config -- set` would (repeatable)"],
   ],
 };
 

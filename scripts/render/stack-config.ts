@@ -7,7 +7,7 @@ import { knownPipelineParameters } from "../../pipelines/protein/parameters";
 /**
  * A stack's config as the engine hands it to the program (`<project>:<key>` → string; structured
  * values as JSON), from `Pulumi.<stack>.yaml`, with `--set key=value` overrides set as flat keys, which
- * win over structured ones exactly as `pulumi config set <key>` (without --path) does.
+ * win over structured ones exactly as `npm run config -- set <key>` (without --path) does.
  */
 export function stackConfigValues(projectDir: string, stack: string, sets: readonly string[]): Record<string, string> {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);

@@ -47,9 +47,9 @@ export function readKubeconfig(cluster: ClusterConfig): { kubeconfig: string; co
   const origin = `the kubeconfig ${cluster.kubeconfigPath} (cluster.kubeconfig)`;
   if (!fs.existsSync(cluster.kubeconfigPath)) {
     throw new KubeconfigError(
-      `${origin} does not exist. Fix: pulumi config set --path cluster.kubeconfig <path>` +
+      `${origin} does not exist. Fix: npm run config -- set --path cluster.kubeconfig <path>` +
         (cluster.minikube
-          ? `, start minikube (minikube start -p ${cluster.minikube.profile}), or let the stack own it: pulumi config set --path cluster.minikube.manage true`
+          ? `, start minikube (minikube start -p ${cluster.minikube.profile}), or let the stack own it: npm run config -- set --path cluster.minikube.manage true`
           : ""),
     );
   }

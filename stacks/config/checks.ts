@@ -40,7 +40,7 @@ export type Get<T> = (key: string) => T;
 export function oneOf<T extends string>(key: string, value: string, allowed: readonly T[], problems: Problems): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   problems.add(
-    `${key}: ${shown(value)} is not one of ${allowed.join(", ")}. Fix: pulumi config set --path ${key} ${allowed[0]}`,
+    `${key}: ${shown(value)} is not one of ${allowed.join(", ")}. Fix: npm run config -- set --path ${key} ${allowed[0]}`,
   );
   return allowed[0];
 }

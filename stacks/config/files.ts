@@ -82,7 +82,7 @@ function statOrProblem(
 
 /** Whether `p` is a regular file of at most `maxBytes`; adds the problem when not. */
 function isBoundedFile(key: string, p: string, stat: FileStat, maxBytes: number, problems: Problems): boolean {
-  const fix = `Fix: pulumi config set --path ${key} <file>`;
+  const fix = `Fix: npm run config -- set --path ${key} <file>`;
   if (stat.type === "directory")
     problems.add(`${key}: ${shown(p)} is a directory where a file is expected (EISDIR). ${fix}`);
   else if (stat.type === "other")
@@ -97,7 +97,7 @@ function manifestProblems(p: string, version: string, files: FileAccess, problem
   const stat = statOrProblem("kfp.path", p, files, problems);
   if (stat === "missing")
     problems.add(
-      `kfp.path: ${shown(p)} does not exist. Fix: pulumi config set --path kfp.path <dir or file of rendered KFP YAML>`,
+      `kfp.path: ${shown(p)} does not exist. Fix: npm run config -- set --path kfp.path <dir or file of rendered KFP YAML>`,
     );
   if (stat === "missing" || stat === undefined) return;
   let yamlFiles = [p];
@@ -131,7 +131,7 @@ function manifestProblems(p: string, version: string, files: FileAccess, problem
   if (found.size > 0 && !found.has(version)) {
     const theirs = [...found].sort().join(", ");
     problems.add(
-      `kfp.version: ${shown(version)} differs from the release of the manifests at kfp.path (${theirs}). Fix: pulumi config set --path kfp.version ${[...found][0]}`,
+      `kfp.version: ${shown(version)} differs from the release of the manifests at kfp.path (${theirs}). Fix: npm run config -- set --path kfp.version ${[...found][0]}`,
     );
   }
 }

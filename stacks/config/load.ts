@@ -29,7 +29,7 @@ export function configFromEngineValues(
 
 /**
  * This project's keys as dotted paths. The engine treats the dotted keys Pulumi.yaml declares as
- * property paths, so values set with `pulumi config set --path cluster.mode existing` (and the
+ * property paths, so values set with `npm run config -- set --path cluster.mode existing` (and the
  * declared defaults) arrive as objects (`cluster` = `{"mode": …}`); a key set without `--path`
  * arrives flat (`cluster.mode`) and, being set explicitly, wins over the object's value.
  */

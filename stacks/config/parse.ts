@@ -37,7 +37,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
   for (const problem of gpuProblems(pipeline, cluster)) problems.add(problem);
   if (!isDnsLabel(ctx.stackName.toLowerCase())) {
     problems.add(
-      `the stack name ${shown(ctx.stackName)} must be a DNS label (at most 63 letters, digits, '-'): it names cluster objects. Fix: pulumi stack init <name>.`,
+      `the stack name ${shown(ctx.stackName)} must be a DNS label (at most 63 letters, digits, '-'): it names cluster objects. Fix: pick a stack name such as lab-1 (npm run up -- --stack <name>).`,
     );
   }
   if (ctx.files) {
@@ -67,7 +67,7 @@ function coerce(key: string, value: unknown, spec: KeySpec, problems: Problems):
       if (text === true || text === "true") return true;
       if (text === false || text === "false") return false;
       problems.add(
-        `${key}: expected true or false, got ${shown(value)}. Fix: pulumi config set --path ${key} true|false`,
+        `${key}: expected true or false, got ${shown(value)}. Fix: npm run config -- set --path ${key} true|false`,
       );
       return spec.default;
     case "integer":
@@ -95,21 +95,21 @@ function integer(key: string, value: unknown, spec: KeySpec, problems: Problems)
         : NaN;
   if (!Number.isSafeInteger(n)) {
     problems.add(
-      `${key}: expected a whole number, got ${shown(value)}. Fix: pulumi config set --path ${key} ${spec.default}`,
+      `${key}: expected a whole number, got ${shown(value)}. Fix: npm run config -- set --path ${key} ${spec.default}`,
     );
     return spec.default as number;
   }
   const range = spec.range;
   if (range && (n < range.min || n > range.max)) {
     problems.add(
-      `${key}: ${n} is out of range ${range.min}-${range.max} (${range.why}). Fix: pulumi config set --path ${key} ${spec.default}`,
+      `${key}: ${n} is out of range ${range.min}-${range.max} (${range.why}). Fix: npm run config -- set --path ${key} ${spec.default}`,
     );
     return spec.default as number;
   }
   return n;
 }
 
-/** A list as the engine hands it (an array), as JSON text, or as `a,b` text from `pulumi config set` without --path. */
+/** A list as the engine hands it (an array), as JSON text, or as `a,b` text from `npm run config -- set` without --path. */
 function stringList(key: string, value: unknown, problems: Problems): string[] | undefined {
   let items = value;
   if (typeof value === "string") {
@@ -121,7 +121,7 @@ function stringList(key: string, value: unknown, problems: Problems): string[] |
   }
   if (Array.isArray(items) && items.every((item) => typeof item === "string")) return items.map((s) => s.trim());
   problems.add(
-    `${key}: expected a list of strings, got ${shown(value)}. Fix: pulumi config set --path '${key}[0]' <value>`,
+    `${key}: expected a list of strings, got ${shown(value)}. Fix: npm run config -- set --path '${key}[0]' <value>`,
   );
   return undefined;
 }
@@ -129,10 +129,10 @@ function stringList(key: string, value: unknown, problems: Problems): string[] |
 function unknownKeyMessage(key: string): string {
   const name = shownKey(key);
   // The command is pasted into a shell: the key is one quoted word there, whatever it holds.
-  const rm = `pulumi config rm --path ${shellQuote(key)}`;
+  const rm = `npm run config -- rm --path ${shellQuote(key)}`;
   const suggestion = closestKey(key);
   const hint = suggestion
-    ? ` Did you mean "${suggestion}"? Fix: ${rm} && pulumi config set --path ${suggestion} <value>`
+    ? ` Did you mean "${suggestion}"? Fix: ${rm} && npm run config -- set --path ${suggestion} <value>`
     : ` Fix: ${rm} (known keys are listed in Pulumi.yaml and README).`;
   return `${name}: unknown config ${key === "" ? "key (an empty key)" : "key"}.${hint}`;
 }

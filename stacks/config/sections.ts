@@ -68,7 +68,7 @@ export function parseCluster(
   if (!isDnsLabel(profile)) {
     const derived = str("cluster.minikube.profile") ? "" : " (derived from the stack name)";
     problems.add(
-      `cluster.minikube.profile: ${shown(profile)}${derived} must be a DNS label: at most 63 lowercase letters, digits and '-'. Fix: pulumi config set --path cluster.minikube.profile <name>`,
+      `cluster.minikube.profile: ${shown(profile)}${derived} must be a DNS label: at most 63 lowercase letters, digits and '-'. Fix: npm run config -- set --path cluster.minikube.profile <name>`,
     );
   }
   if (!isMinikubeSize(minikube.memory))
@@ -82,7 +82,7 @@ export function parseCluster(
   const context = str("cluster.context") || profile;
   if (manage && str("cluster.context") && str("cluster.context") !== profile) {
     problems.add(
-      `cluster.context "${str("cluster.context")}" differs from the managed profile "${profile}", whose context minikube names after the profile. Fix: pulumi config rm --path cluster.context`,
+      `cluster.context "${str("cluster.context")}" differs from the managed profile "${profile}", whose context minikube names after the profile. Fix: npm run config -- rm --path cluster.context`,
     );
   }
   return { mode, context, kubeconfigPath, minikube };
@@ -99,7 +99,7 @@ function parseMinikubeGpus(gpus: string, driver: string, problems: Problems): Pi
   const value = oneOf("cluster.minikube.gpus", gpus, ["all", "nvidia"] as const, problems);
   if (driver !== "docker")
     problems.add(
-      `cluster.minikube.gpus is ${shown(gpus)} but cluster.minikube.driver is ${shown(driver)}: minikube passes GPUs through with the docker driver only. Fix: pulumi config set --path cluster.minikube.driver docker, or pulumi config rm --path cluster.minikube.gpus`,
+      `cluster.minikube.gpus is ${shown(gpus)} but cluster.minikube.driver is ${shown(driver)}: minikube passes GPUs through with the docker driver only. Fix: npm run config -- set --path cluster.minikube.driver docker, or npm run config -- rm --path cluster.minikube.gpus`,
     );
   return { gpus: value };
 }
@@ -124,12 +124,12 @@ export function parseKfp(str: Get<string>, int: Get<number>, bool: Get<boolean>,
   if (sourceKind === "path") {
     if (!localPath)
       problems.add(
-        'kfp.source is "path" but kfp.path is empty. Fix: pulumi config set --path kfp.path <dir of rendered KFP YAML>',
+        'kfp.source is "path" but kfp.path is empty. Fix: npm run config -- set --path kfp.path <dir of rendered KFP YAML>',
       );
     source = { kind: "path", path: path.resolve(localPath || ".") };
   } else if (localPath) {
     problems.add(
-      'kfp.path is set but kfp.source is "remote", so it would be ignored. Fix: pulumi config set --path kfp.source path, or pulumi config rm --path kfp.path',
+      'kfp.path is set but kfp.source is "remote", so it would be ignored. Fix: npm run config -- set --path kfp.source path, or npm run config -- rm --path kfp.path',
     );
   }
   const apiEndpoint = str("kfp.apiEndpoint");
@@ -216,21 +216,21 @@ export function parseAmber(
   if (bool("amber.build")) {
     if (image)
       problems.add(
-        "amber.image is set but amber.build is true, so it would be ignored. Fix: pulumi config set --path amber.build false (use the given image) or pulumi config rm --path amber.image",
+        "amber.image is set but amber.build is true, so it would be ignored. Fix: npm run config -- set --path amber.build false (use the given image) or npm run config -- rm --path amber.image",
       );
     if (cluster.mode !== "minikube")
       problems.add(
-        'amber.build is true but cluster.mode is "existing": the image is built with minikube\'s Docker. Fix: build and push it yourself, then pulumi config set --path amber.build false and amber.image <repo@sha256:…>',
+        'amber.build is true but cluster.mode is "existing": the image is built with minikube\'s Docker. Fix: build and push it yourself, then npm run config -- set --path amber.build false and amber.image <repo@sha256:…>',
       );
     if (!registry.enabled)
       problems.add(
-        "amber.build is true but registry.enabled is false: the built image is pushed to the in-cluster registry. Fix: pulumi config set --path registry.enabled true",
+        "amber.build is true but registry.enabled is false: the built image is pushed to the in-cluster registry. Fix: npm run config -- set --path registry.enabled true",
       );
     return { build: true };
   }
   if (!image) {
     problems.add(
-      "amber.build is false but amber.image is empty. Fix: pulumi config set --path amber.image <repo>@sha256:<64 hex digits>",
+      "amber.build is false but amber.image is empty. Fix: npm run config -- set --path amber.image <repo>@sha256:<64 hex digits>",
     );
   } else if (!isDigestRef(image)) {
     const invalid = imageRefProblem(image);
@@ -278,9 +278,9 @@ export function parsePipeline(
   const apiOutageSeconds = int("pipeline.apiOutageSeconds");
   const name = str("pipeline.name");
   const experiment = str("pipeline.experiment");
-  if (!name.trim()) problems.add("pipeline.name is empty. Fix: pulumi config set --path pipeline.name protein-md");
+  if (!name.trim()) problems.add("pipeline.name is empty. Fix: npm run config -- set --path pipeline.name protein-md");
   if (!experiment.trim())
-    problems.add("pipeline.experiment is empty. Fix: pulumi config set --path pipeline.experiment protein-md");
+    problems.add("pipeline.experiment is empty. Fix: npm run config -- set --path pipeline.experiment protein-md");
   const pipeline: PipelineConfig = {
     enabled: bool("pipeline.enabled"),
     name,

@@ -106,7 +106,7 @@ export function parseStepResources(
     if (gpu < 0) problems.add(`${key(stepClass, "gpu")}: ${gpu} must be 0 (no GPU) or a positive count.`);
     if (gpu > 0 && stepClass !== "md")
       problems.add(
-        `${key(stepClass, "gpu")}: ${gpu}, but no ${stepClass} step uses a GPU (only MD steps on OpenMM do). Fix: pulumi config rm --path ${key(stepClass, "gpu")}`,
+        `${key(stepClass, "gpu")}: ${gpu}, but no ${stepClass} step uses a GPU (only MD steps on OpenMM do). Fix: npm run config -- rm --path ${key(stepClass, "gpu")}`,
       );
     if (!EXTENDED_RESOURCE.test(gpuType))
       problems.add(
@@ -212,16 +212,16 @@ export function gpuProblems(pipeline: PipelineConfig, cluster: ClusterConfig): s
   const problems: string[] = [];
   if (gpu > 0 && engine === "sander")
     problems.push(
-      `pipeline.resources.md.gpu is ${gpu} but md_engine is sander (from ${source}), which runs on CPUs only and would leave the GPU idle. Fix: pulumi config set --path pipeline.preset production (OpenMM), or set md_engine to openmm in pipeline.parameters, or pulumi config set --path pipeline.resources.md.gpu 0`,
+      `pipeline.resources.md.gpu is ${gpu} but md_engine is sander (from ${source}), which runs on CPUs only and would leave the GPU idle. Fix: npm run config -- set --path pipeline.preset production (OpenMM), or set md_engine to openmm in pipeline.parameters, or npm run config -- set --path pipeline.resources.md.gpu 0`,
     );
   if (gpu === 0 && platform === "cuda")
     problems.push(
-      'md_platform is cuda (pipeline.parameters) but pipeline.resources.md.gpu is 0, so no MD pod would get a GPU. Fix: pulumi config set --path pipeline.resources.md.gpu 1, or set md_platform to "auto" or "cpu"',
+      'md_platform is cuda (pipeline.parameters) but pipeline.resources.md.gpu is 0, so no MD pod would get a GPU. Fix: npm run config -- set --path pipeline.resources.md.gpu 1, or set md_platform to "auto" or "cpu"',
     );
   const m = cluster.minikube;
   if (gpu > 0 && m?.manage && !m.gpus)
     problems.push(
-      `pipeline.resources.md.gpu is ${gpu} but the stack's minikube profile is started without GPUs (cluster.minikube.gpus is unset), so MD pods would stay Pending. Fix: pulumi config set --path cluster.minikube.gpus all`,
+      `pipeline.resources.md.gpu is ${gpu} but the stack's minikube profile is started without GPUs (cluster.minikube.gpus is unset), so MD pods would stay Pending. Fix: npm run config -- set --path cluster.minikube.gpus all`,
     );
   return problems;
 }

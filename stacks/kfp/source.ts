@@ -60,7 +60,7 @@ export function parseManifestsCached(text: string, origin: string, cacheRoot = c
 export function readManifestPath(p: string): KubeObject[] {
   if (!fs.existsSync(p))
     throw new KfpSourceError(
-      `kfp.path: ${p} does not exist. Fix: pulumi config set --path kfp.path <dir or file of rendered KFP YAML>`,
+      `kfp.path: ${p} does not exist. Fix: npm run config -- set --path kfp.path <dir or file of rendered KFP YAML>`,
     );
   const files = fs.statSync(p).isDirectory()
     ? fs

@@ -87,7 +87,7 @@ export class KubeconfigError extends Error {
 function stackMessages(origin: string): KubeconfigMessages {
   const notInFile = (name: string, known: string[]) =>
     `context "${name}" is not in ${origin} (it has: ${known.join(", ") || "none"}). ` +
-    "Fix: pulumi config set --path cluster.context <one of them>, or start the cluster first (minikube start -p <profile>).";
+    "Fix: npm run config -- set --path cluster.context <one of them>, or start the cluster first (minikube start -p <profile>).";
   const noServer = (name: string, cluster: string) =>
     `context "${name}" in ${origin} names cluster "${cluster}", which has no server.`;
   return {
@@ -95,7 +95,7 @@ function stackMessages(origin: string): KubeconfigMessages {
       `${origin} is not valid YAML (${detail.split("\n")[0]}). Fix: point cluster.kubeconfig at a kubeconfig file.`,
     noContexts: `${origin} is not a kubeconfig (no contexts). Fix: point cluster.kubeconfig at a kubeconfig file.`,
     noCurrentContext: (known) =>
-      `${origin} has no current-context. Fix: pulumi config set --path cluster.context <one of: ${known.join(", ")}>`,
+      `${origin} has no current-context. Fix: npm run config -- set --path cluster.context <one of: ${known.join(", ")}>`,
     unknownContext: notInFile,
     unknownCluster: noServer,
     noServer,

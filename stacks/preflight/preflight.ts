@@ -80,7 +80,7 @@ export function preflightProblems(
         ? `${formatVersion(needed.atLeast)} or newer`
         : `newer than ${formatVersion(needed.newerThan)}`;
     const fix = m.manage
-      ? `upgrade minikube (${INSTALL_MINIKUBE}), or pulumi config set --path cluster.minikube.kubernetesVersion <one your minikube supports>`
+      ? `upgrade minikube (${INSTALL_MINIKUBE}), or npm run config -- set --path cluster.minikube.kubernetesVersion <one your minikube supports>`
       : INSTALL_MINIKUBE;
     if (!facts.minikube.ok) {
       const found = facts.minikube.missing ? "not found on PATH" : `did not run (${facts.minikube.message})`;
@@ -106,7 +106,7 @@ export function preflightProblems(
         ? "not found on PATH"
         : `installed, but its daemon did not answer (${facts.docker.message})`;
       problems.push(
-        `docker: ${found}; needs a running Docker ${formatVersion(MIN_DOCKER)} or newer ${why}. Fix: install and start Docker, or pulumi config set --path cluster.minikube.driver <another driver>`,
+        `docker: ${found}; needs a running Docker ${formatVersion(MIN_DOCKER)} or newer ${why}. Fix: install and start Docker, or npm run config -- set --path cluster.minikube.driver <another driver>`,
       );
     } else {
       const [os, text] = facts.docker.stdout.trim().split("-", 2);
@@ -126,7 +126,7 @@ export function preflightProblems(
     const runtimes = facts.dockerRuntimes.ok ? facts.dockerRuntimes.stdout : "";
     if (!/"nvidia"\s*:/.test(runtimes))
       problems.push(
-        `docker: no nvidia runtime (docker info lists ${facts.dockerRuntimes.ok ? runtimes.trim() || "none" : facts.dockerRuntimes.message}); minikube's --gpus needs the NVIDIA Container Toolkit for cluster.minikube.gpus ${m.gpus}. Fix: install it and run sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker, or pulumi config rm --path cluster.minikube.gpus`,
+        `docker: no nvidia runtime (docker info lists ${facts.dockerRuntimes.ok ? runtimes.trim() || "none" : facts.dockerRuntimes.message}); minikube's --gpus needs the NVIDIA Container Toolkit for cluster.minikube.gpus ${m.gpus}. Fix: install it and run sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker, or npm run config -- rm --path cluster.minikube.gpus`,
       );
   }
 

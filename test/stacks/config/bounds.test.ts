@@ -147,7 +147,7 @@ describe("keys and values of any shape are config problems naming the key", () =
 
   it("an unknown key whose fix command a shell would run as a command substitution", () => {
     expect(problemsOf({ "$(touch x)": "1" })).toEqual([
-      `"$(touch x)": unknown config key. Fix: pulumi config rm --path '$(touch x)' (known keys are listed in Pulumi.yaml and README).`,
+      `"$(touch x)": unknown config key. Fix: npm run config -- rm --path '$(touch x)' (known keys are listed in Pulumi.yaml and README).`,
     ]);
   });
 

@@ -102,7 +102,7 @@ describe("bad config", () => {
     [
       "an unknown key far from any known one",
       { frobnicate: "x" },
-      /frobnicate: unknown config key\. Fix: pulumi config rm --path frobnicate/,
+      /frobnicate: unknown config key\. Fix: npm run config -- rm --path frobnicate/,
     ],
     ["a boolean that is not true/false", { "amber.build": "yes" }, /amber\.build: expected true or false, got "yes"/],
     [
@@ -240,7 +240,7 @@ describe("bad config", () => {
     [
       "a negative API outage window",
       { "pipeline.apiOutageSeconds": "-1" },
-      /pipeline\.apiOutageSeconds: -1 must be 0 \(no outage retries\) or more/,
+      /pipeline\.apiOutageSeconds: -1 is out of range 0-2147483 \(0 means no outage retries/,
     ],
     [
       "an unknown destroy mode",
@@ -333,7 +333,7 @@ describe("pipeline.pdbCodes (a batch)", () => {
 
   it("reports every bad entry at once, naming the key and the fix", () => {
     expect(problemsOf({ "pipeline.pdbCodes": ["1aki", "1ak", "zzzz", "1AKI"], "pipeline.parallelism": "-1" })).toEqual([
-      "pipeline.parallelism: -1 is out of range 0-2147483647 (0 means no limit; the pipeline spec holds a 32-bit integer). Fix: pulumi config set --path pipeline.parallelism 2",
+      "pipeline.parallelism: -1 is out of range 0-2147483647 (0 means no limit; the pipeline spec holds a 32-bit integer). Fix: npm run config -- set --path pipeline.parallelism 2",
       'pipeline.pdbCodes: "1ak" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
       'pipeline.pdbCodes: "zzzz" is not a PDB ID (4 characters: a digit then 3 letters or digits, e.g. 1aki).',
       "pipeline.pdbCodes: 1aki listed more than once. Fix: list each protein once.",

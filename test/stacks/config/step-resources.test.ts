@@ -69,7 +69,7 @@ describe("pipeline.resources.<class>", () => {
       'pipeline.resources.md.nodeSelector: "gpu" is not a node label key=value such as nvidia.com/gpu.present=true.',
       'pipeline.resources.md.tolerations: "nvidia.com/gpu:Sometimes": the effect "Sometimes" is not one of NoSchedule, PreferNoSchedule, NoExecute.',
       'pipeline.resources.analysis.memoryRequest: "0" is not a positive memory quantity such as 512Mi, 2Gi or 1G.',
-      "pipeline.resources.analysis.gpu: 1, but no analysis step uses a GPU (only MD steps on OpenMM do). Fix: pulumi config rm --path pipeline.resources.analysis.gpu",
+      "pipeline.resources.analysis.gpu: 1, but no analysis step uses a GPU (only MD steps on OpenMM do). Fix: npm run config -- rm --path pipeline.resources.analysis.gpu",
       "pipeline.resources.light.cpuRequest 2 is above pipeline.resources.light.cpuLimit 500m: Kubernetes refuses such a pod. Fix: raise the limit or lower the request.",
     ]);
   });
@@ -91,7 +91,7 @@ describe("a GPU and the MD engine", () => {
   it("rejects a GPU for sander, naming both keys and the ways out", () => {
     const problems = problemsOf({ ...GPU_NODE, "pipeline.resources.md.gpu": "1" });
     expect(problems).toEqual([
-      "pipeline.resources.md.gpu is 1 but md_engine is sander (from pipeline.preset tutorial), which runs on CPUs only and would leave the GPU idle. Fix: pulumi config set --path pipeline.preset production (OpenMM), or set md_engine to openmm in pipeline.parameters, or pulumi config set --path pipeline.resources.md.gpu 0",
+      "pipeline.resources.md.gpu is 1 but md_engine is sander (from pipeline.preset tutorial), which runs on CPUs only and would leave the GPU idle. Fix: npm run config -- set --path pipeline.preset production (OpenMM), or set md_engine to openmm in pipeline.parameters, or npm run config -- set --path pipeline.resources.md.gpu 0",
     ]);
     expect(
       problemsOf({ ...GPU_NODE, "pipeline.resources.md.gpu": "1", "pipeline.parameters": '{"md_engine":"sander"}' })[0],
@@ -103,13 +103,13 @@ describe("a GPU and the MD engine", () => {
       parse({ ...OPENMM, ...GPU_NODE, "pipeline.resources.md.gpu": "1" }).pipeline.resources.md.accelerator,
     ).toEqual({ type: "nvidia.com/gpu", count: 1 });
     expect(problemsOf({ "pipeline.parameters": '{"md_engine":"openmm","md_platform":"cuda"}' })).toEqual([
-      'md_platform is cuda (pipeline.parameters) but pipeline.resources.md.gpu is 0, so no MD pod would get a GPU. Fix: pulumi config set --path pipeline.resources.md.gpu 1, or set md_platform to "auto" or "cpu"',
+      'md_platform is cuda (pipeline.parameters) but pipeline.resources.md.gpu is 0, so no MD pod would get a GPU. Fix: npm run config -- set --path pipeline.resources.md.gpu 1, or set md_platform to "auto" or "cpu"',
     ]);
   });
 
   it("rejects a GPU the stack's own minikube node would not have", () => {
     expect(problemsOf({ ...OPENMM, "cluster.minikube.manage": "true", "pipeline.resources.md.gpu": "1" })).toEqual([
-      "pipeline.resources.md.gpu is 1 but the stack's minikube profile is started without GPUs (cluster.minikube.gpus is unset), so MD pods would stay Pending. Fix: pulumi config set --path cluster.minikube.gpus all",
+      "pipeline.resources.md.gpu is 1 but the stack's minikube profile is started without GPUs (cluster.minikube.gpus is unset), so MD pods would stay Pending. Fix: npm run config -- set --path cluster.minikube.gpus all",
     ]);
     expect(() =>
       parse({
@@ -128,10 +128,10 @@ describe("cluster.minikube.gpus", () => {
     expect(parse({ "cluster.minikube.gpus": "nvidia" }).cluster.minikube?.gpus).toBe("nvidia");
     expect(parse({}).cluster.minikube).not.toHaveProperty("gpus");
     expect(problemsOf({ "cluster.minikube.gpus": "amd" })).toEqual([
-      'cluster.minikube.gpus: "amd" is not one of all, nvidia. Fix: pulumi config set --path cluster.minikube.gpus all',
+      'cluster.minikube.gpus: "amd" is not one of all, nvidia. Fix: npm run config -- set --path cluster.minikube.gpus all',
     ]);
     expect(problemsOf({ "cluster.minikube.gpus": "all", "cluster.minikube.driver": "kvm2" })).toEqual([
-      'cluster.minikube.gpus is "all" but cluster.minikube.driver is "kvm2": minikube passes GPUs through with the docker driver only. Fix: pulumi config set --path cluster.minikube.driver docker, or pulumi config rm --path cluster.minikube.gpus',
+      'cluster.minikube.gpus is "all" but cluster.minikube.driver is "kvm2": minikube passes GPUs through with the docker driver only. Fix: npm run config -- set --path cluster.minikube.driver docker, or npm run config -- rm --path cluster.minikube.gpus',
     ]);
   });
 });
