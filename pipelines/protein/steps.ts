@@ -63,7 +63,8 @@ export function defineSteps(image: string) {
   const sanderMdrun = containerComponent({
     ...step("sander-mdrun"),
     name: "sander-mdrun",
-    description: "Run one sander stage (minimization, heat, nvt, npt or free MD); output_mdin is what sander ran.",
+    description:
+      "Run one MD stage (minimization, heat, nvt, npt or free MD) on sander or OpenMM; output_mdin is what sander ran, or OpenMM's protocol.",
     inputs: {
       input_top: structure(),
       input_crd: structure(),
@@ -75,6 +76,8 @@ export function defineSteps(image: string) {
       traj_interval: param.int(),
       seed: param.int(),
       free_md_protocol: param.string(),
+      engine: param.string(),
+      platform: param.string(),
       water_model: param.string(),
       positive_ion: param.string(),
       negative_ion: param.string(),
@@ -86,6 +89,8 @@ export function defineSteps(image: string) {
       output_log: artifact.dataset(),
     },
     args: (io) => cliArgs(io),
+    // Named in the error when md_engine=openmm finds no OpenMM in a user-supplied image.
+    env: { PROTEIN_STEP_IMAGE: image },
     resources: MD,
   });
 
