@@ -318,6 +318,8 @@ def run_openmm(mdin: Path, top: str, crd: str, what: str, choice: str, rst: Path
     if protocol.continue_velocities and start.velocities is None:
         raise StepError("the mdin continues a run (irest = 1) but --input-crd has no velocities: give it a restart "
                         "of an MD stage, not of a minimisation")
+    if not protocol.continue_velocities:  # sander restarts its clock unless it continues a run (irest = 1)
+        start = Start(start.positions, start.velocities, start.box, 0.0)
     system = build_system(top, protocol, start.positions, start.box)
     context, where = create_context(system, protocol, choice)
     platform = context.getPlatform().getName()
