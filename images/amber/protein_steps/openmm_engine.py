@@ -37,7 +37,7 @@ BAROSTAT_INTERVAL = 25  # steps between Monte Carlo volume moves (OpenMM's defau
 TERMS = {"BOND": 1, "ANGLE": 2, "DIHED": 3, "1-4 NB": 4, "1-4 EEL": 5, "NONBOND": 6, "RESTRAINT": 7}
 # parmed's NetCDF files work without netCDF4 (its own pure-Python reader/writer) and say so each time.
 warnings.filterwarnings("ignore", message="Could not find netCDF4 module")
-FFT_SIZES = sorted(2**a * 3**b * 5**c for a in range(12) for b in range(8) for c in range(6) if 2**a * 3**b * 5**c <= 4096)
+FFT_SIZES = sorted(n for n in (2**a * 3**b * 5**c for a in range(12) for b in range(8) for c in range(6)) if n <= 4096)
 
 
 def require_openmm():
@@ -175,9 +175,11 @@ def build_system(prmtop: str, protocol: Protocol, reference, box: tuple[float, .
         nonbonded.setReactionFieldDielectric(1.0)  # sander's vacuum cutoff: Coulomb, no reaction field
     _split_one_four(openmm, system, nonbonded)
     if protocol.restraint_mask:
-        expression = "k*periodicdistance(x, y, z, x0, y0, z0)^2" if protocol.periodic else "k*((x-x0)^2+(y-y0)^2+(z-z0)^2)"
+        displacement = "periodicdistance(x, y, z, x0, y0, z0)^2" if protocol.periodic else "(x-x0)^2+(y-y0)^2+(z-z0)^2"
+        expression = f"k*({displacement})"
         restraint = openmm.CustomExternalForce(expression)
-        restraint.addGlobalParameter("k", protocol.restraint_weight * KJ_PER_KCAL * 100)  # kcal/mol/Å² → kJ/mol/nm²
+        # Amber's restraint_wt: E = k·Δr² (no ½), kcal/mol/Å² → kJ/mol/nm²
+        restraint.addGlobalParameter("k", protocol.restraint_weight * KJ_PER_KCAL * 100)
         for name in ("x0", "y0", "z0"):
             restraint.addPerParticleParameter(name)
         for atom in restrained_atoms(prmtop, protocol.restraint_mask):
@@ -279,7 +281,8 @@ def md_record(step: int, time_ps: float, temperature: float, pressure: float, ki
 
 def min_record(step: int, energy: float, rms: float, gmax: float, terms: dict[str, float] | None = None) -> str:
     """One record in sander's minout layout (protein_steps.mdout.parse_minout reads it)."""
-    lines = ["   NSTEP       ENERGY          RMS            GMAX", f"{step:7d}  {energy:14.4E} {rms:14.4E} {gmax:14.4E}", ""]
+    values = f"{step:7d}  {energy:14.4E} {rms:14.4E} {gmax:14.4E}"
+    lines = ["   NSTEP       ENERGY          RMS            GMAX", values, ""]
     if terms:
         lines += _terms_lines(terms)
     return "\n".join(lines + ["", ""])
@@ -305,10 +308,6 @@ def _protocol_artifact(path: Path, protocol: Protocol, mdin_text: str, header: l
     return path
 
 
-def _positions_nm(positions):
-    return positions / 10.0
-
-
 def run_openmm(mdin: Path, top: str, crd: str, what: str, choice: str, rst: Path, traj: Path, log: Path) -> Path:
     """Run the stage whose mdin is `mdin`; write rst, traj (when ntwx > 0) and log; return the protocol artifact."""
     openmm = require_openmm()
@@ -328,9 +327,10 @@ def run_openmm(mdin: Path, top: str, crd: str, what: str, choice: str, rst: Path
     if protocol.periodic:
         nonbonded = next(f for f in system.getForces() if type(f).__name__ == "NonbondedForce")
         alpha, nx, ny, nz = nonbonded.getPMEParameters()
-        header.append(f"pme = Ewald coefficient {getattr(alpha, '_value', alpha) / 10:.5f} 1/Å, grid {nx} x {ny} x {nz}, order 5")
+        alpha = getattr(alpha, "_value", alpha) / 10  # 1/nm → 1/Å
+        header.append(f"pme = Ewald coefficient {alpha:.5f} 1/Å, grid {nx} x {ny} x {nz}, order 5")
     say(f"OpenMM {openmm.__version__} ({what}): platform {platform}, {where}")
-    context.setPositions(_positions_nm(start.positions))
+    context.setPositions(start.positions / 10)  # Å → nm
     if start.box is not None:
         context.setPeriodicBoxVectors(*box_vectors(start.box))
     runner = _Stage(context, system, protocol, start, log, header)

@@ -18,7 +18,7 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def lysozyme(tmp_path_factory) -> Path:
     """1AKI through the tiny preset's structure preparation (shared by test_lysozyme and the OpenMM parity test)."""
-    from test_real_amber import run, sander
+    from test_real_amber import run, sander, solvate
 
     root = tmp_path_factory.mktemp("lysozyme")
     run("fetch-pdb", "--pdb-code", "1aki", "--source", str(DATA), "--output-pdb", str(root / "fetch/pdb"))
@@ -28,9 +28,5 @@ def lysozyme(tmp_path_factory) -> Path:
     sander(root / "minvac", "minimization", 50, root / "top/top", root / "top/crd", mask=":*&!@H=")
     run("amber-to-pdb", "--input-top", str(root / "top/top"), "--input-crd", str(root / "minvac/rst"),
         "--output-pdb", str(root / "a2p/pdb"))
-    run("leap-solvate", *BOX, "--input-pdb", str(root / "a2p/pdb"), "--output-top", str(root / "solv/top"),
-        "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
-    run("leap-add-ions", *BOX, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
-        "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
-        "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
+    solvate(root, root / "a2p/pdb", BOX)
     return root

@@ -7,11 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
-from test_real_amber import plot_flags, reported_metrics, run
-
-BOX = ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type", "truncated_octahedron",
-       "--box-distance", "6.0"]
+from test_real_amber import PEPTIDE_BOX, peptide_pdb, plot_flags, reported_metrics, run, solvate
 
 
 def md(out: Path, engine: str, kind: str, steps: int, top: Path, crd: Path, traj: int = 0,
@@ -29,16 +25,9 @@ def md(out: Path, engine: str, kind: str, steps: int, top: Path, crd: Path, traj
 def mixed(tmp_path_factory) -> Path:
     """min (OpenMM) → heat (OpenMM) → nvt (sander) → npt (OpenMM) → free MD (sander), then the analyses."""
     root = tmp_path_factory.mktemp("mixed")
-    peptide = root / "peptide.pdb"
-    atoms = [line for line in (DATA / "4e43.pdb").read_text().splitlines()
-             if line.startswith("ATOM") and line[21] == "C"]
-    peptide.write_text("\n".join(atoms) + "\nEND\n")
+    peptide = peptide_pdb(root)
     run("pdb4amber", "--input-pdb", str(peptide), "--output-pdb", str(root / "p4a/pdb"))
-    run("leap-solvate", *BOX, "--input-pdb", str(root / "p4a/pdb"), "--output-top", str(root / "solv/top"),
-        "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
-    run("leap-add-ions", *BOX, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
-        "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
-        "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
+    solvate(root, root / "p4a/pdb", PEPTIDE_BOX)
     top = root / "ions/top"
     (root / "stdout").mkdir()
     for name, engine, kind, steps, start, traj in [("min", "openmm", "minimization", 50, root / "ions/crd", 0),
