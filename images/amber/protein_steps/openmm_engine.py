@@ -434,13 +434,18 @@ class _Stage:
         events = sorted({*range(protocol.print_interval, protocol.steps + 1, protocol.print_interval),
                          *(range(protocol.traj_interval, protocol.steps + 1, protocol.traj_interval) if frames else ()),
                          protocol.steps})
-        done = 0
+        done, next_progress, started = 0, protocol.steps / 20, time.monotonic()
         try:
             for step in events:
                 context.getIntegrator().step(step - done)
                 done = step
                 if step % protocol.print_interval == 0 or step == protocol.steps:
                     self.log.write(self._record(step))
+                if step >= next_progress and step < protocol.steps:  # about every 5 %, as sander's progress
+                    elapsed = time.monotonic() - started
+                    say(f"OpenMM: step {step}/{protocol.steps} ({100 * step // protocol.steps}%), elapsed "
+                        f"{clock(elapsed)}, ETA {clock(elapsed * (protocol.steps - step) / step)}")
+                    next_progress = step + protocol.steps / 20
                 if frames and step % protocol.traj_interval == 0:
                     frames.add(context.getState(getPositions=True, enforcePeriodicBox=protocol.wrap),
                                self.start.time_ps + step * protocol.time_step_ps)
