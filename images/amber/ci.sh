@@ -4,7 +4,8 @@
 #  2. the IR (npm run compile) for the contract test,
 #  3. pytest: unit tests, the contract test and every step run for real on a small system,
 #  4. the local runner on the tiny preset, the whole pipeline checked by tests/check_local_run.py: once on 1AKI
-#     (the default; the container tier benchmarks against this run) and once on 4E43 (a second structure),
+#     (the default; the container tier benchmarks against this run), once on 4E43 (a second structure), and
+#     once more on 1AKI with md_engine=openmm (every MD stage on OpenMM's CPU platform),
 #  5. reproducibility: the tiny 1AKI run once more, every structure and MD energy series compared with the
 #     first run's by tests/compare_runs.py (same seed, same machine, same thread count).
 # Needs node_modules (npm ci) first. Usage: images/amber/ci.sh [OUT_DIR]
@@ -30,14 +31,16 @@ start=$SECONDS
 (cd images/amber && python -m pytest -q -p no:cacheprovider tests)
 echo "pytest took $((SECONDS - start)) s"
 
-for pdb in 1aki 4e43; do
-  echo "== AMBER: local runner, tiny preset, $pdb"
+for run in 1aki:sander 4e43:sander 1aki:openmm; do
+  pdb=${run%:*} engine=${run#*:}
+  echo "== AMBER: local runner, tiny preset, $pdb, md_engine=$engine"
   start=$SECONDS
   dir="$out/tiny"
   [ "$pdb" = 1aki ] || dir="$out/tiny-$pdb"
-  npm run --silent pipeline:local -- --preset tiny --param "pdb_code=$pdb" --out "$dir" --venv "$venv"
-  python images/amber/tests/check_local_run.py "$dir"
-  echo "local runner on $pdb took $((SECONDS - start)) s"
+  [ "$engine" = sander ] || dir="$dir-$engine"
+  npm run --silent pipeline:local -- --preset tiny --param "pdb_code=$pdb" --param "md_engine=$engine" --out "$dir" --venv "$venv"
+  python images/amber/tests/check_local_run.py "$dir" --engine "$engine"
+  echo "local runner on $pdb ($engine) took $((SECONDS - start)) s"
 done
 
 echo "== AMBER: reproducibility, the tiny 1AKI run again with the same seed"

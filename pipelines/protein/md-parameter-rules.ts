@@ -2,9 +2,16 @@
  * Value rules for the MD protocol parameters, as plain functions for the stack's config validation:
  * each returns the problems it finds (empty when the value is fine), naming the parameter and the fix.
  */
-import type { FreeMdProtocol, PipelineParameters } from "./presets";
+import type { FreeMdProtocol, MdEngine, MdPlatform, PipelineParameters } from "./presets";
 
 export const FREE_MD_PROTOCOLS: readonly FreeMdProtocol[] = ["tutorial", "npt"];
+export const MD_ENGINES: readonly MdEngine[] = ["sander", "openmm"];
+export const MD_PLATFORMS: readonly MdPlatform[] = ["auto", "cpu", "cuda"];
+const CHOICES: Record<string, readonly string[]> = {
+  free_md_protocol: FREE_MD_PROTOCOLS,
+  md_engine: MD_ENGINES,
+  md_platform: MD_PLATFORMS,
+};
 /** sander reads its integers (`nstlim`, `ntwx`, `ig`) as 32-bit integers. */
 export const SANDER_INT_MAX = 2 ** 31 - 1;
 /** -1 asks sander for a new random seed each run. */
@@ -18,8 +25,9 @@ export function describeValue(value: unknown): string {
 }
 
 export function mdParameterProblems(name: string, value: unknown): string[] {
-  if (name === "free_md_protocol" && !FREE_MD_PROTOCOLS.includes(value as FreeMdProtocol)) {
-    return [`"free_md_protocol" must be one of ${FREE_MD_PROTOCOLS.join(", ")}, got ${describeValue(value)}.`];
+  const choices = CHOICES[name];
+  if (choices && !choices.includes(value as string)) {
+    return [`"${name}" must be one of ${choices.join(", ")}, got ${describeValue(value)}.`];
   }
   if (name === "seed" && !(Number.isInteger(value) && (value as number) >= -1 && (value as number) <= MAX_SEED)) {
     return [

@@ -50,6 +50,14 @@ export const scienceParameters = {
     default: t.seed,
     description: "ion placement and each MD stage's sander ig derive from it (docs/science.md); -1 = random",
   }),
+  md_engine: param.string({
+    default: t.md_engine,
+    description: "sander, or openmm: every MD stage on OpenMM with the same protocol (docs/science.md)",
+  }),
+  md_platform: param.string({
+    default: t.md_platform,
+    description: "OpenMM's platform: auto (fastest found), cpu (threads = the task's CPU limit) or cuda",
+  }),
   traj_interval: param.int({ default: t.traj_interval, description: "free MD frames every N steps" }),
   analysis_mask: param.string({ default: t.analysis_mask, description: "atoms for RMSD and Rgyr" }),
   image_mask: param.string({ default: t.image_mask, description: "atoms to centre when imaging" }),
@@ -106,6 +114,8 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
         // cache) just the stages it affects: the seed from heating on, the protocol the free MD only.
         seed: stage.type === "minimization" ? DEFAULT_SEED : p.seed,
         free_md_protocol: stage.type === "free" ? p.free_md_protocol : "tutorial",
+        engine: p.md_engine,
+        platform: p.md_platform,
         water_model: p.water_model,
         positive_ion: p.positive_ion,
         negative_ion: p.negative_ion,

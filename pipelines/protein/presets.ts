@@ -32,6 +32,10 @@ export const SOLUTE_HEAVY_ATOMS_MASK = "{solute} & !@H=";
 export const DEFAULT_SEED = 71277;
 
 export type FreeMdProtocol = "tutorial" | "npt";
+/** Which program runs every MD stage: sander (AmberTools, serial) or OpenMM with the same protocol. */
+export type MdEngine = "sander" | "openmm";
+/** Where OpenMM runs: auto = the fastest platform found (logged), cpu, or cuda (fails without a GPU). */
+export type MdPlatform = "auto" | "cpu" | "cuda";
 
 export const tutorial = {
   pdb_code: "1aki",
@@ -63,6 +67,8 @@ export const tutorial = {
   free_steps: 2500,
   free_md_protocol: "tutorial" as FreeMdProtocol,
   seed: DEFAULT_SEED,
+  md_engine: "sander" as MdEngine,
+  md_platform: "auto" as MdPlatform,
   traj_interval: 500,
   analysis_mask: "backbone",
   image_mask: "solute",

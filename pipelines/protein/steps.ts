@@ -69,7 +69,8 @@ export function defineSteps(opts: StepOptions) {
   const sanderMdrun = containerComponent({
     ...step("sander-mdrun", "md"),
     name: "sander-mdrun",
-    description: "Run one sander stage (minimization, heat, nvt, npt or free MD); output_mdin is what sander ran.",
+    description:
+      "Run one MD stage (minimization, heat, nvt, npt or free MD) on sander or OpenMM; output_mdin is what sander ran, or OpenMM's protocol.",
     inputs: {
       input_top: structure(),
       input_crd: structure(),
@@ -81,6 +82,8 @@ export function defineSteps(opts: StepOptions) {
       traj_interval: param.int(),
       seed: param.int(),
       free_md_protocol: param.string(),
+      engine: param.string(),
+      platform: param.string(),
       water_model: param.string(),
       positive_ion: param.string(),
       negative_ion: param.string(),
@@ -92,6 +95,8 @@ export function defineSteps(opts: StepOptions) {
       output_log: artifact.dataset(),
     },
     args: (io) => cliArgs(io),
+    // Named in the error when md_engine=openmm finds no OpenMM in a user-supplied image.
+    env: { PROTEIN_STEP_IMAGE: opts.mdImage ?? opts.image },
   });
 
   const amberToPdb = containerComponent({

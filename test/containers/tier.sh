@@ -7,8 +7,8 @@
 #     (OPENMM_PLATFORM=cuda12) built too and its OpenMM self-check run (no GPU here: installed, no device),
 #  3. a registry round trip on loopback: push, check the digests agree, pull back by digest,
 #  4. the IR compiled for that digest and run by the docker runner (tiny preset, PDB 1AKI from ../shared/data),
-#     checked for facts only a working image gives, then the same preset and structure as subprocesses for
-#     a benchmark line.
+#     checked for facts only a working image gives; one NPT stage with md_engine=openmm in a container of the
+#     image; then the same preset and structure as subprocesses for a benchmark line.
 # Its last line is the `containers: …` summary. Logs go to WORK_DIR/logs (default: a new temp dir).
 set -euo pipefail
 shopt -s inherit_errexit
@@ -105,6 +105,23 @@ report=$(npx ts-node --transpile-only test/containers/check.ts run "$work/docker
 }
 echo "$report" >&2
 tasks=$(sed -n 's/^check run: tasks=//p' <<<"$report")
+
+step "an OpenMM stage in a container (md_engine=openmm)"
+# NPT on OpenMM from the container run's NVT restart, in the built image (its CPU platform, auto-picked).
+stage_dir="$work/openmm-stage"
+mkdir -p "$stage_dir/out" && chmod -R a+rwx "$stage_dir"
+cp "$work/docker-run/leap-add-ions/output_top" "$stage_dir/top"
+cp "$work/docker-run/nvt/output_rst" "$stage_dir/rst"
+docker run --rm --mount "type=bind,source=$stage_dir,target=/stage" "$ref" protein-step sander-mdrun \
+  --engine openmm --platform auto --simulation-type npt --steps 20 --restraint-mask '{solute} & !@H=' \
+  --restraint-weight 2.5 --temperature 300 --traj-interval 10 --seed 71277 --free-md-protocol tutorial \
+  --water-model TIP3PBOX --positive-ion Na+ --negative-ion Cl- --input-top /stage/top --input-crd /stage/rst \
+  --output-mdin /stage/out/mdin --output-rst /stage/out/rst --output-traj /stage/out/traj \
+  --output-log /stage/out/log >"$logs/openmm-stage.log" 2>&1 ||
+  die "the OpenMM stage failed in a container of $ref (see $logs/openmm-stage.log)"
+openmm_line=$(grep -o 'OpenMM (npt.*ns/day' "$logs/openmm-stage.log") ||
+  die "the OpenMM stage's log names no platform and speed (see $logs/openmm-stage.log)"
+log "in a container of $ref: $openmm_line"
 stop_registry
 stop_daemon
 

@@ -19,6 +19,8 @@ from .errors import StepError
 SIMULATION_TYPES = ("minimization", "heat", "nvt", "npt", "free")
 FREE_MD_PROTOCOLS = ("tutorial", "npt")  # as protein_steps.mdin.FREE_MD_PROTOCOLS (kept import-free here)
 BOX_TYPES = ("truncated_octahedron", "cubic")
+MD_ENGINES = ("sander", "openmm")
+MD_PLATFORMS = ("auto", "cpu", "cuda")  # as protein_steps.openmm_platform.PLATFORMS
 
 
 def pdb_code(value: str) -> str:
@@ -76,7 +78,7 @@ STEPS: dict[str, tuple[str, str]] = {
     "fetch-pdb": ("protein_steps.steps.fetch:fetch_pdb", "get a PDB entry (RCSB or a local dir)"),
     "pdb4amber": ("protein_steps.steps.prepare:run_pdb4amber", "clean a PDB for Amber"),
     "leap-gen-top": ("protein_steps.steps.prepare:leap_gen_top", "build a vacuum topology"),
-    "sander-mdrun": ("protein_steps.steps.md:sander_mdrun", "minimise or run MD with sander"),
+    "sander-mdrun": ("protein_steps.steps.md:sander_mdrun", "minimise or run MD with sander (or OpenMM)"),
     "amber-to-pdb": ("protein_steps.steps.prepare:amber_to_pdb", "topology + coordinates to PDB"),
     "leap-solvate": ("protein_steps.steps.prepare:leap_solvate", "solvate in a water box"),
     "leap-add-ions": ("protein_steps.steps.prepare:leap_add_ions", "solvate, neutralise and add salt"),
@@ -145,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--traj-interval", type=non_negative_int, required=True)
     p.add_argument("--seed", type=seed, required=True, help="the run's seed; sander's ig derives from it (-1 = random)")
     p.add_argument("--free-md-protocol", choices=FREE_MD_PROTOCOLS, required=True, help="used by --simulation-type free")
+    p.add_argument("--engine", choices=MD_ENGINES, default="sander", help="md_engine: sander, or OpenMM with the same protocol")
+    p.add_argument("--platform", choices=MD_PLATFORMS, default="auto", help="md_platform of OpenMM (auto = fastest found)")
     p.add_argument("--water-model", required=True, help="with the ions, defines {solute} in the mask")
     p.add_argument("--positive-ion", required=True)
     p.add_argument("--negative-ion", required=True)

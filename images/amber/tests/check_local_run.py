@@ -2,7 +2,8 @@
 1AKI the run report's content (header fields, verdict rows against the tutorial, the plumbing banner,
 the free-MD plot, axis labels and metrics in words with units).
 
-Usage: python images/amber/tests/check_local_run.py DIR   (DIR = --out of `npm run pipeline:local`)
+Usage: python images/amber/tests/check_local_run.py DIR [--engine sander|openmm]
+  (DIR = --out of `npm run pipeline:local`; --engine = the run's md_engine, default sander)
 """
 
 import json
@@ -21,7 +22,6 @@ TINY_1AKI_REPORT = {
         "system line",
     r"<th>Preset</th><td>tiny</td>": "preset",
     r"<th>Seed</th><td>71277 ": "seed",
-    r"<th>Engine and platform</th><td>sander": "engine",
     r"Report written</th><td><span class=\"volatile\">\d{4}-\d\d-\d\d": "date",
     r"<td>Free MD</td><td>0\.4 ps</td><td>[\d.]+ K</td><td>300 K</td><td class=\"volatile\">\d+ s</td>": "stage times",
     r"A plumbing check": "tiny banner",
@@ -34,15 +34,34 @@ TINY_1AKI_REPORT = {
 }
 
 
-def report_problems(page: str) -> list[str]:
-    found = [f"run report: no {what} ({pattern})" for pattern, what in TINY_1AKI_REPORT.items()
-             if not re.search(pattern, page)]
+def report_problems(page: str, engine: str) -> list[str]:
+    expected = {**TINY_1AKI_REPORT, rf"<th>Engine and platform</th><td>{'OpenMM' if engine == 'openmm' else 'sander'}": "engine"}
+    found = [f"run report: no {what} ({pattern})" for pattern, what in expected.items() if not re.search(pattern, page)]
     if "TEMP (K)" in page or re.search(r"\d\.\d{7,}", page):
         found.append("run report: sander term names as labels or unrounded metrics")
     return found
 
 
-def problems(out: Path) -> list[str]:
+def engine_problems(out: Path, engine: str) -> list[str]:
+    """Every MD task ran on `engine`: sander's mdin, or OpenMM's protocol (with the mdin it was read from)
+    and a log naming the platform and the speed."""
+    found = []
+    for task in MD_TASKS:
+        mdin, log = out / task / "sander.mdin", out / task / "mdout.log"
+        if not mdin.is_file() or not log.is_file():
+            continue  # reported by problems()
+        protocol = mdin.read_text().startswith("# OpenMM protocol")
+        if protocol != (engine == "openmm"):
+            found.append(f"{task}: its mdin artifact is {'an OpenMM protocol' if protocol else 'a sander mdin'}, "
+                         f"but the run's md_engine is {engine}")
+        if engine == "openmm" and not all(word in log.read_text() for word in ("platform = ", "OpenMM")):
+            found.append(f"{task}: the OpenMM log names no platform ({log})")
+        if engine == "openmm" and not task.startswith("min-") and "ns/day" not in log.read_text():
+            found.append(f"{task}: the OpenMM log gives no ns/day ({log})")
+    return found
+
+
+def problems(out: Path, engine: str) -> list[str]:
     summary_file = out / "summary.json"
     if not summary_file.is_file():
         return [f"{summary_file} is missing"]
@@ -68,7 +87,7 @@ def problems(out: Path) -> list[str]:
     if not report.is_file() or report.read_text().count("<svg") != REPORT_PLOTS:
         found.append(f"{report}: expected the run report with {REPORT_PLOTS} plots")
     elif summary["parameters"].get("pdb_code") == "1aki" and summary["parameters"].get("free_steps") == 200:
-        found += report_problems(report.read_text())
+        found += report_problems(report.read_text(), engine)
     index = out / "index.html"
     if not index.is_file() or f'href="{REPORT}"' not in index.read_text():
         found.append(f"{index}: no index page linking the run report")
@@ -77,13 +96,15 @@ def problems(out: Path) -> list[str]:
 
 def main() -> int:
     out = Path(sys.argv[1])
-    found = problems(out)
+    engine = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--engine" else "sander"
+    found = problems(out, engine) + engine_problems(out, engine)
     for problem in found:
         print(f"check_local_run: {problem}", file=sys.stderr)
     if not found:
         tasks = json.loads((out / "summary.json").read_text())["tasks"]
-        print(f"check_local_run: {len(tasks)} tasks succeeded; RMSD data, HTML plots, every MD task's mdin, "
-              "the run report (its header, verdict and banner for a tiny 1AKI run) and index.html present")
+        print(f"check_local_run: {len(tasks)} tasks succeeded on md_engine={engine}; RMSD data, HTML plots, "
+              "every MD task's mdin, the run report (its header, verdict and banner for a tiny 1AKI run) and "
+              "index.html present")
     return 1 if found else 0
 
 

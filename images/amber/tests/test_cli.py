@@ -13,7 +13,8 @@ SAMPLE_ARGS = {
                      "--output-crd", "c", "--output-pdb", "p"],
     "sander-mdrun": ["--simulation-type", "heat", "--steps", "2500", "--restraint-mask", "", "--restraint-weight",
                      "10.0", "--temperature", "300", "--traj-interval", "0", "--seed", "71277",
-                     "--free-md-protocol", "tutorial", "--water-model", "TIP3PBOX", "--positive-ion", "Na+",
+                     "--free-md-protocol", "tutorial", "--engine", "openmm", "--platform", "cpu",
+                     "--water-model", "TIP3PBOX", "--positive-ion", "Na+",
                      "--negative-ion", "Cl-", "--input-top", "t", "--input-crd", "c", "--output-mdin", "i",
                      "--output-rst", "r", "--output-traj", "x", "--output-log", "l"],
     "amber-to-pdb": ["--input-top", "t", "--input-crd", "c", "--output-pdb", "p"],
@@ -79,6 +80,8 @@ def test_integer_parameters_rendered_as_floats_are_accepted():
         ("cpptraj-rms", "--traj-interval", "0"),
         ("sander-mdrun", "--seed", "-2"),
         ("sander-mdrun", "--free-md-protocol", "nve"),
+        ("sander-mdrun", "--engine", "pmemd"),
+        ("sander-mdrun", "--platform", "opencl"),
     ],
 )
 def test_bad_values_are_rejected(step, flag, bad, capsys):

@@ -11,32 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+from conftest import BOX
 from protein_steps.ions import MIN_ION_DISTANCE, MIN_SOLUTE_DISTANCE
-from test_real_amber import run, sander
+from test_real_amber import run
 
 SSBONDS = {(6, 127), (30, 115), (64, 80), (76, 94)}  # the entry's SSBOND records
 CONCENTRATION_M = 0.150
 WATER_MOLARITY = 55.0  # mol/L, the figure biobb's leap_add_ions uses (n = waters / 55 × c)
 AVOGADRO = 6.02214076e23
-BOX = ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type", "truncated_octahedron",
-       "--box-distance", "9.0"]
-
-
-@pytest.fixture(scope="module")
-def lysozyme(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("lysozyme")
-    run("fetch-pdb", "--pdb-code", "1aki", "--source", str(DATA), "--output-pdb", str(root / "fetch/pdb"))
-    run("pdb4amber", "--input-pdb", str(root / "fetch/pdb"), "--output-pdb", str(root / "p4a/pdb"))
-    run("leap-gen-top", "--forcefield", "protein.ff14SB", "--input-pdb", str(root / "p4a/pdb"),
-        "--output-top", str(root / "top/top"), "--output-crd", str(root / "top/crd"), "--output-pdb", str(root / "top/pdb"))
-    sander(root / "minvac", "minimization", 50, root / "top/top", root / "top/crd", mask=":*&!@H=")
-    run("amber-to-pdb", "--input-top", str(root / "top/top"), "--input-crd", str(root / "minvac/rst"),
-        "--output-pdb", str(root / "a2p/pdb"))
-    run("leap-solvate", *BOX, "--input-pdb", str(root / "a2p/pdb"), "--output-top", str(root / "solv/top"),
-        "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
-    add_ions(root, "ions", 71277)
-    return root
 
 
 def add_ions(root: Path, name: str, seed: int) -> Path:

@@ -52,14 +52,34 @@ def sander(out: Path, kind: str, steps: int, top: Path, crd: Path, mask: str = S
     return out
 
 
-@pytest.fixture(scope="module")
-def chain(tmp_path_factory) -> Path:
-    """Runs the pipeline's steps in order once; the tests below inspect the outputs."""
-    root = tmp_path_factory.mktemp("chain")
+PEPTIDE_BOX = ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type", "truncated_octahedron",
+               "--box-distance", "6.0"]
+
+
+def peptide_pdb(root: Path) -> Path:
+    """The 6-residue chain C of 4E43 as a PDB file."""
     peptide = root / "peptide.pdb"
     atoms = [line for line in (DATA / "4e43.pdb").read_text().splitlines()
              if line.startswith("ATOM") and line[21] == "C"]
     peptide.write_text("\n".join(atoms) + "\nEND\n")
+    return peptide
+
+
+def solvate(root: Path, pdb: Path, box: list[str]) -> Path:
+    """leap-solvate into root/solv, then leap-add-ions (Na+/Cl-, 150 mM) into root/ions; returns root/ions."""
+    run("leap-solvate", *box, "--input-pdb", str(pdb), "--output-top", str(root / "solv/top"),
+        "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
+    run("leap-add-ions", *box, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-",
+        "--seed", "71277", "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
+        "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
+    return root / "ions"
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory) -> Path:
+    """Runs the pipeline's steps in order once; the tests below inspect the outputs."""
+    root = tmp_path_factory.mktemp("chain")
+    peptide = peptide_pdb(root)
 
     run("pdb4amber", "--input-pdb", str(peptide), "--output-pdb", str(root / "p4a/pdb"))
     run("leap-gen-top", "--forcefield", "protein.ff14SB", "--input-pdb", str(root / "p4a/pdb"),
@@ -69,13 +89,7 @@ def chain(tmp_path_factory) -> Path:
         "--input-log", str(root / "minvac/log"), *plot_flags(root / "plotmin"))
     run("amber-to-pdb", "--input-top", str(root / "top/top"), "--input-crd", str(root / "minvac/rst"),
         "--output-pdb", str(root / "a2p/pdb"))
-    box = ["--forcefield", "protein.ff14SB", "--water-model", "TIP3PBOX", "--box-type", "truncated_octahedron",
-           "--box-distance", "6.0"]
-    run("leap-solvate", *box, "--input-pdb", str(root / "a2p/pdb"), "--output-top", str(root / "solv/top"),
-        "--output-crd", str(root / "solv/crd"), "--output-pdb", str(root / "solv/pdb"))
-    run("leap-add-ions", *box, "--ionic-concentration", "150", "--positive-ion", "Na+", "--negative-ion", "Cl-", "--seed", "71277",
-        "--input-pdb", str(root / "solv/pdb"), "--output-top", str(root / "ions/top"),
-        "--output-crd", str(root / "ions/crd"), "--output-pdb", str(root / "ions/pdb"))
+    solvate(root, root / "a2p/pdb", PEPTIDE_BOX)
     top = root / "ions/top"
     sander(root / "min", "minimization", 30, top, root / "ions/crd")
     sander(root / "heat", "heat", 20, top, root / "min/rst")

@@ -9,6 +9,17 @@ describe("MD parameter rules", () => {
     ]);
   });
 
+  it("names the parameter and its allowed values for an unknown engine or platform", () => {
+    for (const engine of ["sander", "openmm"]) expect(mdParameterProblems("md_engine", engine)).toEqual([]);
+    for (const platform of ["auto", "cpu", "cuda"]) expect(mdParameterProblems("md_platform", platform)).toEqual([]);
+    expect(mdParameterProblems("md_engine", "pmemd")).toEqual([
+      '"md_engine" must be one of sander, openmm, got "pmemd".',
+    ]);
+    expect(mdParameterProblems("md_platform", "opencl")).toEqual([
+      '"md_platform" must be one of auto, cpu, cuda, got "opencl".',
+    ]);
+  });
+
   it("accepts seeds sander can read, and -1 for random", () => {
     for (const seed of [-1, 0, 71277, 2 ** 31 - 1]) expect(mdParameterProblems("seed", seed)).toEqual([]);
     for (const seed of [-2, 1.5, 2 ** 31]) expect(mdParameterProblems("seed", seed)).toHaveLength(1);

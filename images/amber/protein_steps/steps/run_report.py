@@ -57,6 +57,9 @@ def run_context(text: str) -> dict:
 def engine_text(log_text: str, context: dict) -> str:
     if context.get("engine"):
         return str(context["engine"])
+    openmm = dict(re.findall(r"^\| (engine|platform|placement) = (.+)$", log_text, re.M))
+    if "engine" in openmm:  # the Amber-format log an OpenMM stage writes names its engine and placement
+        return ", ".join(openmm[key] for key in ("engine", "platform", "placement") if key in openmm)
     version = re.search(r"Amber\s+(\d+)\s+SANDER", log_text)
     return f"sander from AmberTools (Amber {version.group(1) if version else '?'}), CPU, one process"
 
