@@ -109,6 +109,7 @@ export const production: ProteinParameterValues = {
   free_steps: 2_500_000,
   traj_interval: 5_000,
   free_md_protocol: "npt",
+  md_engine: "openmm",
 };
 
 export const presets: Record<PresetName, PipelineParameters> = { tiny, short, tutorial, production };

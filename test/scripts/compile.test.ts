@@ -1,3 +1,4 @@
+import { UsageError } from "../../pipelines/cli";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname, resolve } from "path";
 import {
@@ -70,11 +71,13 @@ describe("compile options", () => {
     expect(() => parseArgs(["--update-golden"], {})).toThrow(/unknown option --update-golden/);
   });
 
-  it("rejects unknown options and missing values with the usage", () => {
-    expect(() => parseArgs(["--imgae", "x"], {})).toThrow(
-      /unknown option --imgae; usage: npm run compile -- \[--stack/,
-    );
-    expect(() => parseArgs(["--image"], {})).toThrow("--image needs a value");
+  it("rejects unknown options and missing values as usage errors (exit 2 with the usage line)", () => {
+    expect(() => parseArgs(["--imgae", "x"], {})).toThrow(new UsageError("unknown option --imgae"));
+    expect(() => parseArgs(["--image"], {})).toThrow(new UsageError("--image needs a value"));
+  });
+
+  it("defaults to $PULUMI_STACK, as every command does", () => {
+    expect(parseArgs([], { PULUMI_STACK: "lab" }).stack).toBe("lab");
   });
 });
 

@@ -307,7 +307,7 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
 
   it("offers a production preset: the tutorial's setup and equilibration, then nanoseconds of free MD at 1 bar", () => {
     const changed = Object.keys(tutorial).filter((key) => presets.production[key] !== presets.tutorial[key]);
-    expect(changed.sort()).toEqual(["free_md_protocol", "free_steps", "traj_interval"]);
+    expect(changed.sort()).toEqual(["free_md_protocol", "free_steps", "md_engine", "traj_interval"]);
     const nanoseconds = ((presets.production.free_steps as number) * 0.002) / 1000;
     const frames = (presets.production.free_steps as number) / (presets.production.traj_interval as number);
     expect(nanoseconds).toBe(5);
@@ -316,6 +316,7 @@ describe("protein pipeline: outputs, parameters, deployment", () => {
       true,
     );
     expect(presets.production.free_md_protocol).toBe("npt");
+    expect(presets.production.md_engine).toBe("openmm");
   });
 
   it("reproduces runs by default: a fixed seed, the tutorial's free MD protocol", () => {
