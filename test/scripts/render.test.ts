@@ -35,8 +35,20 @@ describe("npm run render on the dev stack with KFP 2.17.0 from ../shared", () =>
   const out = path.join(tmp, "rendered");
   let files: string[];
   let objs: Obj[];
+  // The first render parses with an empty cache of its own (cold); the order test renders again with it warm.
+  const cache = path.join(tmp, "cache");
+  const withCache = async <T>(work: () => Promise<T>): Promise<T> => {
+    const before = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
+    try {
+      return await work();
+    } finally {
+      if (before === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = before;
+    }
+  };
   beforeAll(async () => {
-    files = await render(parseRenderArgs(["--out", out, ...offline]), projectDir);
+    files = await withCache(() => render(parseRenderArgs(["--out", out, ...offline]), projectDir));
     objs = files.map((f) => YAML.parse(fs.readFileSync(path.join(out, f), "utf8")));
   }, 60_000);
 
@@ -97,17 +109,11 @@ describe("npm run render on the dev stack with KFP 2.17.0 from ../shared", () =>
   });
 
   it("writes the same files in the same order with a cold parse cache and a warm one", async () => {
-    const before = process.env.XDG_CACHE_HOME;
-    process.env.XDG_CACHE_HOME = fs.mkdtempSync(path.join(tmp, "cache-"));
-    try {
-      const cold = await render(parseRenderArgs(["--out", path.join(tmp, "cold"), ...offline]), projectDir);
-      const warm = await render(parseRenderArgs(["--out", path.join(tmp, "warm"), ...offline]), projectDir);
-      expect(cold).toEqual(warm);
-      expect(cold).toEqual(files);
-    } finally {
-      if (before === undefined) delete process.env.XDG_CACHE_HOME;
-      else process.env.XDG_CACHE_HOME = before;
-    }
+    const warm = await withCache(() =>
+      render(parseRenderArgs(["--out", path.join(tmp, "warm"), ...offline]), projectDir),
+    );
+    expect(fs.readdirSync(cache).length).toBeGreaterThan(0);
+    expect(warm).toEqual(files);
   }, 60_000);
 
   it("replaces its own earlier output but refuses a directory it did not write", () => {
