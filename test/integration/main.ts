@@ -144,7 +144,10 @@ async function main(): Promise<number> {
       main.stack.up({ color: "never", diff: true, onEvent: noopPhases.onEvent, onOutput: log.engine("noop") }),
     );
     m.noopSeconds = noop.seconds;
-    log.say(`noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())}`);
+    log.say(
+      `noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())} (timeline in ${log.dir}/noop-timeline.tsv)`,
+    );
+    log.write("noop-timeline.tsv", noopPhases.timeline());
     m.changesOnNoop = countChanges(noop.result.summary.resourceChanges as Record<string, number> | undefined);
     record(
       "second up changes nothing",
