@@ -13,7 +13,8 @@ fails or on Ctrl-C. The last line is the verdict with each phase's time; exit 0 
 
   (no cluster flag)      a minikube profile of its own (kfp-protein-<stack>), deleted again at the end
   --kubeconfig PATH      use an existing cluster (cluster.mode=existing) from this kubeconfig
-  --context NAME         ... and this context (default: the kubeconfig's current-context)
+  --context NAME         ... and this context (default: the kubeconfig's current-context); with either, pass
+                         an AMBER image: --config amber.build=false --config amber.image=REPO@sha256:DIGEST
   --config KEY=VALUE     any stack config key (repeatable), e.g. --config cluster.minikube.driver=kvm2
   --out DIR              keep the downloaded results there (default: a temp dir, removed at the end)
   --poll SECONDS         how often the run is polled (default 10)

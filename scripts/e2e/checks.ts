@@ -34,3 +34,26 @@ export function resultProblems(files: string[], read: (file: string) => string):
   else if (withNumbers.length === 0) problems.push(`no metrics.json holds a number: ${metrics.join(", ")}`);
   return problems;
 }
+
+const ANSI = new RegExp(String.raw`\x1b\[[0-9;]*m`, "g");
+
+/**
+ * Why a Pulumi operation failed, in one line, from the engine's output (the Automation API's own error says only
+ * `code: …`): the first `error:` of its Diagnostics, with the exception's first lines when the program threw.
+ */
+export function engineFailure(output: string): string | undefined {
+  const lines = output.replace(ANSI, "").split("\n");
+  const from = Math.max(
+    0,
+    lines.findIndex((l) => l.startsWith("Diagnostics:")),
+  );
+  const at = lines.findIndex((l, i) => i >= from && /^\s+error: /.test(l));
+  if (at < 0) return undefined;
+  const first = lines[at].trim().replace(/^error: /, "");
+  if (!/failed with an unhandled exception:$/.test(first)) return first;
+  const thrown = lines
+    .slice(at + 1, at + 3)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("at "));
+  return [first, ...thrown].join(" ");
+}

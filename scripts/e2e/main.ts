@@ -15,7 +15,7 @@ import { runSources } from "../watch/main";
 import { runView } from "../watch/progress";
 import { watchRun } from "../watch/watch-run";
 import { E2eOptions, HELP, USAGE, UsageError, e2eStackConfig, parseE2eArgs } from "./args";
-import { resultProblems, stepProblems } from "./checks";
+import { engineFailure, resultProblems, stepProblems } from "./checks";
 import { OpenedStack, openEphemeralStack, uniqueStackName } from "./ephemeral-stack";
 import { Phase, exitCode, runPhases, verdictLine } from "./phases";
 
@@ -42,7 +42,21 @@ function filesUnder(dir: string): string[] {
 
 function e2ePhases(options: E2eOptions, name: string, workDir: string, projectDir: string) {
   const out = options.out ? resolve(options.out) : join(workDir, "results");
-  const engineOutput = (text: string): void => void process.stdout.write(text);
+  // The engine's output, shown as it comes and kept per operation for the reason of a failure.
+  let engineText = "";
+  const engineOutput = (text: string): void => {
+    engineText += text;
+    process.stdout.write(text);
+  };
+  const color = process.stdout.isTTY ? "always" : "never";
+  const pulumiOp = async <T>(op: () => Promise<T>): Promise<T> => {
+    engineText = "";
+    try {
+      return await op();
+    } catch (error) {
+      throw new Error(engineFailure(engineText) ?? (error as Error).message);
+    }
+  };
   let opened: OpenedStack | undefined;
   let outputs: StackOutputs = {};
   let runId = "";
@@ -79,7 +93,7 @@ function e2ePhases(options: E2eOptions, name: string, workDir: string, projectDi
       name: "up",
       stopsOnInterrupt: false,
       run: async () => {
-        await opened!.stack.up({ onOutput: engineOutput });
+        await pulumiOp(() => opened!.stack.up({ onOutput: engineOutput, color }));
         outputs = plainOutputs(await opened!.stack.outputs());
         runId = String(outputs.pipelineRunId ?? "");
         if (!runId) throw new Error("the stack has no pipelineRunId output: was pipeline.enabled overridden?");
@@ -142,8 +156,8 @@ function e2ePhases(options: E2eOptions, name: string, workDir: string, projectDi
       stopsOnInterrupt: false,
       run: async () => {
         if (!opened) return;
-        await opened.stack.destroy({ onOutput: engineOutput }).catch((error: Error) => {
-          throw new Error(leftBehind(`destroy failed (${error.message.trim().split("\n").pop()})`));
+        await pulumiOp(() => opened!.stack.destroy({ onOutput: engineOutput, color })).catch((error: Error) => {
+          throw new Error(leftBehind(`destroy failed (${error.message})`));
         });
       },
     },

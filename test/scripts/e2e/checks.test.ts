@@ -1,4 +1,4 @@
-import { resultProblems, stepProblems } from "../../../scripts/e2e/checks";
+import { engineFailure, resultProblems, stepProblems } from "../../../scripts/e2e/checks";
 import { RunView, TaskView } from "../../../scripts/watch/progress";
 
 const task = (name: string, state: string, more: Partial<TaskView> = {}): TaskView => ({
@@ -65,5 +65,40 @@ describe("resultProblems", () => {
         ...files({ "index.html": "<html>", "a/metrics.json": "not json", "b/metrics.json": '{"x": "1"}' }),
       ),
     ).toEqual(["no metrics.json holds a number: a/metrics.json, b/metrics.json"]);
+  });
+});
+
+describe("engineFailure", () => {
+  const ESC = String.fromCharCode(27);
+
+  it("gives the first diagnostic error, the exception's message when the program threw", () => {
+    const output = [
+      " +  pulumi:pulumi:Stack p-s creating (8s) error: Running program '/p/' failed with an unhandled exception:",
+      "Diagnostics:",
+      "  pulumi:pulumi:Stack (p-s):",
+      "    error: Running program '/p/' failed with an unhandled exception:",
+      "    ConfigError: Invalid stack configuration (1 problem); nothing was created:",
+      `      - amber.build is true but ${ESC}[32mcluster.mode${ESC}[39m is "existing"`,
+      "        at parse.ts:39:33",
+    ].join("\n");
+    expect(engineFailure(output)).toBe(
+      "Running program '/p/' failed with an unhandled exception: ConfigError: Invalid stack configuration (1 problem); " +
+        'nothing was created: - amber.build is true but cluster.mode is "existing"',
+    );
+  });
+
+  it("names the resource's error before the stack's summary one", () => {
+    const output = [
+      "Diagnostics:",
+      "  kubernetes:core/v1:Namespace (ns):",
+      "    error: resource ns was not successfully created by the Kubernetes API server",
+      "  pulumi:pulumi:Stack (p-s):",
+      "    error: update failed",
+    ].join("\n");
+    expect(engineFailure(output)).toBe("resource ns was not successfully created by the Kubernetes API server");
+  });
+
+  it("gives nothing when the output has no error", () => {
+    expect(engineFailure("Resources:\n    + 3 created\n")).toBeUndefined();
   });
 });
