@@ -1,5 +1,9 @@
 import { engineFailure, resultProblems, stepProblems } from "../../../scripts/e2e/checks";
-import { RunView, TaskView } from "../../../scripts/watch/progress";
+import { compileProteinPipeline, presets } from "../../../pipelines/protein";
+import { runSources } from "../../../scripts/watch/main";
+import { RunView, TaskView, runView } from "../../../scripts/watch/progress";
+import { RunOutcome, startFakeKfp } from "../../fakes/fake-kfp";
+import { createRun } from "../../fixtures/fake-run";
 
 const task = (name: string, state: string, more: Partial<TaskView> = {}): TaskView => ({
   id: name,
@@ -100,5 +104,31 @@ describe("engineFailure", () => {
 
   it("gives nothing when the output has no error", () => {
     expect(engineFailure("Resources:\n    + 3 created\n")).toBeUndefined();
+  });
+});
+
+describe("the check phase on a run of the protein pipeline (fake KFP 2.17.0, read as npm run e2e reads it)", () => {
+  const check = async (outcome: RunOutcome) => {
+    const fake = await startFakeKfp({ runOutcome: outcome, pollsToFinish: 0 });
+    try {
+      const ir = compileProteinPipeline({ image: `localhost:5000/amber@sha256:${"ab".repeat(32)}` });
+      const runId = await createRun(fake, ir, presets.tiny);
+      const sources = runSources({ access: { kind: "endpoint", baseUrl: fake.url }, namespace: "kubeflow" });
+      const run = await sources.getRun(runId);
+      return stepProblems(runView(run, { steps: await sources.getSteps!(run) }));
+    } finally {
+      await fake.close();
+    }
+  };
+
+  it("finds nothing wrong with a SUCCEEDED run: every step of the pipeline is there and SUCCEEDED", async () => {
+    expect(await check("SUCCEEDED")).toEqual([]);
+  });
+
+  it("names the run's state and the failed step of a FAILED run, and the steps it never reached", async () => {
+    const problems = await check("FAILED");
+    expect(problems[0]).toMatch(/^run \S+ is FAILED, not SUCCEEDED$/);
+    expect(problems.some((p) => /^step \S+ is FAILED/.test(p))).toBe(true);
+    expect(problems.some((p) => /^step \S+ is PENDING$/.test(p))).toBe(true);
   });
 });
