@@ -10,7 +10,7 @@ import { Target, chosenStack, noRunMessage, readStackOutputs, targetFrom } from 
 import { Usage, parseUsageFlags, runCli } from "../../pipelines/cli";
 import { pipelineSteps } from "../../stacks/kfp-api/task-details";
 import { RunLike } from "./progress";
-import { watchRun } from "./watch-run";
+import { WatchRunOptions, watchRun } from "./watch-run";
 import { Workflow } from "../argo-workflow";
 import { printable } from "../printable";
 
@@ -75,6 +75,25 @@ export function workflowReader(
   };
 }
 
+/** Where the watch loop reads a run, its steps, its Workflow and its pods' logs, for a target. */
+export function runSources(
+  target: Target,
+): Pick<WatchRunOptions, "getRun" | "getSteps" | "getWorkflow" | "podLogTail"> {
+  const client = new KfpClient(requesterForAccess(target.access, MAX_ANSWER_BYTES), {
+    retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 },
+  });
+  return {
+    getRun: (id) => client.getRun(id) as Promise<RunLike>,
+    getSteps: async (run) => {
+      const ref = run.pipeline_version_reference;
+      if (!ref?.pipeline_id || !ref.pipeline_version_id) return undefined;
+      return pipelineSteps((await client.getPipelineVersion(ref.pipeline_id, ref.pipeline_version_id)).pipeline_spec);
+    },
+    getWorkflow: target.kube ? workflowReader(target.kube, target.namespace) : undefined,
+    podLogTail: target.kube ? podLogReader(target.kube, target.namespace) : undefined,
+  };
+}
+
 /** A clear, one-line reason for the errors a user can fix. */
 export function explain(failure: unknown, runId: string, where: string): string {
   // withRetry wraps a transient error that persisted; the cause says what it was.
@@ -102,19 +121,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!runId) throw new Error(noRunMessage(stack));
     const target = targetFrom(flags, outputs);
     where = target.access.kind === "endpoint" ? target.access.baseUrl : `the ${target.access.service} service proxy`;
-    const client = new KfpClient(requesterForAccess(target.access, MAX_ANSWER_BYTES), {
-      retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 },
-    });
     const poll = Number(flags.poll ?? 5);
     return await watchRun(runId, {
-      getRun: (id) => client.getRun(id) as Promise<RunLike>,
-      getSteps: async (run) => {
-        const ref = run.pipeline_version_reference;
-        if (!ref?.pipeline_id || !ref.pipeline_version_id) return undefined;
-        return pipelineSteps((await client.getPipelineVersion(ref.pipeline_id, ref.pipeline_version_id)).pipeline_spec);
-      },
-      getWorkflow: target.kube ? workflowReader(target.kube, target.namespace) : undefined,
-      podLogTail: target.kube ? podLogReader(target.kube, target.namespace) : undefined,
+      ...runSources(target),
       write: (text) => process.stdout.write(text),
       tty: !flags.plain && process.stdout.isTTY === true,
       context: target.kube?.context,

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Usage, usageFlagNames } from "../../pipelines/cli";
 import { USAGE as compile } from "../../scripts/compile";
+import { USAGE as e2e } from "../../scripts/e2e/args";
 import { USAGE as local } from "../../pipelines/local/run";
 import { USAGE as render } from "../../scripts/render/main";
 import { USAGE as results } from "../../scripts/results/main";
@@ -17,6 +18,7 @@ const root = path.resolve(__dirname, "../..");
 const scripts = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts as Record<string, string>;
 const USAGES: Record<string, Usage> = {
   compile,
+  e2e,
   "pipeline:local": local,
   render,
   results,

@@ -26,6 +26,8 @@ export interface StoreOptions {
   pollsToFinish: number;
   /** Task that fails when runOutcome is FAILED (default: the first task of the IR). */
   failingTask?: string;
+  /** Called with each new run (e.g. to write its artifacts, then let it finish by setting `run.run.pollsToFinish`). */
+  onRunCreated?: (run: FakeRun) => void;
 }
 
 export interface StoreState {
@@ -333,6 +335,7 @@ export function handleRequest(state: StoreState, req: StoreRequest): Rec {
       failingTask: state.options.failingTask ?? (pipeline.loop?.tasks ?? pipeline.tasks)[0]?.name,
     };
     state.runs.set(runId, run);
+    state.options.onRunCreated?.(run);
     return runView(run);
   }
   function getRun(runId: string): FakeRun {

@@ -49,6 +49,7 @@ export interface FakeKfpOptions {
   pollsToFinish?: number;
   /** Task that fails when runOutcome is FAILED (default: the first task of the IR). */
   failingTask?: string;
+  onRunCreated?: StoreOptions["onRunCreated"];
   /**
    * Also act as the Kubernetes API server in front of KFP (use with a service-proxy `pathPrefix`): outside the
    * prefix, serve each run's Argo Workflow (by label `pipeline/runid`) and its pods' logs (fake-kube-api.ts).

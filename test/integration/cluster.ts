@@ -24,7 +24,7 @@ export interface ClusterOptions {
   nodes?: number;
   /**
    * Fake volumes for PVCs (kwok has no provisioner). A released volume is not reused, so there are
-   * enough for every stack and the baseline of one run (3 claims each).
+   * enough for every stack, the baseline and the e2e runs of one run (3 claims each).
    */
   volumes?: number;
   volumeSize?: string;
@@ -64,16 +64,19 @@ export async function startLocalCluster(opts: ClusterOptions): Promise<LocalClus
       bin("etcd"),
       "--kubeconfig",
       kubeconfig,
-      // kwok serves pods' port-forwards by the PortForward objects in the API server (results-port-forward.ts).
+      // kwok serves pods' port-forwards by the PortForward objects in the API server (results-port-forward.ts),
+      // and by ClusterPortForward for pods whose names it cannot know (e2e.ts: the stack's MinIO pod).
       "--enable-crds",
       "PortForward",
+      "--enable-crds",
+      "ClusterPortForward",
       "--wait",
       "3m",
     );
     await kwokctl("scale", "node", "--replicas", String(opts.nodes ?? 2));
     const context = `kwok-${opts.name}`;
     const kubectl = new Kubectl(kubeconfig, context);
-    await kubectl.applyObjects(fakeVolumes(opts.volumes ?? 16, opts.volumeSize ?? "50Gi"));
+    await kubectl.applyObjects(fakeVolumes(opts.volumes ?? 24, opts.volumeSize ?? "50Gi"));
     return { name: opts.name, kubeconfig, context, kubectl, stop };
   } catch (e) {
     await stop();

@@ -8,6 +8,7 @@
  *   faults: engine killed mid-up then up converges; a bad kubeconfig fails clearly
  *   upgrade: a stack created by the code of UPGRADE_BASE_COMMIT, then `up` by this code: updates only
  *   results: `npm run results` through its own kubectl port-forward (apiserver → kwok → a real MinIO)
+ *   e2e: `npm run e2e` against this cluster, to the end and interrupted by SIGINT (e2e.ts)
  *
  * Its last line is `integration: up=… noop=… destroy=… kubectl_apply=… kubectl_delete=…
  * changes_on_noop=… leftover=… upgrade_updates=… upgrade_unexpected=…`; the exit code is non-zero when
@@ -31,6 +32,7 @@ import { dynamicLogProblems, runDynamicLogProbe } from "./dynamic-log";
 import { firstUpProblems, runFirstUp } from "./first-up";
 import { describePhases, phaseRecorder } from "./phases";
 import { runResultsThroughPortForward } from "./results-port-forward";
+import { runE2eChecks } from "./e2e";
 import {
   checkoutBase,
   describeSteps,
@@ -151,7 +153,10 @@ async function main(): Promise<number> {
       main.stack.up({ color: "never", diff: true, onEvent: noopPhases.onEvent, onOutput: log.engine("noop") }),
     );
     m.noopSeconds = noop.seconds;
-    log.say(`noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())}`);
+    log.say(
+      `noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())} (timeline in ${log.dir}/noop-timeline.tsv)`,
+    );
+    log.write("noop-timeline.tsv", noopPhases.timeline());
     m.changesOnNoop = countChanges(noop.result.summary.resourceChanges as Record<string, number> | undefined);
     record(
       "second up changes nothing",
@@ -257,6 +262,14 @@ async function main(): Promise<number> {
     record(
       "npm run results downloads a run through its own kubectl port-forward (apiserver → kwok → MinIO) and closes it",
       forwarded.problems,
+    );
+
+    // 7. `npm run e2e`, the user's acceptance test, against this cluster and a fake KFP of its own.
+    const e2e = await runE2eChecks(cluster, repoRoot, toolsBin, workDir, config, log);
+    record("npm run e2e against this cluster: PASS, its results checked, nothing left", e2e.passProblems);
+    record(
+      "npm run e2e interrupted by SIGINT during up: destroyed, removed, INTERRUPTED, exit 130",
+      e2e.interruptProblems,
     );
   } catch (e) {
     record("integration run completes", [(e as Error).stack ?? String(e)]);

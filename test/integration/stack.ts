@@ -1,14 +1,11 @@
 /**
- * An ephemeral stack of a Pulumi project through the Automation API and the locally built engine:
- * unique name, file backend and PULUMI_HOME in a temp dir, passphrase secrets, no plugin downloads.
- * The project's Pulumi.yaml is copied to the temp dir with `main` pointing back at the project, so the
- * stack's config file is written there and the work tree stays untouched.
+ * An ephemeral stack (scripts/e2e/ephemeral-stack.ts) run by the locally built engine: PULUMI_HOME in its temp
+ * dir, no plugin downloads, and what the tier needs beside it (export with secrets, another checkout's program).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { randomBytes } from "crypto";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { ConfigMap, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { openEphemeralStack, uniqueStackName, writeProjectFile } from "../../scripts/e2e/ephemeral-stack";
 import { run } from "./exec";
 import { Deployment } from "./state";
 
@@ -34,37 +31,23 @@ export interface EphemeralStackOptions {
   config: Record<string, string>;
 }
 
-export function uniqueStackName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-}
-
 export async function createEphemeralStack(o: EphemeralStackOptions): Promise<EphemeralStack> {
   const name = uniqueStackName(o.namePrefix);
-  const projectCopy = path.join(o.workDir, "project");
-  const stateDir = path.join(o.workDir, "state");
   const pulumiHome = path.join(o.workDir, "pulumi-home");
-  for (const d of [projectCopy, stateDir, pulumiHome]) fs.mkdirSync(d, { recursive: true });
-
-  writeProjectFile(o.projectDir, projectCopy, stateDir);
-
+  fs.mkdirSync(pulumiHome, { recursive: true });
   const bin = path.join(o.toolsRoot, "bin");
-  const env: Record<string, string> = {
-    PATH: `${bin}:${process.env.PATH ?? ""}`,
-    PULUMI_HOME: pulumiHome,
-    PULUMI_BACKEND_URL: `file://${stateDir}`,
-    PULUMI_CONFIG_PASSPHRASE: `itest-${randomBytes(8).toString("hex")}`,
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    // The program runs from the project copy, where no tsconfig.json is: use the project's (compiler
-    // options and transpiler), as `pulumi up` in the work tree does.
-    PULUMI_NODEJS_TSCONFIG_PATH: path.join(o.projectDir, "tsconfig.json"),
-  };
-  const pulumiCommand = await PulumiCommand.get({ root: o.toolsRoot });
-  const workspace = await LocalWorkspace.create({ workDir: projectCopy, envVars: env, pulumiCommand });
-  const stack = await Stack.create(name, workspace);
-  const config: ConfigMap = Object.fromEntries(Object.entries(o.config).map(([k, v]) => [k, { value: v }]));
-  // Keys as paths, as `pulumi config set --path` writes them: Pulumi.yaml declares dotted keys as paths.
-  await stack.setAllConfig(config, true);
+  const { stack, workspace, env, projectCopy, stateDir } = await openEphemeralStack({
+    pulumiRoot: o.toolsRoot,
+    projectDir: o.projectDir,
+    workDir: o.workDir,
+    name,
+    config: o.config,
+    env: {
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      PULUMI_HOME: pulumiHome,
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    },
+  });
 
   const exportWithSecrets = async (): Promise<Deployment> => {
     const { stdout } = await run(path.join(bin, "pulumi"), ["stack", "export", "--show-secrets", "--stack", name], {
@@ -98,12 +81,4 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
   };
 
   return { name, stack, workspace, env, exportWithSecrets, useProject, dispose };
-}
-
-/** The project's Pulumi.yaml in the copy, `main` pointing back at the project, state in `stateDir`. */
-function writeProjectFile(projectDir: string, projectCopy: string, stateDir: string): void {
-  const settings = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
-  settings.main = path.relative(projectCopy, path.join(projectDir, (settings.main as string | undefined) ?? "."));
-  settings.backend = { url: `file://${stateDir}` };
-  fs.writeFileSync(path.join(projectCopy, "Pulumi.yaml"), stringifyYaml(settings));
 }

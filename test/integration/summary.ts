@@ -16,6 +16,8 @@ export interface Measurements {
 
 /** The target for `up` against the kubectl apply + wait baseline on the same objects (reported, not asserted). */
 export const TARGET_UP_TO_BASELINE_RATIO = 1.3;
+/** The target for a no-op `up` against the first `up` of the same stack (reported, not asserted). */
+export const TARGET_NOOP_TO_UP_RATIO = 0.5;
 
 const seconds = (s: number): string => s.toFixed(1);
 
@@ -50,9 +52,12 @@ export function failedCriteria(m: Measurements): string[] {
 export function ratioLine(m: Measurements): string {
   const ratio = m.upSeconds / m.kubectlApplySeconds;
   const verdict = ratio <= TARGET_UP_TO_BASELINE_RATIO ? "within" : "above";
+  const noop = m.noopSeconds / m.upSeconds;
+  const noopVerdict = noop <= TARGET_NOOP_TO_UP_RATIO ? "within" : "above";
   return (
     `benchmark: up/kubectl_apply=${ratio.toFixed(2)} (${verdict} the ${TARGET_UP_TO_BASELINE_RATIO}x target); ` +
-    `destroy/kubectl_delete=${(m.destroySeconds / m.kubectlDeleteSeconds).toFixed(2)}`
+    `destroy/kubectl_delete=${(m.destroySeconds / m.kubectlDeleteSeconds).toFixed(2)}; ` +
+    `noop/up=${noop.toFixed(2)} (${noopVerdict} the ${TARGET_NOOP_TO_UP_RATIO}x target)`
   );
 }
 

@@ -1,8 +1,5 @@
 import * as http from "http";
 import { AddressInfo } from "net";
-import { requesterFor } from "../../stacks/dynamic/http";
-import { KfpClient } from "../../stacks/kfp-api/client";
-import { ensureExperiment, ensurePipeline, ensureVersion } from "../../stacks/kfp-api/ensure";
 import { compileBatchPipeline } from "../../pipelines/protein";
 import { cli, main, podLogReader } from "../../scripts/watch/main";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
@@ -15,31 +12,11 @@ import { argoWorkflow, podName, taskDetailsFromWorkflow } from "../fakes/argo-wo
 import { FakeKfp, RunOutcome, startFakeKfp } from "../fakes/fake-kfp";
 import { workflowOf } from "../fakes/fake-kfp-store";
 import { workflowPipelineFromIr } from "../fakes/ir-pipeline";
-import { FAST_RETRY, sampleIr } from "../fixtures/provider-inputs";
+import { sampleIr } from "../fixtures/provider-inputs";
+import { clientFor, createRun } from "../fixtures/fake-run";
 
 const ESC = String.fromCharCode(27);
 const noWait = async (): Promise<void> => undefined;
-
-/** Uploads `ir` and starts a run of it on `fake`, as the stack does; returns the run id. */
-async function createRun(fake: FakeKfp, ir: string, parameters: Record<string, unknown>): Promise<string> {
-  const client = clientFor(fake);
-  const log = (): void => undefined;
-  const pipeline = await ensurePipeline(client, "protein-md", log);
-  const version = await ensureVersion(
-    client,
-    pipeline.id,
-    { name: "ir-abc123", ir, description: "IR sha256 abc123" },
-    log,
-  );
-  const experiment = await ensureExperiment(client, "protein");
-  const run = await client.createRun({
-    display_name: "watch me",
-    experiment_id: experiment.id,
-    pipeline_version_reference: { pipeline_id: pipeline.id, pipeline_version_id: version.id },
-    runtime_config: { parameters },
-  });
-  return run.run_id;
-}
 
 async function startedRun(
   outcome: RunOutcome,
@@ -49,12 +26,6 @@ async function startedRun(
 ): Promise<{ fake: FakeKfp; runId: string }> {
   const fake = await startFakeKfp({ runOutcome: outcome, pollsToFinish: 3, failingTask });
   return { fake, runId: await createRun(fake, ir, parameters) };
-}
-
-function clientFor(fake: FakeKfp): KfpClient {
-  return new KfpClient(requesterFor({ baseUrl: fake.url, headers: {}, tls: { rejectUnauthorized: true } }), {
-    retry: FAST_RETRY,
-  });
 }
 
 function watchOptions(fake: FakeKfp, out: string[], more: Partial<WatchRunOptions> = {}): WatchRunOptions {

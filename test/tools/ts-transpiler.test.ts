@@ -1,11 +1,24 @@
 /** The transpiler `pulumi up` loads the program with (tools/ts-transpiler.js), on what the stack relies on. */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
+interface Output {
+  outputText: string;
+  sourceMapText: string;
+}
+interface Transpiler {
+  transpile(input: string, o: { fileName: string }): Output;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { create } = require("../../tools/ts-transpiler.js") as {
-  create: () => { transpile(input: string, o: { fileName: string }): { outputText: string; sourceMapText: string } };
+const { createTranspiler } = require("../../tools/ts-transpiler.js") as {
+  createTranspiler: (o?: {
+    cacheDir?: string | null;
+    transform?: (input: string, fileName: string) => Output;
+  }) => Transpiler;
 };
+/** Sucrase itself, no cache. */
+const create = () => createTranspiler({ cacheDir: null });
 
 /** Transpiles TypeScript source and runs it as a CommonJS module; returns its exports. */
 function load(source: string): Record<string, unknown> {
@@ -47,5 +60,42 @@ describe("tools/ts-transpiler.js", () => {
   it("is the transpiler tsconfig.json gives ts-node, in transpile-only mode", () => {
     const tsconfig = JSON.parse(fs.readFileSync(path.join(__dirname, "../../tsconfig.json"), "utf8"));
     expect(tsconfig["ts-node"]).toEqual({ transpileOnly: true, transpiler: "./tools/ts-transpiler.js" });
+  });
+
+  describe("its cache", () => {
+    const source = "export const answer: number = 42;\n";
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "transpiled-"))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const failing = () => {
+      throw new Error("transpiled again");
+    };
+
+    it("gives back what sucrase gave, without transpiling again", () => {
+      const first = createTranspiler({ cacheDir: dir }).transpile(source, { fileName: "/p/a.ts" });
+      expect(first).toEqual(create().transpile(source, { fileName: "/p/a.ts" }));
+      expect(fs.readdirSync(dir)).toHaveLength(1);
+      expect(
+        createTranspiler({ cacheDir: dir, transform: failing }).transpile(source, { fileName: "/p/a.ts" }),
+      ).toEqual(first);
+    });
+
+    it("transpiles again when the source or the file name changed", () => {
+      createTranspiler({ cacheDir: dir }).transpile(source, { fileName: "/p/a.ts" });
+      const again = createTranspiler({ cacheDir: dir, transform: failing });
+      expect(() => again.transpile(source + "export const b = 1;\n", { fileName: "/p/a.ts" })).toThrow(
+        "transpiled again",
+      );
+      expect(() => again.transpile(source, { fileName: "/p/b.ts" })).toThrow("transpiled again");
+    });
+
+    it("replaces an entry it cannot read", () => {
+      createTranspiler({ cacheDir: dir }).transpile(source, { fileName: "/p/a.ts" });
+      const [entry] = fs.readdirSync(dir);
+      fs.writeFileSync(path.join(dir, entry), "{ not json");
+      const fresh = createTranspiler({ cacheDir: dir }).transpile(source, { fileName: "/p/a.ts" });
+      expect(fresh.outputText).toContain("42");
+      expect(JSON.parse(fs.readFileSync(path.join(dir, entry), "utf8"))).toEqual(fresh);
+    });
   });
 });

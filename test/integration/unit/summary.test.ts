@@ -40,11 +40,12 @@ describe("failedCriteria", () => {
 });
 
 describe("ratioLine", () => {
-  it("reports up against the kubectl baseline and the target", () => {
+  it("reports up against the kubectl baseline, and a no-op up against the first, with their targets", () => {
     expect(ratioLine(passing)).toBe(
-      "benchmark: up/kubectl_apply=1.23 (within the 1.3x target); destroy/kubectl_delete=1.59",
+      "benchmark: up/kubectl_apply=1.23 (within the 1.3x target); destroy/kubectl_delete=1.59; noop/up=0.24 (within the 0.5x target)",
     );
     expect(ratioLine({ ...passing, upSeconds: 13.5 })).toMatch(/up\/kubectl_apply=1\.35 \(above the 1\.3x target\)/);
+    expect(ratioLine({ ...passing, noopSeconds: 7.4 })).toMatch(/noop\/up=0\.60 \(above the 0\.5x target\)$/);
   });
 });
 
