@@ -25,7 +25,8 @@ export const PLACEHOLDER_IMAGE = `localhost:5000/amber@sha256:${"0".repeat(64)}`
 export const PLACEHOLDER_CUDA_IMAGE = `localhost:5000/amber@sha256:${"c".repeat(64)}`;
 export const USAGE: Usage = {
   command: "compile",
-  synopsis: "npm run compile [-- --stack NAME] [--set KEY=VALUE]… [--out FILE.yaml|DIR] [--image REF] [--cuda-image REF]",
+  synopsis:
+    "npm run compile [-- --stack NAME] [--set KEY=VALUE]… [--out FILE.yaml|DIR] [--image REF] [--cuda-image REF]",
   about: `Compiles the protein pipeline to KFP v2 IR through the same config loading and validation as up: the
 stack's Pulumi.<stack>.yaml with --set overrides, so a bad setting fails here naming the key. --out FILE.yaml
 writes exactly the IR up uploads for that config; --out DIR writes protein.yaml and protein-batch.yaml.`,

@@ -28,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
   const stack = chosenStack(parseUsageFlags(argv, USAGE));
   const outputs = readStackOutputs("port-forward KFP's ml-pipeline-ui service yourself", stack);
   const [command, ...args] = portForwardCommand(outputs.kfpUiPortForward);
-  process.stdout.write(`KFP UI of stack ${stack}: ${outputs.kfpUiUrl}  (${String(outputs.kfpUiPortForward).trim()}; Ctrl-C stops it)\n`);
+  process.stdout.write(
+    `KFP UI of stack ${stack}: ${outputs.kfpUiUrl}  (${String(outputs.kfpUiPortForward).trim()}; Ctrl-C stops it)\n`,
+  );
   const child = spawn(command, args, { stdio: "inherit" });
   return new Promise((resolve) => {
     child.on("error", (error) => {

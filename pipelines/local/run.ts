@@ -59,7 +59,10 @@ Writes DIR/summary.json and each task's files under DIR/<task>/. Exit 0 when eve
 CACHED, 1 otherwise, 2 on a usage error.`,
   flags: [
     ["--out DIR", "where task outputs and summary.json go (required)"],
-    ["--preset NAME", "parameter preset: tiny (a smoke test), short, tutorial (the notebook's step counts) or production (5 ns)"],
+    [
+      "--preset NAME",
+      "parameter preset: tiny (a smoke test), short, tutorial (the notebook's step counts) or production (5 ns)",
+    ],
     ["--param NAME=VALUE", "override a pipeline parameter (repeatable), e.g. pdb_code=4e43"],
     ["--ir FILE", "the IR to run (default dist/pipelines/protein.yaml, compiled first when missing)"],
     ["--jobs N", "tasks at once (default: the number of cores)"],
