@@ -208,6 +208,8 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         uiBaseUrl: outputs.kfpUiUrl,
         kfpNamespace: kfp.namespace,
         kubeContext: cluster.context,
+        podAccess: kubeAccess,
+        onPodFault: cfg.pipeline.onPodFault,
       },
       { dependsOn: [ready, amber] },
     );

@@ -221,4 +221,10 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     default: "archive",
     description: "What destroy does with the runs it made: `archive` or `delete`.",
   },
+  "pipeline.onPodFault": {
+    type: "string",
+    default: "terminate",
+    description:
+      "When a waited-on run's pod is stuck (image pull, unschedulable, OOMKilled, crash loop, config error), up fails naming it and the fix; the run is then `terminate`d or left (`leave`) for inspection.",
+  },
 };

@@ -256,6 +256,7 @@ export function parsePipeline(
     timeoutSeconds: timeoutMinutes * 60,
     rerunToken: str("pipeline.rerunToken"),
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
+    onPodFault: oneOf("pipeline.onPodFault", str("pipeline.onPodFault"), ["leave", "terminate"] as const, problems),
   };
 }
 

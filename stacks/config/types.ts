@@ -67,6 +67,8 @@ export interface PipelineConfig {
   timeoutSeconds: number;
   rerunToken: string;
   onDestroy: "archive" | "delete";
+  /** A run whose pod is stuck (image pull, unschedulable, OOM, crash loop, config error): left or terminated. */
+  onPodFault: "leave" | "terminate";
 }
 
 export interface StackConfig {

@@ -1,6 +1,7 @@
 /** Pure transforms of KFP's rendered manifests. Each returns new objects and leaves its input alone. */
 import * as YAML from "yaml";
 import { cloneObjects, findObject, KubeObject } from "../kube/object";
+import { quantityValue } from "../kube/quantity";
 
 /** Like findObject, but a missing object is an error that names it (KFP's layout changed under us). */
 export function requireObject(objs: readonly KubeObject[], kind: string, name: string, why: string): KubeObject {
@@ -222,25 +223,6 @@ export function applyResourceProfile(objs: readonly KubeObject[], profile: "mini
     }
   }
   return out;
-}
-
-const UNITS: Record<string, number> = {
-  "": 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-};
-
-export function quantityValue(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q);
-  if (!m || !(m[2] in UNITS)) throw new Error(`not a Kubernetes quantity: ${q}`);
-  return Number(m[1]) * UNITS[m[2]];
 }
 
 function minQuantity(a: string, b: string): string {

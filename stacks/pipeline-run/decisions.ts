@@ -1,6 +1,7 @@
 /** Pure decisions of the ProteinPipelineRun provider: when to run again, and how to report a run. */
 import { parse as parseYaml } from "yaml";
 import type { KfpAccess } from "../kfp-api/access";
+import type { KubeAccess } from "../kube/api";
 import type { KfpRun, KfpTaskDetail } from "../kfp-api/client";
 import { PipelineSteps, executorPodGuess, isIterationEntry, isStepEntry } from "../kfp-api/task-details";
 import type { PipelineParameters } from "../../pipelines/protein/presets";
@@ -22,6 +23,10 @@ export interface RunInputs {
   providerVersion: string;
   /** The kube context of the cluster KFP runs in, for the commands error messages suggest. */
   kubeContext?: string;
+  /** The cluster KFP runs in, to read the run's pods while waiting (a stuck pod fails the wait). Default: not read. */
+  podAccess?: KubeAccess;
+  /** What a stuck pod does to the run: left in KFP for inspection, or terminated. Default "terminate". */
+  onPodFault?: "leave" | "terminate";
 }
 
 /** What the provider keeps in state (the IR itself stays in the inputs only). */
@@ -81,6 +86,8 @@ const UPDATE_FIELDS = [
   "providerVersion",
   "access",
   "kubeContext",
+  "podAccess",
+  "onPodFault",
 ] as const;
 
 /** `newsIrHash` is the hash of the new IR, or UNKNOWN when the IR is not known yet (preview). */
@@ -220,7 +227,7 @@ export function failureMessage(
 }
 
 /** A context name as one shell word (contexts may hold characters such as `@` or `:`). */
-function shellWord(s: string): string {
+export function shellWord(s: string): string {
   return /^[A-Za-z0-9@%_+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
