@@ -2,7 +2,8 @@
  * npm run watch [-- --run ID] [--endpoint URL] [--kubeconfig PATH] [--context NAME] [--namespace NS]
  *   [--poll SECONDS] [--plain]
  * Follows the stack's pipeline run (or any run by id) until it ends; exit 0 on SUCCEEDED, 1 when the
- * run ended otherwise, 2 when it could not be watched (unknown run, KFP unreachable, bad flags).
+ * run ended otherwise or one of its pods is stuck (it names the step, reason, pod and fix; the run is left
+ * as it is), 2 when it could not be watched (unknown run, KFP unreachable, bad flags).
  */
 import { isNetworkError, requesterFor } from "../../stacks/dynamic/http";
 import { requesterForAccess } from "../../stacks/kfp-api/access";
@@ -14,6 +15,8 @@ import { pipelineSteps } from "../../stacks/kfp-api/task-details";
 import { RunLike } from "./progress";
 import { watchRun } from "./watch-run";
 import { Workflow } from "../argo-workflow";
+import { runPodsReader, runWorkflows } from "../../stacks/pipeline-run/run-pods";
+import { PodFault, diagnosePods, stepComponents } from "../../stacks/pipeline-run/pod-faults";
 
 const TAIL_LINES = 40;
 
@@ -39,17 +42,19 @@ export function workflowReader(
   namespace: string,
 ): (runId: string) => Promise<Workflow | undefined> {
   const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context));
+  return async (runId) => (await runWorkflows<Workflow>(request, namespace, runId))[0];
+}
+
+/** The first of the run's pods that will never finish (pod-faults.ts), read through the API server. */
+export function podFaultReader(
+  kube: NonNullable<Target["kube"]>,
+  namespace: string,
+  spec: () => unknown,
+): (runId: string) => Promise<PodFault | undefined> {
+  const read = runPodsReader(kube, namespace);
   return async (runId) => {
-    const path = `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/workflows`;
-    const res = await request({
-      method: "GET",
-      path,
-      query: { labelSelector: `pipeline/runid=${runId}` },
-      timeoutMs: 10_000,
-    });
-    if (res.status !== 200) throw new Error(`the API server answered HTTP ${res.status} for ${path}`);
-    const list = JSON.parse(res.body.toString("utf8")) as { items?: Workflow[] };
-    return list.items?.[0];
+    const { pods, nodes } = await read(runId);
+    return diagnosePods(pods, { components: stepComponents(spec()), nodes, namespace, kubeContext: kube.context });
   };
 }
 
@@ -89,15 +94,18 @@ export async function main(argv: string[]): Promise<number> {
       retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 },
     });
     const poll = Number(flags.poll ?? 5);
+    let spec: unknown;
     return await watchRun(runId, {
       getRun: (id) => client.getRun(id) as Promise<RunLike>,
       getSteps: async (run) => {
         const ref = run.pipeline_version_reference;
         if (!ref?.pipeline_id || !ref.pipeline_version_id) return undefined;
-        return pipelineSteps((await client.getPipelineVersion(ref.pipeline_id, ref.pipeline_version_id)).pipeline_spec);
+        spec = (await client.getPipelineVersion(ref.pipeline_id, ref.pipeline_version_id)).pipeline_spec;
+        return pipelineSteps(spec);
       },
       getWorkflow: target.kube ? workflowReader(target.kube, target.namespace) : undefined,
       podLogTail: target.kube ? podLogReader(target.kube, target.namespace) : undefined,
+      getPodFault: target.kube ? podFaultReader(target.kube, target.namespace, () => spec) : undefined,
       write: (text) => process.stdout.write(text),
       tty: !flags.plain && process.stdout.isTTY === true,
       context: target.kube?.context,

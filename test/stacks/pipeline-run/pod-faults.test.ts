@@ -86,7 +86,7 @@ describe("diagnosePods", () => {
   });
 
   test("Unschedulable for a CPU, memory or GPU request larger than any node names the resource and the class key", () => {
-    const cases = [
+    const cases: { task: string; resource: string; requests: Record<string, string>; key: string }[] = [
       { task: "free-md", resource: "cpu", requests: { cpu: "16" }, key: "pipeline.resources.md.cpu" },
       { task: "rmsd", resource: "memory", requests: { memory: "64Gi" }, key: "pipeline.resources.analysis.memory" },
       {
