@@ -30,7 +30,14 @@ export function argoPodNodeName(req: ArgoPodRequest): string {
   return req.driver ? `${dag}.${req.task}-driver` : `${dag}.${req.task}.executor`;
 }
 
-export function argoPod(req: ArgoPodRequest): Record<string, unknown> {
+export interface ArgoPodObject {
+  apiVersion: "v1";
+  kind: "Pod";
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+export function argoPod(req: ArgoPodRequest): ArgoPodObject {
   const nodeName = argoPodNodeName(req);
   const template = req.driver ? "system-container-driver" : "system-container-impl";
   return {

@@ -70,7 +70,7 @@ it("a stuck pod makes watch exit 1 naming the step, reason, pod and memory key; 
     const args = ["--endpoint", fake.url, "--run", runId, "--kubeconfig", kubeconfig, "--context", "ctx"];
     const code = await main([...args, "--poll", "0.001", "--plain"]);
     const text = out.join("");
-    const pod = (oomPod(fake.state.runs.get(runId)!).metadata as { name: string }).name;
+    const pod = oomPod(fake.state.runs.get(runId)!).metadata.name;
     expect(code).toBe(1);
     expect(text).toContain(`KFP run ${runId}: step "npt" cannot finish: pod ${pod} (container main) is OOMKilled`);
     expect(text).toContain("Fix: raise pipeline.resources.md.memory above 2Gi.");

@@ -71,9 +71,7 @@ describe("ProteinPipelineRun: a stuck pod fails the wait", () => {
     expect(err.name).toBe("RunNotSucceededError");
     const [run] = fake.state.runs.values();
     const runId = String(run.run.run_id);
-    const pod = argoPod({ workflowName: run.workflowName, task: "leap-gen-top", image: IMAGE }) as {
-      metadata: { name: string };
-    };
+    const pod = argoPod({ workflowName: run.workflowName, task: "leap-gen-top", image: IMAGE });
     expect(err.message).toContain(`KFP run ${runId}: step "leap-gen-top" cannot finish: pod ${pod.metadata.name}`);
     expect(err.message).toContain("is ImagePullBackOff");
     expect(err.message).toContain(`Fix: make ${IMAGE} pullable`);
