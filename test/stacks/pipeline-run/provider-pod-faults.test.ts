@@ -8,22 +8,13 @@ import { FakeKfp, FakeRun, startFakeKfp } from "../../fakes/fake-kfp";
 import { KubeApiOptions } from "../../fakes/fake-kube-api";
 import { argoPod } from "../../fakes/argo-pods";
 import { FAST_POLL, FAST_RETRY, runInputs } from "../../fixtures/provider-inputs";
+import { fakeKubeconfig } from "../../fixtures/fake-kubeconfig";
 import { RunInputs } from "../../../stacks/pipeline-run/decisions";
 
 let fake: FakeKfp;
 let logs: string[];
 
 const IMAGE = `localhost:5000/amber@sha256:${"b".repeat(64)}`;
-
-/** Kubeconfig CONTENTS pointing at the fake, which also answers the Kubernetes API paths. */
-const kubeconfigFor = (url: string): string =>
-  [
-    "apiVersion: v1",
-    `clusters: [{name: c, cluster: {server: '${url}'}}]`,
-    "users: [{name: u, user: {token: t0k}}]",
-    "contexts: [{name: ctx, context: {cluster: c, user: u}}]",
-    "current-context: ctx",
-  ].join("\n");
 
 /** From the run's second poll on, leap-gen-top's executor pod waits in `reason`. */
 function stuckFrom2ndPoll(reason: string, message: string) {
@@ -46,7 +37,7 @@ async function start(kubeApi: KubeApiOptions): Promise<void> {
 }
 
 function inputs(more: Partial<RunInputs> = {}): RunInputs {
-  return runInputs(fake.url, { podAccess: { kubeconfig: kubeconfigFor(fake.url), context: "ctx" }, ...more });
+  return runInputs(fake.url, { podAccess: { kubeconfig: fakeKubeconfig(fake.url), context: "ctx" }, ...more });
 }
 
 const provider = () => makeRunProvider({ retry: FAST_RETRY, poll: FAST_POLL, log: (m) => logs.push(m) });
@@ -128,7 +119,7 @@ describe("ProteinPipelineRun: a stuck pod fails the wait", () => {
     const forbidden = await startFakeKfp({ bearerToken: "other", kubeApi: {} });
     try {
       const { outs } = await provider().create(
-        runInputs(fake.url, { podAccess: { kubeconfig: kubeconfigFor(forbidden.url), context: "ctx" } }),
+        runInputs(fake.url, { podAccess: { kubeconfig: fakeKubeconfig(forbidden.url), context: "ctx" } }),
       );
       expect(outs.state).toBe("SUCCEEDED");
       expect(logs.filter((l) => l.includes("cannot read the run's pods"))).toHaveLength(1);
