@@ -22,6 +22,7 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
       "ir-hash",
       "pod-faults",
       "run-pods",
+      "stuck-pods",
       "../kfp-api/access",
       "../kfp-api/client",
       "../kfp-api/ensure",

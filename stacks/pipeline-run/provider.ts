@@ -20,7 +20,8 @@ import {
 } from "../kfp-api/ensure";
 import { irHash, versionNameFor } from "./ir-hash";
 import { RunPods, runPodsReader } from "./run-pods";
-import { PodFault, diagnosePods, podFaultMessage, stepComponentsFromIr } from "./pod-faults";
+import { podFaultMessage } from "./pod-faults";
+import { settleStuckRun, stuckPodWatcher } from "./stuck-pods";
 import type { KubeAccess } from "../kube/api";
 import { DEFAULT_RETRY, RetryPolicy, sleep } from "../dynamic/retry";
 import {
@@ -162,53 +163,9 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
     return outputsFor(inputs, hash, ids, run, owned);
   }
 
-  /** A pod of the run that will never finish; undefined when none (or the pods cannot be read: said once). */
-  function stuckPodWatcher(outs: RunOutputs, ir: string): () => Promise<PodFault | undefined> {
-    if (!outs.podAccess) return async () => undefined;
-    const read = (deps.runPods ?? runPodsReader)(outs.podAccess, outs.kfpNamespace);
-    const ctx = { components: stepComponentsFromIr(ir), namespace: outs.kfpNamespace, kubeContext: outs.kubeContext };
-    let said = false;
-    let refused = false;
-    return async () => {
-      if (refused) return undefined;
-      try {
-        const { pods, nodes } = await read(outs.runId);
-        return diagnosePods(pods, { ...ctx, nodes });
-      } catch (e) {
-        // A 4xx (no permission, no Argo CRD) will not change while waiting; a network error may.
-        const status = (e as { status?: number }).status;
-        refused = status !== undefined && status >= 400 && status < 500;
-        if (!said) log(`cannot read the run's pods, so a stuck pod is not detected: ${(e as Error).message}`);
-        said = true;
-        return undefined;
-      }
-    };
-  }
-
-  /** Leaves or terminates a run with a stuck pod, as pipeline.onPodFault says; returns what became of it. */
-  async function settleStuckRun(client: KfpClient, outs: RunOutputs): Promise<{ state?: string; outcome: string }> {
-    const again =
-      "To run again after fixing it, change pipeline.rerunToken (a change to pipeline.resources starts a new run by itself).";
-    if (outs.onPodFault === "leave") {
-      return { outcome: `The run is left in KFP for inspection (pipeline.onPodFault=leave): ${outs.runUrl}. ${again}` };
-    }
-    try {
-      await client.terminateRun(outs.runId);
-      log(`terminated run ${outs.runId}`);
-      return {
-        state: "CANCELING",
-        outcome: `The run was terminated (pipeline.onPodFault=terminate; set it to leave to keep a stuck run for inspection): ${outs.runUrl}. ${again}`,
-      };
-    } catch (e) {
-      return {
-        outcome: `Terminating the run failed (${(e as Error).message}); it is still in KFP: ${outs.runUrl}. ${again}`,
-      };
-    }
-  }
-
   async function awaitRun(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
     const steps = pipelineStepsFromIr(ir);
-    const stuckPod = stuckPodWatcher(outs, ir);
+    const stuckPod = stuckPodWatcher(outs, ir, deps.runPods ?? runPodsReader, log);
     const started = now();
     const deadline = started + outs.timeoutSeconds * 1000;
     let last = "";
@@ -229,7 +186,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       }
       const fault = await stuckPod();
       if (fault) {
-        const settled = await settleStuckRun(client, outs);
+        const settled = await settleStuckRun(client, outs, log);
         const stopped = { ...current, state: settled.state ?? current.state };
         throw runNotSucceeded(podFaultMessage(outs.runId, fault, settled.outcome), id, stopped);
       }
