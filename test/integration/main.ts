@@ -182,7 +182,7 @@ async function main(): Promise<number> {
         pipelineRunProblems(crashedState, ["1aki", "4e43"]),
       );
       // While this stack is up (its KFP CRDs hold the runs' Workflows): stuck pods fail `up` and `watch`, named.
-      for (const check of await runPodFaultChecks(cluster, fakeKfp, crashed, log)) record(check.name, check.problems);
+      for (const check of await runPodFaultChecks(cluster, fakeKfp, log, crashed)) record(check.name, check.problems);
     }
     await crashed.stack.destroy({ color: "never", onOutput: log.engine("kill-destroy") });
     const crashLeft = await leftoverObjects(kubectl, crashedState, clusterScopedBefore);

@@ -404,22 +404,19 @@ async function throughTheProvider(live: Live, seen: Set<string>): Promise<PodFau
 }
 
 /**
- * Runs the checks against `stack` (up, its pipeline run on `fake`); the fake's runs never end meanwhile. Leaves
- * the cluster as it found it, and the fake's outcome as it was.
+ * Runs the checks: through the engine on `stack` (up, its pipeline run on `fake`) when given, and through the
+ * provider; the fake's runs never end meanwhile. Leaves the cluster as it found it, and the fake's outcome as it was.
  */
 export async function runPodFaultChecks(
   cluster: LocalCluster,
   fake: FakeKfp,
-  stack: EphemeralStack,
   log: Logger,
+  stack?: EphemeralStack,
 ): Promise<PodFaultCheck[]> {
   const request = requesterFor(kubeConnection(fs.readFileSync(cluster.kubeconfig, "utf8"), cluster.context));
   const getPod = async (name: string): Promise<PodObject | undefined> => {
-    const res = await request({
-      method: "GET",
-      path: `/api/v1/namespaces/${NAMESPACE}/pods/${name}`,
-      timeoutMs: 5_000,
-    });
+    const path = `/api/v1/namespaces/${NAMESPACE}/pods/${name}`;
+    const res = await request({ method: "GET", path, timeoutMs: 5_000 });
     return res.status === 200 ? (JSON.parse(res.body.toString("utf8")) as PodObject) : undefined;
   };
   const live: Live = { cluster, fake, log, getPod };
@@ -428,7 +425,8 @@ export async function runPodFaultChecks(
   fake.state.options.runOutcome = "RUNNING_FOREVER";
   try {
     await cluster.kubectl.applyObjects(FAULT_STAGES);
-    return [...(await throughTheEngine(live, stack, seen)), await throughTheProvider(live, seen)];
+    const engine = stack ? await throughTheEngine(live, stack, seen) : [];
+    return [...engine, await throughTheProvider(live, seen)];
   } finally {
     fake.state.options.runOutcome = outcome;
     const selector = Object.entries(ITEST_LABEL).map(([k, v]) => `${k}=${v}`)[0];
