@@ -47,6 +47,7 @@ describe("defaults", () => {
       wait: true,
       timeoutSeconds: 240 * 60,
       onDestroy: "archive",
+      onPodFault: "terminate",
     });
   });
 
@@ -243,6 +244,11 @@ describe("bad config", () => {
       "an unknown destroy mode",
       { "pipeline.onDestroy": "keep" },
       /pipeline\.onDestroy: "keep" is not one of archive, delete/,
+    ],
+    [
+      "an unknown stuck-pod action",
+      { "pipeline.onPodFault": "ignore" },
+      /pipeline\.onPodFault: "ignore" is not one of leave, terminate/,
     ],
     [
       "an unknown preset",
