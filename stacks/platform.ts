@@ -237,6 +237,8 @@ export function createProteinPlatform(cfg: StackConfig, options: PlatformOptions
         kfpNamespace: kfp.namespace,
         kubeContext: cluster.context,
         outageSeconds: cfg.pipeline.apiOutageSeconds,
+        podAccess: kubeAccess,
+        onPodFault: cfg.pipeline.onPodFault,
       },
       { dependsOn: [ready, amber, ...(amberCuda ? [amberCuda] : [])] },
     );

@@ -9,6 +9,19 @@ export const STEP_CLASSES = ["md", "analysis", "light"] as const;
 export type StepClass = (typeof STEP_CLASSES)[number];
 export type StepResources = Record<StepClass, Resources>;
 
+/** The class of each step runner subcommand that is not `light`. */
+const NOT_LIGHT: Record<string, StepClass> = {
+  "sander-mdrun": "md",
+  "cpptraj-rms": "analysis",
+  "cpptraj-rgyr": "analysis",
+  "cpptraj-image": "analysis",
+};
+
+/** The class of a step by its step-runner subcommand (the IR's component name without `comp-`). */
+export function stepClassOf(subcommand: string): StepClass {
+  return Object.hasOwn(NOT_LIGHT, subcommand) ? NOT_LIGHT[subcommand] : "light";
+}
+
 /** The Kubernetes extended resource a GPU is requested as, unless the config names another. */
 export const DEFAULT_GPU_TYPE = "nvidia.com/gpu";
 

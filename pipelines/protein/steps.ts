@@ -5,7 +5,7 @@
  */
 import { InputSpecs, OutputSpecs, artifact, containerComponent, param } from "../kfp";
 import type { Placeholders } from "../kfp/component";
-import { DEFAULT_STEP_RESOURCES, StepClass, StepResources } from "./step-resources";
+import { DEFAULT_STEP_RESOURCES, StepResources, stepClassOf } from "./step-resources";
 
 /** The images and resources the steps run with. */
 export interface StepOptions {
@@ -32,11 +32,11 @@ const topologyOutputs = () => ({ output_top: structure(), output_crd: structure(
 
 export function defineSteps(opts: StepOptions) {
   const resources = opts.resources ?? DEFAULT_STEP_RESOURCES;
-  const step = (subcommand: string, stepClass: StepClass = "light") => ({
-    image: stepClass === "md" ? (opts.mdImage ?? opts.image) : opts.image,
+  const step = (subcommand: string) => ({
+    image: stepClassOf(subcommand) === "md" ? (opts.mdImage ?? opts.image) : opts.image,
     command: ["protein-step", subcommand],
     imagePullPolicy: "IfNotPresent" as const,
-    resources: resources[stepClass],
+    resources: resources[stepClassOf(subcommand)],
   });
 
   const fetchPdb = containerComponent({
@@ -67,7 +67,7 @@ export function defineSteps(opts: StepOptions) {
   });
 
   const sanderMdrun = containerComponent({
-    ...step("sander-mdrun", "md"),
+    ...step("sander-mdrun"),
     name: "sander-mdrun",
     description:
       "Run one MD stage (minimization, heat, nvt, npt or free MD) on sander or OpenMM; output_mdin is what sander ran, or OpenMM's protocol.",
@@ -156,7 +156,7 @@ export function defineSteps(opts: StepOptions) {
   });
 
   const cpptrajRms = containerComponent({
-    ...step("cpptraj-rms", "analysis"),
+    ...step("cpptraj-rms"),
     name: "cpptraj-rms",
     description: "RMSD of the trajectory against its first frame and the experimental structure, one plot.",
     inputs: {
@@ -172,7 +172,7 @@ export function defineSteps(opts: StepOptions) {
   });
 
   const cpptrajRgyr = containerComponent({
-    ...step("cpptraj-rgyr", "analysis"),
+    ...step("cpptraj-rgyr"),
     name: "cpptraj-rgyr",
     description: "Radius of gyration along the trajectory.",
     inputs: {
@@ -187,7 +187,7 @@ export function defineSteps(opts: StepOptions) {
   });
 
   const cpptrajImage = containerComponent({
-    ...step("cpptraj-image", "analysis"),
+    ...step("cpptraj-image"),
     name: "cpptraj-image",
     description: "Image the trajectory and strip it to the mask (solute only), with the matching topology.",
     inputs: { input_top: structure(), input_traj: structure(), mask: param.string() },

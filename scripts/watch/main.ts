@@ -1,5 +1,6 @@
 /**
- * npm run watch: follows the stack's pipeline run (or any run by id) until it ends (usage below).
+ * npm run watch: follows the stack's pipeline run (or any run by id) until it ends (usage below); exit 1 also
+ * when one of its pods is stuck (it names the step, reason, pod and fix; the run is left as it is).
  */
 import { isNetworkError, requesterFor } from "../../stacks/dynamic/http";
 import { requesterForAccess } from "../../stacks/kfp-api/access";
@@ -13,6 +14,8 @@ import { RunLike } from "./progress";
 import { WatchRunOptions, watchRun } from "./watch-run";
 import { Workflow } from "../argo-workflow";
 import { printable } from "../printable";
+import { runPodsReader, runWorkflows } from "../../stacks/pipeline-run/run-pods";
+import { PodFault, diagnosePods, stepComponents } from "../../stacks/pipeline-run/pod-faults";
 
 const TAIL_LINES = 40;
 /**
@@ -61,36 +64,42 @@ export function workflowReader(
   namespace: string,
 ): (runId: string) => Promise<Workflow | undefined> {
   const request = requesterFor(kubeConnection(kube.kubeconfig, kube.context), undefined, MAX_ANSWER_BYTES);
+  return async (runId) => (await runWorkflows<Workflow>(request, namespace, runId))[0];
+}
+
+/** The first of the run's pods that will never finish (pod-faults.ts), read through the API server. */
+export function podFaultReader(
+  kube: NonNullable<Target["kube"]>,
+  namespace: string,
+  spec: () => unknown,
+): (runId: string) => Promise<PodFault | undefined> {
+  const read = runPodsReader(kube, namespace);
   return async (runId) => {
-    const path = `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/workflows`;
-    const res = await request({
-      method: "GET",
-      path,
-      query: { labelSelector: `pipeline/runid=${runId}` },
-      timeoutMs: 10_000,
-    });
-    if (res.status !== 200) throw new Error(`the API server answered HTTP ${res.status} for ${path}`);
-    const list = JSON.parse(res.body.toString("utf8")) as { items?: Workflow[] };
-    return list.items?.[0];
+    const { pods, nodes } = await read(runId);
+    return diagnosePods(pods, { components: stepComponents(spec()), nodes, namespace, kubeContext: kube.context });
   };
 }
 
 /** Where the watch loop reads a run, its steps, its Workflow and its pods' logs, for a target. */
 export function runSources(
   target: Target,
-): Pick<WatchRunOptions, "getRun" | "getSteps" | "getWorkflow" | "podLogTail"> {
+): Pick<WatchRunOptions, "getRun" | "getSteps" | "getWorkflow" | "podLogTail" | "getPodFault"> {
   const client = new KfpClient(requesterForAccess(target.access, MAX_ANSWER_BYTES), {
     retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 },
   });
+  // The pipeline version's spec, once read: which component each step runs names its resource class.
+  let spec: unknown;
   return {
     getRun: (id) => client.getRun(id) as Promise<RunLike>,
     getSteps: async (run) => {
       const ref = run.pipeline_version_reference;
       if (!ref?.pipeline_id || !ref.pipeline_version_id) return undefined;
-      return pipelineSteps((await client.getPipelineVersion(ref.pipeline_id, ref.pipeline_version_id)).pipeline_spec);
+      spec = (await client.getPipelineVersion(ref.pipeline_id, ref.pipeline_version_id)).pipeline_spec;
+      return pipelineSteps(spec);
     },
     getWorkflow: target.kube ? workflowReader(target.kube, target.namespace) : undefined,
     podLogTail: target.kube ? podLogReader(target.kube, target.namespace) : undefined,
+    getPodFault: target.kube ? podFaultReader(target.kube, target.namespace, () => spec) : undefined,
   };
 }
 

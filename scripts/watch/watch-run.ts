@@ -1,10 +1,12 @@
 /**
  * The `npm run watch` loop: polls a run until it finishes, redrawing a frame on a terminal or printing
  * one line per change otherwise. Resolves to the exit code: 0 when the run SUCCEEDED, 1 when it ended
- * otherwise (naming each failed task with the `kubectl logs` command and the tail of its log).
+ * otherwise (naming each failed task with the `kubectl logs` command and the tail of its log) or when one of its
+ * pods will never finish (naming the step, the reason, the pod and the fix).
  */
 import type { PipelineSteps } from "../../stacks/kfp-api/task-details";
 import type { Workflow } from "../argo-workflow";
+import { PodFault, podFaultMessage } from "../../stacks/pipeline-run/pod-faults";
 import {
   RUN_FINISHED,
   RunLike,
@@ -28,6 +30,11 @@ export interface WatchRunOptions {
    * names. A throw stops asking (said once); without it steps come from task_details alone.
    */
   getWorkflow?: (runId: string) => Promise<Workflow | undefined>;
+  /**
+   * The first of the run's pods that will never finish (an image that cannot be pulled, a request no node can
+   * meet, …), through the Kubernetes API; a throw stops asking (said once). Default: not read.
+   */
+  getPodFault?: (runId: string) => Promise<PodFault | undefined>;
   /** The last lines of a pod's `main` container log, when the cluster is reachable. Default: none. */
   podLogTail?: (pod: string) => Promise<string>;
   write: (text: string) => void;
@@ -53,6 +60,7 @@ export async function watchRun(runId: string, watchOptions: WatchRunOptions): Pr
   let steps: PipelineSteps | undefined;
   let stepsAsked = false;
   let getWorkflow = options.getWorkflow;
+  let getPodFault = options.getPodFault;
   let missingNoted = false;
   const notes: string[] = [];
   const note = (text: string): void => {
@@ -99,6 +107,17 @@ export async function watchRun(runId: string, watchOptions: WatchRunOptions): Pr
     }
     previous = view;
     if (RUN_FINISHED.has(view.state)) return finish(view, now() - started, options);
+    const fault = await getPodFault?.(runId).catch((error: Error) => {
+      getPodFault = undefined;
+      note(`(could not read the run's pods, so a stuck pod is not detected: ${error.message.split("\n")[0]})`);
+      return undefined;
+    });
+    if (fault) {
+      const outcome =
+        "The run is left as it is in KFP (watch only reports; `up` terminates or leaves it as pipeline.onPodFault says).";
+      options.write(`${podFaultMessage(runId, fault, outcome)}\n`);
+      return 1;
+    }
     await sleep(options.pollMs ?? 5_000);
   }
 }

@@ -265,5 +265,11 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     description:
       "How long the run resource retries an unreachable or failing KFP API (a restart) before up or destroy fails.",
   },
+  "pipeline.onPodFault": {
+    type: "string",
+    default: "terminate",
+    description:
+      "When a waited-on run's pod is stuck (image pull, unschedulable, OOMKilled, crash loop, config error), up fails naming it and the fix; the run is then `terminate`d or left (`leave`) for inspection.",
+  },
   ...stepResourceKeys(),
 };

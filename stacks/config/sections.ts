@@ -296,6 +296,7 @@ export function parsePipeline(
     onDestroy: oneOf("pipeline.onDestroy", str("pipeline.onDestroy"), ["archive", "delete"] as const, problems),
     resources: parseStepResources(str, int, list, problems),
     apiOutageSeconds,
+    onPodFault: oneOf("pipeline.onPodFault", str("pipeline.onPodFault"), ["leave", "terminate"] as const, problems),
   };
   // The preset's values with the overrides: a preset's own traj_interval must fit the overridden free_steps.
   for (const problem of trajectoryProblems(pipelineParameters(pipeline)))

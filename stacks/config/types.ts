@@ -75,6 +75,8 @@ export interface PipelineConfig {
   resources: StepResources;
   /** How long the run resource retries an unreachable KFP API. */
   apiOutageSeconds: number;
+  /** A run whose pod is stuck (image pull, unschedulable, OOM, crash loop, config error): left or terminated. */
+  onPodFault: "leave" | "terminate";
 }
 
 export interface StackConfig {

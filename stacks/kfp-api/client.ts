@@ -303,6 +303,10 @@ export class KfpClient {
     await this.call("POST", `${API}/runs/${id(runId)}:archive`);
   }
 
+  async terminateRun(runId: string): Promise<void> {
+    await this.call("POST", `${API}/runs/${id(runId)}:terminate`);
+  }
+
   async deleteRun(runId: string): Promise<void> {
     await this.call("DELETE", `${API}/runs/${id(runId)}`);
   }

@@ -1,7 +1,7 @@
 /** Pure transforms of KFP's rendered manifests. Each returns new objects and leaves its input alone. */
-import { parseQuantity } from "../kube/quantity";
 import * as YAML from "yaml";
 import { cloneObjects, findObject, KubeObject } from "../kube/object";
+import { quantityValue } from "../kube/quantity";
 
 /** Like findObject, but a missing object is an error that names it (KFP's layout changed under us). */
 export function requireObject(objs: readonly KubeObject[], kind: string, name: string, why: string): KubeObject {
@@ -223,12 +223,6 @@ export function applyResourceProfile(objs: readonly KubeObject[], profile: "mini
     }
   }
   return out;
-}
-
-export function quantityValue(q: string): number {
-  const value = parseQuantity(q);
-  if (value === undefined) throw new Error(`not a Kubernetes quantity: ${q}`);
-  return value;
 }
 
 function minQuantity(a: string, b: string): string {

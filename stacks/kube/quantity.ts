@@ -29,3 +29,10 @@ export function parseQuantity(text: string): number | undefined {
   const suffix = m[2] ?? "";
   return Number(m[1]) * (Object.hasOwn(MULTIPLIERS, suffix) ? MULTIPLIERS[suffix] : 10 ** Number(suffix.slice(1)));
 }
+
+/** The quantity's value; throws when it is not a quantity. */
+export function quantityValue(q: string): number {
+  const value = parseQuantity(q);
+  if (value === undefined) throw new Error(`not a Kubernetes quantity: ${q}`);
+  return value;
+}

@@ -1,6 +1,7 @@
 /** Pure decisions of the ProteinPipelineRun provider: when to run again, and how to report a run. */
 import { parse as parseYaml } from "yaml";
 import type { KfpAccess } from "../kfp-api/access";
+import type { KubeAccess } from "../kube/api";
 import type { KfpRun, KfpTaskDetail } from "../kfp-api/client";
 import { PipelineSteps, executorPodGuess, isIterationEntry, isStepEntry } from "../kfp-api/task-details";
 import { shellQuote } from "../util/shell";
@@ -27,6 +28,10 @@ export interface RunInputs {
   owner?: string;
   /** How long an unreachable KFP API is retried before the operation fails; default DEFAULT_OUTAGE_SECONDS. */
   outageSeconds?: number;
+  /** The cluster KFP runs in, to read the run's pods while waiting (a stuck pod fails the wait). Default: not read. */
+  podAccess?: KubeAccess;
+  /** What a stuck pod does to the run: left in KFP for inspection, or terminated. Default "terminate". */
+  onPodFault?: "leave" | "terminate";
 }
 
 /** Long enough for KFP's API server to restart (and its database connection to come back). */
@@ -114,6 +119,8 @@ const UPDATE_FIELDS = [
   "access",
   "kubeContext",
   "outageSeconds",
+  "podAccess",
+  "onPodFault",
 ] as const;
 
 /** `newsIrHash` is the hash of the new IR, or UNKNOWN when the IR is not known yet (preview). */

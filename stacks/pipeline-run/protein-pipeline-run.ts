@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource, DynamicResourceSpec } from "../dynamic/dynamic-resource";
 import type { KfpAccess } from "../kfp-api/access";
+import type { KubeAccess } from "../kube/api";
 import type { PipelineParameters } from "../../pipelines/protein/presets";
 import { makeRunProvider } from "./provider";
 
@@ -20,6 +21,9 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
       "start-run",
       "decisions",
       "ir-hash",
+      "pod-faults",
+      "run-pods",
+      "stuck-pods",
       "../kfp-api/access",
       "../kfp-api/client",
       "../kfp-api/ensure",
@@ -31,9 +35,10 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
       "../dynamic/retry",
       "../kube/kubeconfig",
       "../util/shell",
+      "../kube/quantity",
     ],
   },
-  secretInputs: ["access"],
+  secretInputs: ["access", "podAccess"],
 };
 
 let sharedProvider: pulumi.dynamic.ResourceProvider | undefined;
@@ -52,6 +57,10 @@ export interface ProteinPipelineRunArgs {
   kfpNamespace: string;
   /** Kube context of KFP's cluster, named in the `kubectl logs` command a failed run's error suggests. Default none. */
   kubeContext?: pulumi.Input<string>;
+  /** The cluster KFP runs in: while waiting, the run's pods are read and a stuck one fails the wait. Default: not read. */
+  podAccess?: pulumi.Input<KubeAccess>;
+  /** A stuck pod's run is left in KFP for inspection or terminated. Default "terminate". */
+  onPodFault?: "leave" | "terminate";
   /** Object-store root for artifacts; default KFP's `minio://mlpipeline/v2/artifacts`. */
   pipelineRoot?: pulumi.Input<string>;
   /** How long an unreachable or failing KFP API is retried before an operation fails; default 300 s. */

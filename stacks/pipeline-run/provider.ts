@@ -12,6 +12,10 @@ import { KfpClient, isNotFound } from "../kfp-api/client";
 import { pipelineStepsFromIr } from "../kfp-api/task-details";
 import { irHash } from "./ir-hash";
 import { Owned, adoptPending, keepingNotFound, startRun, uiBase } from "./start-run";
+import { RunPods, runPodsReader } from "./run-pods";
+import { podFaultMessage } from "./pod-faults";
+import { settleStuckRun, stuckPodWatcher } from "./stuck-pods";
+import type { KubeAccess } from "../kube/api";
 import { DEFAULT_RETRY, RetryPolicy, sleep } from "../dynamic/retry";
 import {
   DEFAULT_OUTAGE_SECONDS,
@@ -41,6 +45,8 @@ export interface RunProviderDeps {
   now?: () => number;
   /** How long one KFP request may take; default http.ts's. */
   requestTimeoutMs?: number;
+  /** Reads a run's pods (default: through the Kubernetes API of `podAccess`). */
+  runPods?: (kube: KubeAccess, namespace: string) => (runId: string) => Promise<RunPods>;
 }
 
 /**
@@ -84,6 +90,7 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
 
   async function awaitRun(client: KfpClient, id: string, outs: RunOutputs, ir: string): Promise<RunOutputs> {
     const steps = pipelineStepsFromIr(ir);
+    const stuckPod = stuckPodWatcher(outs, ir, deps.runPods ?? runPodsReader, log);
     const started = now();
     const deadline = started + outs.timeoutSeconds * 1000;
     let last = "";
@@ -101,6 +108,12 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
           id,
           current,
         );
+      }
+      const fault = await stuckPod();
+      if (fault) {
+        const settled = await settleStuckRun(client, outs, log);
+        const stopped = { ...current, state: settled.state ?? current.state };
+        throw runNotSucceeded(podFaultMessage(outs.runId, fault, settled.outcome), id, stopped);
       }
       if (now() >= deadline) {
         throw runNotSucceeded(
@@ -140,6 +153,12 @@ export function makeRunProvider(deps: RunProviderDeps = {}): RunProvider {
       }
       if (!(news.timeoutSeconds > 0))
         failures.push({ property: "timeoutSeconds", reason: "timeoutSeconds must be > 0" });
+      if (news.onPodFault !== undefined && news.onPodFault !== "leave" && news.onPodFault !== "terminate") {
+        failures.push({
+          property: "onPodFault",
+          reason: `onPodFault must be "leave" or "terminate", got "${String(news.onPodFault)}"`,
+        });
+      }
       if (news.onDestroy !== "archive" && news.onDestroy !== "delete") {
         failures.push({
           property: "onDestroy",

@@ -1,13 +1,19 @@
 /**
- * The Kubernetes API paths `npm run watch` reads beside KFP, answered from the fake KFP's runs: the run's Argo
- * Workflow by its `pipeline/runid` label (argo-workflow.ts) and a pod's `main` container log.
+ * The Kubernetes API paths `npm run watch` and the run resource read beside KFP, answered from the fake KFP's runs:
+ * the run's Argo Workflow by its `pipeline/runid` label (argo-workflow.ts), a pod's `main` container log, the pods
+ * of a Workflow by Argo's `workflows.argoproj.io/workflow` label, and the nodes.
  */
-import { workflowOf, StoreState } from "./fake-kfp-store";
+import { workflowOf, FakeRun, StoreState } from "./fake-kfp-store";
 import { podName } from "./argo-workflow";
 
 export interface KubeApiOptions {
   /** The log of an executor pod; default: one line naming the pod's step. */
   podLog?: (pod: string, step: string) => string;
+  /** The pods (with status) of a run's Workflow at this moment; default none. */
+  pods?: (run: FakeRun) => Record<string, unknown>[];
+  /** The nodes; default none. Undefined with `nodesForbidden`: answered 403, as for a user who may not list them. */
+  nodes?: Record<string, unknown>[];
+  nodesForbidden?: boolean;
 }
 
 export interface KubeAnswer {
@@ -41,6 +47,19 @@ export function answerKubeApi(
       .map(workflowOf)
       .filter((wf) => wf.metadata.namespace === decodeURIComponent(list[1]));
     return json(200, { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowList", metadata: {}, items });
+  }
+  const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(path);
+  if (pods) {
+    const selector = /^workflows\.argoproj\.io\/workflow(?: in \((.*)\)|=(.*))$/.exec(query.get("labelSelector") ?? "");
+    const names = selector ? (selector[1] ?? selector[2]).split(",") : undefined;
+    const items = [...state.runs.values()]
+      .filter((r) => !names || names.includes(r.workflowName))
+      .flatMap((r) => options.pods?.(r) ?? []);
+    return json(200, { apiVersion: "v1", kind: "PodList", metadata: {}, items });
+  }
+  if (path === "/api/v1/nodes") {
+    if (options.nodesForbidden) return json(403, { kind: "Status", message: "nodes is forbidden", code: 403 });
+    return json(200, { apiVersion: "v1", kind: "NodeList", metadata: {}, items: options.nodes ?? [] });
   }
   const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(path);
   if (log) {

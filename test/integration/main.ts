@@ -7,6 +7,7 @@
  *   kubectl baseline on the same objects (apply --server-side + wait, delete)
  *   faults: engine killed mid-up then up converges; a bad kubeconfig fails clearly
  *   upgrade: a stack created by the code of UPGRADE_BASE_COMMIT, then `up` by this code: updates only
+ *   pod faults: stuck pods (kwok Stage objects, kube-scheduler) fail `up`, `npm run watch` and the wait, named
  *   results: `npm run results` through its own kubectl port-forward (apiserver → kwok → a real MinIO)
  *   e2e: `npm run e2e` against this cluster, to the end and interrupted by SIGINT (e2e.ts)
  *
@@ -33,6 +34,8 @@ import { firstUpProblems, runFirstUp } from "./first-up";
 import { describePhases, phaseRecorder } from "./phases";
 import { runResultsThroughPortForward } from "./results-port-forward";
 import { runE2eChecks } from "./e2e";
+import { runPodFaultChecks } from "./pod-faults";
+import type { FakeKfp } from "../fakes/fake-kfp";
 import {
   checkoutBase,
   describeSteps,
@@ -78,7 +81,7 @@ async function main(): Promise<number> {
   };
   const stacks: EphemeralStack[] = [];
   let cluster: LocalCluster | undefined;
-  let fakeKfp: { url: string; close(): Promise<void> | void } | undefined;
+  let fakeKfp: FakeKfp | undefined;
   const record = (name: string, problems: string[]) => {
     outcomes.push({ name, problems });
     log.say(`${problems.length === 0 ? "PASS" : "FAIL"} ${name}${problems.map((p) => `\n    ${p}`).join("")}`);
@@ -192,6 +195,8 @@ async function main(): Promise<number> {
         "the pipeline run resource ran a 2-protein batch against the fake KFP API",
         pipelineRunProblems(crashedState, ["1aki", "4e43"]),
       );
+      // While this stack is up (its KFP CRDs hold the runs' Workflows): stuck pods fail `up` and `watch`, named.
+      for (const check of await runPodFaultChecks(cluster, fakeKfp, log, crashed)) record(check.name, check.problems);
     }
     await crashed.stack.destroy({ color: "never", onOutput: log.engine("kill-destroy") });
     const crashLeft = await leftoverObjects(kubectl, crashedState, clusterScopedBefore);
@@ -295,15 +300,11 @@ function lastLines(text: string, n: number): string {
   return text.trim().split("\n").slice(-n).join("\n");
 }
 
-async function startFakeKfpIfPresent(
-  repoRoot: string,
-): Promise<{ url: string; close(): Promise<void> | void } | undefined> {
+async function startFakeKfpIfPresent(repoRoot: string): Promise<FakeKfp | undefined> {
   const modulePath = path.join(repoRoot, "test", "fakes", "fake-kfp.ts");
   if (!fs.existsSync(modulePath)) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startFakeKfp } = require(modulePath) as {
-    startFakeKfp: (o?: object) => Promise<{ url: string; close(): Promise<void> | void }>;
-  };
+  const { startFakeKfp } = require(modulePath) as { startFakeKfp: (o?: object) => Promise<FakeKfp> };
   // The run finishes on its first poll: the kubectl baseline has no pipeline run to wait for.
   return startFakeKfp({ host: "127.0.0.1", pollsToFinish: 0 });
 }

@@ -12,8 +12,9 @@ import { argoWorkflow, podName, taskDetailsFromWorkflow } from "../fakes/argo-wo
 import { FakeKfp, RunOutcome, startFakeKfp } from "../fakes/fake-kfp";
 import { workflowOf } from "../fakes/fake-kfp-store";
 import { workflowPipelineFromIr } from "../fakes/ir-pipeline";
-import { sampleIr } from "../fixtures/provider-inputs";
+import { FAST_RETRY, sampleIr } from "../fixtures/provider-inputs";
 import { clientFor, createRun } from "../fixtures/fake-run";
+import { watchThroughFake } from "../fixtures/fake-kubeconfig";
 
 const ESC = String.fromCharCode(27);
 const noWait = async (): Promise<void> => undefined;
@@ -189,42 +190,12 @@ describe("npm run watch through the API server (the fake KFP behind its service 
       failingTask: "leap-gen-top",
       kubeApi: { podLog: (pod, step) => `protein-step ${step}: tleap failed in ${pod}\n` },
     });
-    const dir = mkdtempSync(join(tmpdir(), "watch-"));
-    const kubeconfig = join(dir, "config");
-    writeFileSync(
-      kubeconfig,
-      [
-        "apiVersion: v1",
-        `clusters: [{name: c, cluster: {server: '${fake.url}'}}]`,
-        "users: [{name: u, user: {token: t0k}}]",
-        "contexts: [{name: ctx, context: {cluster: c, user: u}}]",
-        "current-context: ctx",
-      ].join("\n"),
-    );
-    const out: string[] = [];
-    const spy = jest.spyOn(process.stdout, "write").mockImplementation((text) => {
-      out.push(String(text));
-      return true;
-    });
     try {
       const runId = await createRun(fake, sampleIr(), { pdb_code: "1aki" });
-      const code = await main([
-        "--endpoint",
-        fake.url,
-        "--run",
-        runId,
-        "--kubeconfig",
-        kubeconfig,
-        "--context",
-        "ctx",
-        "--poll",
-        "0.001",
-        "--plain",
-      ]);
+      const { code, text } = await watchThroughFake(fake.url, runId);
       const wf = fake.state.runs.get(runId)!.workflowName;
       const pod = podName(wf, `${wf}.root.leap-gen-top.executor`, "system-container-impl");
       expect(code).toBe(1);
-      const text = out.join("");
       expect(text).not.toContain("no Kubernetes API access");
       expect(text).toContain(`  its log: kubectl logs --context ctx -n kubeflow ${pod} -c main\n`);
       expect(text).toContain(`  --- last lines ---\n  protein-step leap-gen-top: tleap failed in ${pod}\n`);
@@ -236,8 +207,6 @@ describe("npm run watch through the API server (the fake KFP behind its service 
       expect(fake.state.requestViolations).toEqual([]);
       expect(fake.state.responseViolations).toEqual([]);
     } finally {
-      spy.mockRestore();
-      rmSync(dir, { recursive: true, force: true });
       await fake.close();
     }
   });

@@ -255,6 +255,9 @@ describe("dev stack (managed minikube, MinIO, built image, pipeline run)", () =>
       context: "kfp-protein-dev",
     });
     expect(byName("kfp-api-ready").additionalSecretOutputs).toContain("access");
+    // The run reads its pods with the same cluster access, kept secret too.
+    expect(byName("protein-pipeline-run").inputs.podAccess).toMatchObject({ context: "kfp-protein-dev" });
+    expect(byName("protein-pipeline-run").additionalSecretOutputs).toContain("podAccess");
   });
 
   it("exports port-forward commands for the UI and the MinIO console", async () => {
@@ -442,11 +445,13 @@ describe("config variants", () => {
       "pipeline.onDestroy": "delete",
       "pipeline.rerunToken": "again",
       "pipeline.wait": "false",
+      "pipeline.onPodFault": "leave",
     });
     expect(byName("protein-pipeline-run").inputs).toMatchObject({
       onDestroy: "delete",
       rerunToken: "again",
       wait: false,
+      onPodFault: "leave",
     });
   });
 });

@@ -41,6 +41,7 @@ describe("defaults", () => {
       timeoutSeconds: 240 * 60,
       onDestroy: "archive",
       apiOutageSeconds: 300,
+      onPodFault: "terminate",
     });
   });
 
@@ -246,6 +247,11 @@ describe("bad config", () => {
       "an unknown destroy mode",
       { "pipeline.onDestroy": "keep" },
       /pipeline\.onDestroy: "keep" is not one of archive, delete/,
+    ],
+    [
+      "an unknown stuck-pod action",
+      { "pipeline.onPodFault": "ignore" },
+      /pipeline\.onPodFault: "ignore" is not one of leave, terminate/,
     ],
     [
       "an unknown preset",

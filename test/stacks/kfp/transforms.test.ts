@@ -1,12 +1,12 @@
 import * as path from "path";
 import * as YAML from "yaml";
 import { KubeObject, findObject } from "../../../stacks/kube/object";
+import { quantityValue } from "../../../stacks/kube/quantity";
 import {
   applyResourceProfile,
   argoVersionOf,
   dropBundledObjectStore,
   preparePlatform,
-  quantityValue,
   releaseWorkflowControllerMetricsPort,
   rewireObjectStore,
   serviceEndpoint,
