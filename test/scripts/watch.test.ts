@@ -2,9 +2,6 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { compileBatchPipeline } from "../../pipelines/protein";
 import { cli, main, podLogReader } from "../../scripts/watch/main";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
 import { pipelineSteps, pipelineStepsFromIr } from "../../stacks/kfp-api/task-details";
 import { RunLike, changes, renderFrame, runView } from "../../scripts/watch/progress";
 import { WatchRunOptions, watchRun } from "../../scripts/watch/watch-run";
@@ -12,7 +9,7 @@ import { argoWorkflow, podName, taskDetailsFromWorkflow } from "../fakes/argo-wo
 import { FakeKfp, RunOutcome, startFakeKfp } from "../fakes/fake-kfp";
 import { workflowOf } from "../fakes/fake-kfp-store";
 import { workflowPipelineFromIr } from "../fakes/ir-pipeline";
-import { FAST_RETRY, sampleIr } from "../fixtures/provider-inputs";
+import { sampleIr } from "../fixtures/provider-inputs";
 import { clientFor, createRun } from "../fixtures/fake-run";
 import { watchThroughFake } from "../fixtures/fake-kubeconfig";
 
