@@ -36,6 +36,7 @@ export const PROTEIN_PIPELINE_RUN: DynamicResourceSpec = {
       "../kube/kubeconfig",
       "../util/shell",
       "../kube/quantity",
+      "../../pipelines/protein/step-resources",
     ],
   },
   secretInputs: ["access", "podAccess"],
