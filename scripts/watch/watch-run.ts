@@ -7,6 +7,7 @@
 import type { PipelineSteps } from "../../stacks/kfp-api/task-details";
 import type { Workflow } from "../argo-workflow";
 import { PodFault, podFaultMessage } from "../../stacks/pipeline-run/pod-faults";
+import { podsRefusedForGood } from "../../stacks/pipeline-run/run-pods";
 import {
   RUN_FINISHED,
   RunLike,
@@ -32,7 +33,8 @@ export interface WatchRunOptions {
   getWorkflow?: (runId: string) => Promise<Workflow | undefined>;
   /**
    * The first of the run's pods that will never finish (an image that cannot be pulled, a request no node can
-   * meet, …), through the Kubernetes API; a throw stops asking (said once). Default: not read.
+   * meet, …), through the Kubernetes API. A lasting refusal (401/403/404) stops asking, said once; any other
+   * failure (429 while the API server's cache starts, 5xx, the network) is said once and retried each poll.
    */
   getPodFault?: (runId: string) => Promise<PodFault | undefined>;
   /** The last lines of a pod's `main` container log, when the cluster is reachable. Default: none. */
@@ -61,6 +63,7 @@ export async function watchRun(runId: string, watchOptions: WatchRunOptions): Pr
   let stepsAsked = false;
   let getWorkflow = options.getWorkflow;
   let getPodFault = options.getPodFault;
+  let podRetryNoted = false;
   let missingNoted = false;
   const notes: string[] = [];
   const note = (text: string): void => {
@@ -108,8 +111,14 @@ export async function watchRun(runId: string, watchOptions: WatchRunOptions): Pr
     previous = view;
     if (RUN_FINISHED.has(view.state)) return finish(view, now() - started, options);
     const fault = await getPodFault?.(runId).catch((error: Error) => {
-      getPodFault = undefined;
-      note(`(could not read the run's pods, so a stuck pod is not detected: ${error.message.split("\n")[0]})`);
+      const reason = error.message.split("\n")[0];
+      if (podsRefusedForGood(error)) {
+        getPodFault = undefined;
+        note(`(could not read the run's pods, so a stuck pod is not detected: ${reason})`);
+      } else if (!podRetryNoted) {
+        podRetryNoted = true;
+        note(`(could not read the run's pods yet: ${reason}; trying again at each poll)`);
+      }
       return undefined;
     });
     if (fault) {

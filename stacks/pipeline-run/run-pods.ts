@@ -28,6 +28,15 @@ async function getJson<T>(request: HttpRequester, path: string, query?: Record<s
   return JSON.parse(res.body.toString("utf8")) as T;
 }
 
+/**
+ * Whether reading the pods failed for good: no permission (401/403) or no Argo Workflow API (404) will not change
+ * while a run is waited on. Anything else (429 while the API server's cache starts, 5xx, a network error) may.
+ */
+export function podsRefusedForGood(error: unknown): boolean {
+  const status = (error as { status?: number } | undefined)?.status;
+  return status === 401 || status === 403 || status === 404;
+}
+
 /** The Argo Workflows of a KFP run (one, unless KFP retried its creation), by label `pipeline/runid`. */
 export async function runWorkflows<W>(request: HttpRequester, namespace: string, runId: string): Promise<W[]> {
   const path = `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/workflows`;

@@ -6,7 +6,7 @@ import type { KfpClient } from "../kfp-api/client";
 import type { KubeAccess } from "../kube/api";
 import type { RunOutputs } from "./decisions";
 import { PodFault, diagnosePods, stepComponentsFromIr } from "./pod-faults";
-import type { RunPods } from "./run-pods";
+import { RunPods, podsRefusedForGood } from "./run-pods";
 
 /** A pod of the run that will never finish; undefined when none (or the pods cannot be read: said once). */
 export function stuckPodWatcher(
@@ -26,10 +26,9 @@ export function stuckPodWatcher(
       const { pods, nodes } = await read(outs.runId);
       return diagnosePods(pods, { ...ctx, nodes });
     } catch (e) {
-      // A 4xx (no permission, no Argo CRD) will not change while waiting; a network error may.
-      const status = (e as { status?: number }).status;
-      refused = status !== undefined && status >= 400 && status < 500;
-      if (!said) log(`cannot read the run's pods, so a stuck pod is not detected: ${(e as Error).message}`);
+      refused = podsRefusedForGood(e);
+      if (refused) log(`cannot read the run's pods, so a stuck pod is not detected: ${(e as Error).message}`);
+      else if (!said) log(`cannot read the run's pods yet (${(e as Error).message}); trying again at the next poll`);
       said = true;
       return undefined;
     }

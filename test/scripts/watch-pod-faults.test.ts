@@ -6,6 +6,7 @@ import { compileBatchPipeline } from "../../pipelines/protein";
 import { argoPod } from "../fakes/argo-pods";
 import { FakeKfp, FakeRun, startFakeKfp } from "../fakes/fake-kfp";
 import { FAST_RETRY } from "../fixtures/provider-inputs";
+import { watchRun } from "../../scripts/watch/watch-run";
 import { watchThroughFake } from "../fixtures/fake-kubeconfig";
 
 const IMAGE = `localhost:5000/amber@sha256:${"c".repeat(64)}`;
@@ -58,4 +59,38 @@ it("a stuck pod makes watch exit 1 naming the step, reason, pod and memory key; 
   } finally {
     await fake.close();
   }
+});
+
+describe("watch's pod reading when the API server fails", () => {
+  const fault = { step: "npt", reason: "OOMKilled", pod: "p", container: "main", detail: "killed", fix: "raise it" };
+  const watchWith = async (errors: number[]) => {
+    const out: string[] = [];
+    let reads = 0;
+    let polls = 0;
+    const code = await watchRun("run-1", {
+      getRun: async () => ({ run_id: "run-1", state: "RUNNING" }),
+      getPodFault: async () => {
+        const status = errors[reads++];
+        if (status !== undefined)
+          throw Object.assign(new Error(`the Kubernetes API answered HTTP ${status}`), { status });
+        return fault;
+      },
+      write: (text) => out.push(text),
+      tty: false,
+      namespace: "kubeflow",
+      // A watch that stopped reading the pods would poll this RUNNING run for ever: five polls at most.
+      sleep: async () => {
+        if (++polls > 5) throw new Error("still watching after 5 polls");
+      },
+    }).catch((e: Error) => e.message);
+    return { code, text: out.join("") };
+  };
+
+  it("tries again after a 429 (the cache starting) and then finds the stuck pod", async () => {
+    const { code, text } = await watchWith([429, 429]);
+    expect(code).toBe(1);
+    expect(text).toContain("could not read the run's pods yet: the Kubernetes API answered HTTP 429; trying again");
+    expect(text.match(/trying again/g)).toHaveLength(1);
+    expect(text).toContain('step "npt" cannot finish');
+  });
 });

@@ -333,7 +333,7 @@ def run_openmm(mdin: Path, top: str, crd: str, what: str, choice: str, rst: Path
     context.setPositions(start.positions / 10)  # Å → nm
     if start.box is not None:
         context.setPeriodicBoxVectors(*box_vectors(start.box))
-    runner = _Stage(context, system, protocol, start, log, header)
+    runner = _Stage(context, system, protocol, start, log, header, mdin_text)
     started = time.monotonic()
     try:
         runner.minimise() if protocol.minimise else runner.dynamics(traj)
@@ -345,8 +345,12 @@ def run_openmm(mdin: Path, top: str, crd: str, what: str, choice: str, rst: Path
     seconds = time.monotonic() - started
     speed = ""
     if not protocol.minimise:
-        speed = f", {protocol.steps * protocol.time_step_ps / 1000 / (seconds / 86400):.2f} ns/day"
+        ns_per_day = protocol.steps * protocol.time_step_ps / 1000 / (seconds / 86400)
+        speed = f", {ns_per_day:.2f} ns/day"
+        runner.log.write(f"|         ns/day = {ns_per_day:10.2f}   seconds/ns = {86400 / ns_per_day:10.2f}")
     summary = f"OpenMM ({what}) finished in {clock(seconds)}: {protocol.steps} steps on {platform}, {where}{speed}"
+    # The timing lines sander ends its log with, which the run report reads for every stage.
+    runner.log.write(f"|  Total wall time: {seconds:10.2f}    seconds")
     runner.log.write(f"| {summary}")
     runner.log.close()
     runner.write_restart(rst)
@@ -355,7 +359,8 @@ def run_openmm(mdin: Path, top: str, crd: str, what: str, choice: str, rst: Path
 
 
 class _Stage:
-    def __init__(self, context, system, protocol: Protocol, start: Start, log_path: Path, header: list[str]):
+    def __init__(self, context, system, protocol: Protocol, start: Start, log_path: Path, header: list[str],
+                 mdin_text: str):
         self.context, self.system, self.protocol, self.start = context, system, protocol, start
         self.energies = Energies(context, _present_terms(system))
         self.log = _Log(log_path)
@@ -364,6 +369,12 @@ class _Stage:
         self.log.write("          -------------------------------------------------------")
         for line in header:
             self.log.write(f"| {line}")
+        # As sander's mdout does: readers of the log (the run report) find the stage's settings in it.
+        self.log.write("")
+        self.log.write(" Here is the input file:")
+        self.log.write("")
+        for line in mdin_text.splitlines():
+            self.log.write(line)
         self.log.write("")
         masses = [system.getParticleMass(i)._value for i in range(system.getNumParticles())]
         self.total_mass = sum(masses)

@@ -92,6 +92,19 @@ def test_plots_and_cpptraj_read_openmm_outputs(mixed):
     assert (mixed / "image/traj").stat().st_size > 0
 
 
+def test_the_run_report_reads_an_openmm_stage_as_it_reads_a_sander_one(mixed):
+    from protein_steps.steps.run_report import engine_text
+    from protein_steps.verdict import stage_facts
+
+    for stage, engine in (("heat", "OpenMM"), ("npt", "OpenMM"), ("nvt", "sander")):
+        log = (mixed / stage / "log").read_text()
+        facts = stage_facts(stage, log)  # the stage's settings come from the mdin its log echoes, as sander's does
+        assert facts.cntrl["nstlim"] == "20" and facts.cntrl["temp0"].startswith("300")
+        assert facts.picoseconds == pytest.approx(0.04)
+        assert facts.wall_seconds is not None and facts.ns_per_day and facts.ns_per_day > 0
+        assert engine_text(log, {}).startswith(engine)
+
+
 def test_cuda_on_a_node_without_one_fails_at_once_with_the_reason(mixed, tmp_path):
     result = md(tmp_path, "openmm", "minimization", 5, mixed / "ions/top", mixed / "ions/crd", platform="cuda",
                 ok=False)
