@@ -88,7 +88,8 @@ ref=$(roundtrip "$built" "ctx-$context_hash")
 
 step "IR for $ref"
 npm run --silent compile -- --image "$ref" --out "$work/ir" >"$logs/compile.log"
-ir_images=$(sed -n 's/^ *image: *//p' "$work/ir/protein.yaml" | tr -d "'\"" | sort -u)
+# Executors' `image: REF` lines (the run report's input parameter named `image` has no value on its line).
+ir_images=$(sed -n 's/^ *image: *\(..*\)$/\1/p' "$work/ir/protein.yaml" | tr -d "'\"" | sort -u)
 [[ $ir_images == "$ref" ]] || die "the compiled IR names images '$ir_images', not only $ref"
 log "every executor in $work/ir/protein.yaml runs $ref"
 
@@ -110,8 +111,8 @@ step "an OpenMM stage in a container (md_engine=openmm)"
 # NPT on OpenMM from the container run's NVT restart, in the built image (its CPU platform, auto-picked).
 stage_dir="$work/openmm-stage"
 mkdir -p "$stage_dir/out" && chmod -R a+rwx "$stage_dir"
-cp "$work/docker-run/leap-add-ions/output_top" "$stage_dir/top"
-cp "$work/docker-run/nvt/output_rst" "$stage_dir/rst"
+cp "$work/docker-run/leap-add-ions/topology.parmtop" "$stage_dir/top"
+cp "$work/docker-run/nvt/restart.rst" "$stage_dir/rst"
 docker run --rm --mount "type=bind,source=$stage_dir,target=/stage" "$ref" protein-step sander-mdrun \
   --engine openmm --platform auto --simulation-type npt --steps 20 --restraint-mask '{solute} & !@H=' \
   --restraint-weight 2.5 --temperature 300 --traj-interval 10 --seed 71277 --free-md-protocol tutorial \
