@@ -56,14 +56,19 @@ export function usageFlagNames(usage: Usage): { valued: string[]; switches: stri
   return { valued, switches };
 }
 
+/** Runs a command's argument parsing: whatever it throws is a UsageError (exit 2 with the usage line). */
+export function asUsageErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+  }
+}
+
 /** `--name value`, `--name=value` and switches, exactly the flags `usage` lists; anything else is a UsageError. */
 export function parseUsageFlags(argv: string[], usage: Usage): Flags {
   const { valued, switches } = usageFlagNames(usage);
-  try {
-    return parseFlags(argv, valued, switches);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return asUsageErrors(() => parseFlags(argv, valued, switches));
 }
 
 export interface CliIo {

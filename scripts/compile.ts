@@ -15,7 +15,7 @@ import { dirname, join, resolve } from "path";
 import { compileBatchPipeline, compileProteinPipeline } from "../pipelines/protein";
 import { knownPipelineParameters } from "../pipelines/protein/parameters";
 import { walkFlags } from "../pipelines/cli-flags";
-import { Usage, UsageError, runCli } from "../pipelines/cli";
+import { Usage, asUsageErrors, runCli } from "../pipelines/cli";
 import { configFromEngineValues } from "../stacks/config/load";
 import { StackConfig } from "../stacks/config";
 import { PipelineImages, stackPipelineIr, stepOptions } from "../stacks/pipeline-run/pipeline-ir";
@@ -57,21 +57,16 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CompileArgs {
       cudaImage: env.AMBER_CUDA_IMAGE || PLACEHOLDER_CUDA_IMAGE,
     },
   };
-  const given = (value: () => string) => {
-    try {
-      return value();
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  };
-  walkFlags(argv, (flag, value) => {
-    if (flag === "--stack") args.stack = given(value);
-    else if (flag === "--set") args.sets.push(given(value));
-    else if (flag === "--out") args.out = given(value);
-    else if (flag === "--image") args.images.image = given(value);
-    else if (flag === "--cuda-image") args.images.cudaImage = given(value);
-    else throw new UsageError(`unknown option ${flag}`);
-  });
+  asUsageErrors(() =>
+    walkFlags(argv, (flag, value) => {
+      if (flag === "--stack") args.stack = value();
+      else if (flag === "--set") args.sets.push(value());
+      else if (flag === "--out") args.out = value();
+      else if (flag === "--image") args.images.image = value();
+      else if (flag === "--cuda-image") args.images.cudaImage = value();
+      else throw new Error(`unknown option ${flag}`);
+    }),
+  );
   return args;
 }
 

@@ -20,7 +20,7 @@ import { FinalState, runGraph } from "./schedule";
 import { REPORT_TASK, writeIndexPage } from "./index-page";
 import { checkStructureParams, irIsStale } from "./run-checks";
 import { walkFlags } from "../cli-flags";
-import { Usage, UsageError, runCli } from "../cli";
+import { Usage, UsageError, asUsageErrors, runCli } from "../cli";
 import type { PresetName } from "../protein/presets";
 
 const REPO = resolve(__dirname, "../..");
@@ -75,11 +75,7 @@ CACHED, 1 otherwise, 2 on a usage error.`,
 };
 
 export function parseArgs(argv: string[], cores: number): CliArgs {
-  try {
-    return parseArgsOrThrow(argv, cores);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return asUsageErrors(() => parseArgsOrThrow(argv, cores));
 }
 
 function parseArgsOrThrow(argv: string[], cores: number): CliArgs {

@@ -1,6 +1,6 @@
 /** `npm run e2e` flags, and the config of its ephemeral stack: pure, unit-tested. */
 import { parseFlags } from "../../pipelines/cli-flags";
-import { Usage, UsageError } from "../../pipelines/cli";
+import { Usage, UsageError, asUsageErrors } from "../../pipelines/cli";
 
 export const USAGE: Usage = {
   command: "e2e",
@@ -46,12 +46,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     if (!match) throw new UsageError(`--config needs KEY=VALUE, got "${pair ?? ""}"`);
     config[match[1]] = match[2];
   }
-  let flags;
-  try {
-    flags = parseFlags(rest, ["kubeconfig", "context", "config", "out", "poll"]);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const flags = asUsageErrors(() => parseFlags(rest, ["kubeconfig", "context", "config", "out", "poll"]));
   const pollSeconds = Number(flags.poll ?? 10);
   if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) throw new UsageError(`--poll must be a positive number`);
   return {

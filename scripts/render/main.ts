@@ -13,7 +13,7 @@ import { loadConfig, PROJECT } from "../../stacks/config";
 import { createProteinPlatform } from "../../stacks/platform";
 import { knownPipelineParameters } from "../../pipelines/protein/parameters";
 import { walkFlags } from "../../pipelines/cli-flags";
-import { Usage, UsageError, runCli } from "../../pipelines/cli";
+import { Usage, UsageError, asUsageErrors, runCli } from "../../pipelines/cli";
 import { installRenderMocks } from "./collect";
 import { stackConfigValues } from "./stack-config";
 import { writeRendered } from "./write";
@@ -39,16 +39,14 @@ touches a cluster. --out must be new, empty or an earlier render's output, which
 
 export function parseRenderArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RenderArgs {
   const args: Partial<RenderArgs> & { sets: string[] } = { stack: env.PULUMI_STACK || "dev", sets: [] };
-  try {
+  asUsageErrors(() =>
     walkFlags(argv, (flag, value) => {
       if (flag === "--out") args.out = value();
       else if (flag === "--stack") args.stack = value();
       else if (flag === "--set") args.sets.push(value());
       else throw new Error(`unknown argument ${flag}`);
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+    }),
+  );
   if (!args.out) throw new UsageError("--out DIR is required");
   return args as RenderArgs;
 }
