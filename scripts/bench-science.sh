@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run bench:science [-- OUT_DIR]     the tutorial preset on 1AKI, end to end, once per seed, with the local runner
+# npm run bench:science [-- [--engine sander|openmm] OUT_DIR]   the tutorial preset on 1AKI, end to end, once per
+#                                                               seed, with the local runner, on one MD engine
 # npm run bench:science -- --table DIR…  only print the table of runs that already exist (one DIR per seed)
 # Seeds: BENCH_SEEDS (default "71277 1 2", at least 3). Prints, for each reference band, the mean and range across
 # the seeds with inside/outside computed, and regenerates the generated block of docs/science.md with the date,
@@ -7,7 +8,14 @@
 # machine. Not part of CI or `npm test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-synopsis="npm run bench:science [-- OUT_DIR | --table DIR...]"
+synopsis="npm run bench:science [-- [--engine sander|openmm] [OUT_DIR] | --table DIR...]"
+engine=sander
+if [ "${1:-}" = "--engine" ]; then
+  case "${2:-}" in
+    sander | openmm) engine=$2 && shift 2 ;;
+    *) printf 'bench:science: --engine takes sander or openmm, got "%s"\nusage: %s\n' "${2:-}" "$synopsis" >&2 && exit 2 ;;
+  esac
+fi
 case "${1:-}" in
   -h | --help)
     cat <<EOF
@@ -19,7 +27,9 @@ band's mean and range across the seeds with inside/outside computed, and regener
 docs/science.md. Not part of CI or npm test.
 
 arguments:
-  OUT_DIR        where the runs go, one folder per seed (default ~/.cache/kfp-protein-stack/bench-science)
+  --engine E     the MD engine of every MD stage: sander (default) or openmm (OpenMM takes as many threads as the
+                 process may use: pin it with taskset to compare fairly)
+  OUT_DIR        where the runs go, one folder per seed (default ~/.cache/kfp-protein-stack/bench-science/ENGINE)
   --table DIR... only print the table of runs that already exist (one DIR per seed)
   -h, --help     print this help and exit
 EOF
@@ -38,18 +48,18 @@ if [ "${#seeds[@]}" -lt 3 ]; then
   echo "bench:science: give at least 3 seeds (BENCH_SEEDS), got ${#seeds[@]}" >&2
   exit 2
 fi
-out=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/kfp-protein-stack/bench-science}
+out=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/kfp-protein-stack/bench-science/$engine}
 npm run --silent compile
 status=0
 runs=()
 for seed in "${seeds[@]}"; do
   dir="$out/seed-$seed"
   mkdir -p "$dir"
-  echo "bench:science: tutorial preset, 1AKI, seed $seed, output in $dir (started $(date -u +%H:%M) UTC)"
+  echo "bench:science: tutorial preset, 1AKI, $engine, seed $seed, output in $dir (started $(date -u +%H:%M) UTC)"
   npm run --silent pipeline:local -- --preset tutorial --out "$dir" --venv "$venv" --param pdb_code=1aki \
-    --param "seed=$seed" --no-cache | tee "$dir/runner.log" || status=$?
+    --param "seed=$seed" --param "md_engine=$engine" --no-cache | tee "$dir/runner.log" || status=$?
   runs+=("$dir")
 done
 "$venv/bin/python" images/amber/science_table.py --docs docs/science.md \
-  --command "BENCH_SEEDS=\"${seeds[*]}\" npm run bench:science" "${runs[@]}"
+  --command "BENCH_SEEDS=\"${seeds[*]}\" npm run bench:science -- --engine $engine" "${runs[@]}"
 exit "$status"
