@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# npm run bench:science [-- [--engine sander|openmm] OUT_DIR]   the tutorial preset on 1AKI, end to end, once per
+# npm run bench:science [-- [--engine sander|openmm] [OUT_DIR]]  the tutorial preset on 1AKI, end to end, once per
 #                                                               seed, with the local runner, on one MD engine
 # npm run bench:science -- --table DIR…  only print the table of runs that already exist (one DIR per seed)
+# Runs go to OUT_DIR/ENGINE/seed-N; the table and docs/science.md then cover every engine's runs of these seeds
+# found under OUT_DIR, so `--engine sander` and `--engine openmm` one after the other give both columns.
 # Seeds: BENCH_SEEDS (default "71277 1 2", at least 3). Prints, for each reference band, the mean and range across
 # the seeds with inside/outside computed, and regenerates the generated block of docs/science.md with the date,
 # commit, machine and command. Long: sander is single-threaded; one seed took 77 minutes on a shared 2-core
@@ -29,7 +31,8 @@ docs/science.md. Not part of CI or npm test.
 arguments:
   --engine E     the MD engine of every MD stage: sander (default) or openmm (OpenMM takes as many threads as the
                  process may use: pin it with taskset to compare fairly)
-  OUT_DIR        where the runs go, one folder per seed (default ~/.cache/kfp-protein-stack/bench-science/ENGINE)
+  OUT_DIR        where the runs go, OUT_DIR/ENGINE/seed-N (default ~/.cache/kfp-protein-stack/bench-science); the
+                 table covers every engine's runs of these seeds found there
   --table DIR... only print the table of runs that already exist (one DIR per seed)
   -h, --help     print this help and exit
 EOF
@@ -48,18 +51,22 @@ if [ "${#seeds[@]}" -lt 3 ]; then
   echo "bench:science: give at least 3 seeds (BENCH_SEEDS), got ${#seeds[@]}" >&2
   exit 2
 fi
-out=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/kfp-protein-stack/bench-science/$engine}
+root=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/kfp-protein-stack/bench-science}
 npm run --silent compile
 status=0
-runs=()
 for seed in "${seeds[@]}"; do
-  dir="$out/seed-$seed"
+  dir="$root/$engine/seed-$seed"
   mkdir -p "$dir"
   echo "bench:science: tutorial preset, 1AKI, $engine, seed $seed, output in $dir (started $(date -u +%H:%M) UTC)"
   npm run --silent pipeline:local -- --preset tutorial --out "$dir" --venv "$venv" --param pdb_code=1aki \
     --param "seed=$seed" --param "md_engine=$engine" --no-cache | tee "$dir/runner.log" || status=$?
-  runs+=("$dir")
+done
+runs=()
+for other in sander openmm; do
+  for seed in "${seeds[@]}"; do
+    [ -d "$root/$other/seed-$seed" ] && runs+=("$root/$other/seed-$seed")
+  done
 done
 "$venv/bin/python" images/amber/science_table.py --docs docs/science.md \
-  --command "BENCH_SEEDS=\"${seeds[*]}\" npm run bench:science -- --engine $engine" "${runs[@]}"
+  --command "BENCH_SEEDS=\"${seeds[*]}\" npm run bench:science -- --engine sander|openmm" "${runs[@]}"
 exit "$status"

@@ -4,9 +4,10 @@ a seed (npm run bench:science).
 Usage: python images/amber/science_table.py [--docs FILE] [--command TEXT] DIR…   (each DIR = --out of
 `npm run pipeline:local`)
 Prints markdown: for each quantity of the reference bands (protein_steps/data/reference-bands.json, the
-tutorial's values read off its published plots) its mean and range across the runs, the band, and whether
-the mean and each run lie inside it (computed, as the run report computes them); then quantities without a
-band; then the wall time of every task of each run. With --docs the table replaces the generated block of
+tutorial's values read off its published plots) the band and, per MD engine (read from each run's heating
+log), the mean and range across that engine's runs and whether the mean and each run lie inside the band
+(computed, as the run report computes them); then quantities without a band; then the wall time of every
+task of each run. With --docs the table replaces the generated block of
 that markdown file, headed by the date, commit, machine and command.
 """
 
@@ -27,6 +28,7 @@ from protein_steps.errors import StepError  # noqa: E402
 from protein_steps.mdout import parse_log  # noqa: E402
 from protein_steps.verdict import digits, fact_values, is_inside, load_bands, stage_facts  # noqa: E402
 
+ENGINES = ("sander", "openmm")
 MD_STAGES = ("min-vacuum-h", "min-vacuum-system", "min-solvated", "heat", "nvt", "npt", "free-md")
 STAGE_TASKS = {"heat": "heat", "nvt": "nvt", "npt": "npt", "free": "free-md"}
 LOG, METRICS = "mdout.log", "metrics.json"
@@ -56,9 +58,23 @@ def run_values(out: Path) -> dict[str, float | None]:
     return values
 
 
-def spread(values: list[float], digits: int, unit: str) -> tuple[str, str]:
+def engine_of(out: Path) -> str:
+    """The MD engine a run used, read from its heating log (an OpenMM stage's log names it in its header)."""
+    log = out / "heat" / LOG
+    return "openmm" if log.is_file() and "md_engine=openmm" in log.read_text(errors="replace")[:2000] else "sander"
+
+
+def by_engine(runs: list[Path]) -> dict[str, list[Path]]:
+    groups: dict[str, list[Path]] = {}
+    for out in runs:
+        groups.setdefault(engine_of(out), []).append(out)
+    return dict(sorted(groups.items(), key=lambda item: ENGINES.index(item[0])))
+
+
+def spread(values: list[float], digits: int, unit: str) -> str:
+    """`mean (min–max) unit` across runs."""
     mean = sum(values) / len(values)
-    return f"{mean:.{digits}f} {unit}", f"{min(values):.{digits}f}–{max(values):.{digits}f} {unit}"
+    return f"{mean:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f}) {unit}"
 
 
 UNBANDED = (("NPT mean pressure", "npt.mean_pressure", "bar", 0, "about −1200 bar"),
@@ -66,24 +82,32 @@ UNBANDED = (("NPT mean pressure", "npt.mean_pressure", "bar", 0, "about −1200 
 
 
 def table(runs: list[Path]) -> str:
-    per_run = [run_values(out) for out in runs]
-    lines = [f"Runs: {len(runs)} ({', '.join(out.name for out in runs)}).", "",
-             "| quantity | mean over runs | range over runs | tutorial band | mean inside? | runs inside |",
-             "|---|---|---|---|---|---|"]
+    """One row per quantity; per engine, the mean and range over its runs and, for banded quantities,
+    whether the mean and how many runs lie inside the tutorial's band."""
+    groups = by_engine(runs)
+    values = {engine: [run_values(out) for out in outs] for engine, outs in groups.items()}
+    lines = ["Runs: " + "; ".join(f"{engine} {len(outs)} ({', '.join(out.name for out in outs)})"
+                                  for engine, outs in groups.items()) + ".", "",
+             "| quantity | tutorial | " + " | ".join(f"{engine}: mean (range) | {engine}: inside?" for engine in groups)
+             + " |", "|---|---|" + "---|---|" * len(groups)]
     for band in load_bands()["1aki"]["bands"]:
-        values = [v[band.fact] for v in per_run if v.get(band.fact) is not None]
-        if not values:
-            lines.append(f"| {band.quantity} | not run | | {band.tutorial} | | |")
-            continue
-        mean, extent = spread(values, digits(band.unit), band.unit)
-        inside = is_inside(band, sum(values) / len(values))
-        count = sum(is_inside(band, value) for value in values)
-        lines.append(f"| {band.quantity} | {mean} | {extent} | {band.low:g}–{band.high:g} {band.unit} "
-                     f"({band.tutorial}) | {'inside' if inside else 'outside'} | {count} of {len(values)} |")
+        cells = []
+        for per_run in values.values():
+            found = [v[band.fact] for v in per_run if v.get(band.fact) is not None]
+            if not found:
+                cells += ["not run", ""]
+                continue
+            inside = "inside" if is_inside(band, sum(found) / len(found)) else "outside"
+            count = sum(is_inside(band, value) for value in found)
+            cells += [spread(found, digits(band.unit), band.unit), f"{inside} (runs: {count} of {len(found)})"]
+        lines.append(f"| {band.quantity} | {band.low:g}–{band.high:g} {band.unit} ({band.tutorial}) | "
+                     + " | ".join(cells) + " |")
     for quantity, fact, unit, places, tutorial in UNBANDED:
-        values = [v[fact] for v in per_run if v.get(fact) is not None]
-        mean, extent = spread(values, places, unit) if values else ("not run", "")
-        lines.append(f"| {quantity} | {mean} | {extent} | {tutorial} (no band) | | |")
+        cells = []
+        for per_run in values.values():
+            found = [v[fact] for v in per_run if v.get(fact) is not None]
+            cells += [spread(found, places, unit) if found else "not run", "(no band)"]
+        lines.append(f"| {quantity} | {tutorial} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -105,14 +129,26 @@ def wall_times(out: Path) -> list[tuple[str, str, float]]:
     return times + [(name, "UNFINISHED", float("nan")) for name in unfinished]
 
 
-def times_table(out: Path) -> str:
-    times = wall_times(out)
-    if not times:
+def times_table(runs: list[Path]) -> str:
+    """Wall time of every task, one column a run (engine/seed); the MD stages' sum last."""
+    columns = [(f"{engine} {out.name}", {name: (state, seconds) for name, state, seconds in wall_times(out)})
+               for engine, outs in by_engine(runs).items() for out in outs]
+    columns = [(label, times) for label, times in columns if times]
+    if not columns:
         return ""
-    lines = [f"Wall time of {out.name}:", "", "| task | state | wall time (s) |", "|---|---|---|"]
-    for name, state, seconds in times:
-        shown = "—" if math.isnan(seconds) else f"{seconds:.1f}"
-        lines.append(f"| {name}{' (sander)' if name in MD_STAGES else ''} | {state} | {shown} |")
+    tasks = list(dict.fromkeys(name for _, times in columns for name in times))
+    lines = ["Wall time per task (s):", "", "| task | " + " | ".join(label for label, _ in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+
+    def shown(state: str, seconds: float) -> str:
+        return "—" if math.isnan(seconds) else f"{seconds:.1f}" + ("" if state == "SUCCEEDED" else f" ({state})")
+
+    for task in tasks:
+        cells = [shown(*times[task]) if task in times else "" for _, times in columns]
+        lines.append(f"| {task}{' (MD)' if task in MD_STAGES else ''} | " + " | ".join(cells) + " |")
+    totals = [sum(s for name, (_, s) in times.items() if name in MD_STAGES and not math.isnan(s)) / 60
+              for _, times in columns]
+    lines.append("| MD stages, minutes | " + " | ".join(f"{total:.1f}" for total in totals) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -143,7 +179,7 @@ def main(argv: list[str]) -> int:
     if not runs:
         print(__doc__, file=sys.stderr)
         return 2
-    block = table(runs) + "".join("\n" + times_table(out) for out in runs)
+    block = table(runs) + "\n" + times_table(runs)
     if docs:
         block = provenance(command or "python images/amber/science_table.py") + "\n" + block
         docs.write_text(replace_block(docs.read_text(), block))

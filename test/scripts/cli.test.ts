@@ -194,8 +194,11 @@ describe("npm run bench:science (bash)", () => {
   it("--help prints the usage with its arguments, exit 0, and runs nothing", () => {
     const result = bench("--help");
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^usage: npm run bench:science \[-- OUT_DIR \| --table DIR\.\.\.\]\n/);
+    expect(result.stdout).toMatch(
+      /^usage: npm run bench:science \[-- \[--engine sander\|openmm\] \[OUT_DIR\] \| --table DIR\.\.\.\]\n/,
+    );
     expect(result.stdout).toContain("  --table DIR... ");
+    expect(result.stdout).toContain("  --engine E ");
     expect(result.stdout).toContain("BENCH_SEEDS");
     expect(result.stdout).toContain("  -h, --help ");
   });
@@ -204,7 +207,13 @@ describe("npm run bench:science (bash)", () => {
     const result = bench("--tabel", "x");
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      "bench:science: unknown argument --tabel\nusage: npm run bench:science [-- OUT_DIR | --table DIR...]\n",
+      "bench:science: unknown argument --tabel\nusage: npm run bench:science [-- [--engine sander|openmm] [OUT_DIR] | --table DIR...]\n",
     );
+  });
+
+  it("an engine other than sander or openmm exits 2 naming it, before any run", () => {
+    const result = bench("--engine", "pmemd");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^bench:science: --engine takes sander or openmm, got "pmemd"\nusage: /);
   });
 });
