@@ -152,11 +152,12 @@ def molecule_frames(args: argparse.Namespace, experimental_pdb: str) -> tuple[li
         experimental = experimental_model(first_altloc_only(experimental_pdb))
         (scratch / "experimental.pdb").write_text(experimental)
         superposed = bool(experimental)
-        try:
-            (scratch / "frames.in").write_text(frames_script(superposed))
-            run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
-        except StepError:  # e.g. the experimental structure has other C-alpha atoms than the model
-            superposed = False
+        if superposed:
+            (scratch / "frames.in").write_text(frames_script(True))
+            log = run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
+            # Unequal C-alpha counts: cpptraj skips the fit with a warning and writes the frames unfitted.
+            superposed = "Setup incomplete for [rms]" not in log.read_text(errors="replace")
+        if not superposed:
             (scratch / "frames.in").write_text(frames_script(False))
             run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
         models = split_models((scratch / "frames.pdb").read_text(errors="replace"))
