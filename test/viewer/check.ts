@@ -83,6 +83,13 @@ async function check(browser: Browser, path: string, mode: "disk" | "kfp-iframe"
     if (process.env.SCREENSHOT_DIR)
       writeFileSync(join(process.env.SCREENSHOT_DIR, `${basename(path)}-${mode}.png`), screenshot);
     const spread = pixelSpread(decodePng(screenshot));
+    // The slider steps through the frames: the first one's label replaces the final one's.
+    await frame.evaluate(
+      `(() => { const s = document.getElementById("molecule-frame"); s.value = "0"; s.dispatchEvent(new Event("input")); })()`,
+    );
+    const label = String(await frame.evaluate(`document.getElementById("molecule-label").textContent`));
+    if (!label.startsWith("free MD frame 1 of"))
+      failures.push(`${mode}: the slider at 0 shows "${label}", not frame 1`);
     console.log(
       `  ${mode}: ${frames} frames, canvas grey-level std dev ${spread.stdDev.toFixed(1)}, ${spread.colours} colours`,
     );

@@ -37,6 +37,8 @@ TINY_1AKI_REPORT = {
 
 def report_problems(page: str, engine: str) -> list[str]:
     expected = {**TINY_1AKI_REPORT, rf"<th>Engine and platform</th><td>{'OpenMM' if engine == 'openmm' else 'sander'}": "engine"}
+    # The 3D view (its inlined library and coordinates) is judged in Chromium (test/viewer), not as text.
+    page = re.sub(r"<h2>The molecule in 3D</h2>.*?<h2>Plots</h2>", "<h2>Plots</h2>", page, flags=re.S)
     found = [f"run report: no {what} ({pattern})" for pattern, what in expected.items() if not re.search(pattern, page)]
     if "TEMP (K)" in page or re.search(r"\d\.\d{7,}", page):
         found.append("run report: sander term names as labels or unrounded metrics")

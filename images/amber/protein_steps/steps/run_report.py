@@ -17,8 +17,8 @@ from ..errors import StepError
 from ..files import require_input, scratch_dir, stage, write_text
 from ..tools import run_binary
 from ..viewer import MAX_FRAMES, experimental_model, pick_frames, split_models, viewer_fragment, viewer_page
-from .analysis import first_altloc_only
 from ..verdict import Row, Stage, System, band_rows, fact_values, load_bands, physical_rows, stage_facts, system_facts
+from .analysis import first_altloc_only
 
 _BODY = re.compile(r"<body>(.*)</body>", re.S)
 _HEADING = re.compile(r"<h1>(.*?)</h1>", re.S)
