@@ -36,6 +36,17 @@ describe("decodePng", () => {
     expect(Array.from(pixels.rgb)).toEqual([10, 20, 30, 40, 50, 60, 1, 2, 3, 2, 3, 4, 6, 7, 8, 2, 3, 4]);
   });
 
+  it("undoes the average and Paeth filters", () => {
+    const pixels = decodePng(
+      png(1, [
+        { filter: 0, bytes: [10, 20, 30] },
+        { filter: 3, bytes: [1, 1, 1] }, // average of left (none: 0) and up, rounded down: 5, 10, 15
+        { filter: 4, bytes: [2, 2, 2] }, // Paeth with no left neighbour predicts the byte above
+      ]),
+    );
+    expect(Array.from(pixels.rgb)).toEqual([10, 20, 30, 6, 11, 16, 8, 13, 18]);
+  });
+
   it("drops the alpha channel of RGBA images", () => {
     const pixels = decodePng(png(1, [{ filter: 0, bytes: [9, 8, 7, 255] }], 4));
     expect(Array.from(pixels.rgb)).toEqual([9, 8, 7]);

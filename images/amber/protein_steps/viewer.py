@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import StepError
 
 LIBRARY = Path(__file__).parent / "data" / "viewer" / "3Dmol-min.js"
+NOTICE = LIBRARY.parent / "LICENSE-3Dmol.txt"  # BSD-3-Clause: the notice travels with every copy
 LIBRARY_NAME = "3Dmol.js (npm package 3dmol, BSD-3-Clause; pinned in package.json)"
 MAX_FRAMES = 20  # keeps the page (and KFP's iframe, which reads the whole artifact) to a few MB
 ION_COLOURS = {"Na+": "#ab5cf2", "K+": "#8f40d4", "Cl-": "#1ff01f", "Mg2+": "#8aff00", "Ca2+": "#3dff00"}
@@ -19,11 +20,13 @@ OTHER_ION_COLOUR = "#888888"
 
 
 def library_js() -> str:
-    """The viewer library staged by `npm ci` (tools/stage-viewer-lib.js) beside the step runner's data."""
-    if not LIBRARY.is_file():
+    """The viewer library staged by `npm ci` (tools/stage-viewer-lib.js) beside the step runner's data, after
+    its licence notice in a comment."""
+    if not LIBRARY.is_file() or not NOTICE.is_file():
         raise StepError(f"the 3D viewer library is missing ({LIBRARY}): run `npm ci` in the repository, which "
                         "stages the pinned 3dmol package's build there (the image build copies it in)")
-    return LIBRARY.read_text(encoding="utf-8")
+    notice = NOTICE.read_text(encoding="utf-8").replace("*/", "* /")
+    return f"/* {LIBRARY_NAME}\n{notice}*/\n{LIBRARY.read_text(encoding='utf-8')}"
 
 
 def split_models(pdb_text: str) -> list[str]:
@@ -146,7 +149,7 @@ def viewer_fragment(frames: list[str], frame_labels: list[str], experimental: st
         f'value="{len(frames) - 1}" style="width:20em;vertical-align:middle"> '
         f'<span id="molecule-label"></span> {toggle}</p>'
         f'<script type="application/json" id="molecule-data">{_json_for_script(data)}</script>'
-        f"<script>/* {LIBRARY_NAME} */\n{library_js()}\n</script>"
+        f"<script>{library_js()}\n</script>"
         f"<script>{INIT_JS}</script>"
         "</div>"
     )

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from protein_steps.errors import StepError
-from protein_steps.viewer import (LIBRARY, MAX_FRAMES, experimental_model, ion_names, pick_frames, split_models,
-                                  viewer_fragment, viewer_page)
+from protein_steps.viewer import (LIBRARY, MAX_FRAMES, experimental_model, ion_names, library_js, pick_frames,
+                                  split_models, viewer_fragment, viewer_page)
 
 
 def atom(serial: int, name: str, resname: str, resid: int, x: float, record: str = "ATOM") -> str:
@@ -41,13 +41,14 @@ def page_of(frames: list[str], experimental: str = "") -> str:
 def test_the_library_is_inlined_and_the_page_loads_nothing_from_anywhere():
     page = page_of([model(0), model(1)])
     assert LIBRARY.read_text(encoding="utf-8") in page
+    assert "Copyright (c) 2014, University of Pittsburgh" in page  # the library's licence notice
     parser = Tags()
     parser.feed(page)
     loading = [(tag, attrs) for tag, attrs in parser.tags
                if tag in ("link", "img", "iframe", "object", "embed") or attrs.get("src") or attrs.get("href")]
     assert loading == []
     # The page's own markup and code (all but the library) names no URL at all.
-    own = page.replace(LIBRARY.read_text(encoding="utf-8"), "")
+    own = page.replace(library_js(), "")
     assert not re.search(r"https?:|//[a-z]", own, re.I)
     assert "localStorage" not in own and "sessionStorage" not in own and "document.cookie" not in own
 
