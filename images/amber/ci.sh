@@ -7,7 +7,9 @@
 #     (the default; the container tier benchmarks against this run), once on 4E43 (a second structure), and
 #     once more on 1AKI with md_engine=openmm (every MD stage on OpenMM's CPU platform),
 #  5. reproducibility: the tiny 1AKI run once more, every structure and MD energy series compared with the
-#     first run's by tests/compare_runs.py (same seed, same machine, same thread count).
+#     first run's by tests/compare_runs.py (same seed, same machine, same thread count),
+#  6. the first tiny 1AKI run's 3D view (run-report/molecule.html and the report) in headless Chromium
+#     (test/viewer/run.sh; installs Debian's chromium with apt when absent).
 # Needs node_modules (npm ci) first. Usage: images/amber/ci.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,3 +50,8 @@ start=$SECONDS
 npm run --silent pipeline:local -- --preset tiny --param pdb_code=1aki --out "$out/tiny-repeat" --venv "$venv" --no-cache
 python images/amber/tests/compare_runs.py "$out/tiny" "$out/tiny-repeat"
 echo "reproducibility run and comparison took $((SECONDS - start)) s"
+
+echo "== AMBER: the tiny 1AKI run's 3D view in headless Chromium"
+start=$SECONDS
+bash test/viewer/run.sh "$out/tiny"
+echo "3D view check took $((SECONDS - start)) s"

@@ -309,6 +309,7 @@ export function addProteinMd(dag: Dag, steps: ProteinSteps, p: ScienceParams, pd
       temperature: p.temperature,
       input_pdb: fetched.outputs.output_pdb,
       input_top: top,
+      input_traj: free.output_traj,
       heat_log: heat.output_log,
       nvt_log: nvt.output_log,
       npt_log: npt.output_log,

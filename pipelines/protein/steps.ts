@@ -199,7 +199,8 @@ export function defineSteps(opts: StepOptions) {
   const runReport = containerComponent({
     ...step("run-report"),
     name: "run-report",
-    description: "The run judged on one HTML page: what ran, a verdict against reference bands, every plot.",
+    description:
+      "The run judged on one HTML page: what ran, a verdict against reference bands, the molecule in 3D, every plot.",
     inputs: {
       title: param.string(),
       image: param.string(),
@@ -209,6 +210,7 @@ export function defineSteps(opts: StepOptions) {
       temperature: param.double(),
       input_pdb: structure(),
       input_top: structure(),
+      input_traj: structure(),
       heat_log: artifact.dataset(),
       nvt_log: artifact.dataset(),
       npt_log: artifact.dataset(),
@@ -225,7 +227,7 @@ export function defineSteps(opts: StepOptions) {
       rmsd_plot: plot(),
       rgyr_plot: plot(),
     },
-    outputs: { output_html: artifact.html() },
+    outputs: { output_html: artifact.html(), output_viewer: artifact.html() },
     args: (io) => cliArgs(io),
   });
 

@@ -15,6 +15,7 @@ const FILE_NAMES: Record<string, string> = {
   output_crd: "coordinates.inpcrd",
   output_rst: "restart.rst",
   output_traj: "trajectory.nc",
+  output_viewer: "molecule.html",
 };
 
 /**

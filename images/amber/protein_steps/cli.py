@@ -215,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--image", required=True, help="the step runner's image reference (shown when a digest)")
     p.add_argument("--input-pdb", required=True, help="the fetched structure (its TITLE)")
     p.add_argument("--input-top", required=True, help="the solvated, ionised system's topology")
+    p.add_argument("--input-traj", required=True, help="the free MD's trajectory (the 3D view's frames)")
     for stage in REPORT_STAGE_LOGS:
         p.add_argument(f"--{stage}-log", required=True, help=f"sander log of the {stage} stage")
     p.add_argument("--rmsd-metrics", required=True)
@@ -222,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     for section in REPORT_SECTIONS:
         p.add_argument(f"--{section.replace('_', '-')}", required=True, help="HTML plot of that stage")
     p.add_argument("--output-html", required=True)
+    p.add_argument("--output-viewer", required=True, help="the 3D view on its own page")
     return parser
 
 

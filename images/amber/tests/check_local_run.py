@@ -15,6 +15,7 @@ MIN_TASKS = 15
 MD_TASKS = ("min-vacuum-h", "min-vacuum-system", "min-solvated", "heat", "nvt", "npt", "free-md")
 REPORT_PLOTS = 9
 REPORT = Path("run-report") / "plot.html"
+VIEWER = Path("run-report") / "molecule.html"
 # The run report of a tiny 1AKI run: what it must say (pattern → what is missing when it does not match).
 TINY_1AKI_REPORT = {
     r"<th>Protein</th><td>1AKI: The structure of the orthorhombic form of hen egg-white lysozyme": "protein and title",
@@ -36,6 +37,8 @@ TINY_1AKI_REPORT = {
 
 def report_problems(page: str, engine: str) -> list[str]:
     expected = {**TINY_1AKI_REPORT, rf"<th>Engine and platform</th><td>{'OpenMM' if engine == 'openmm' else 'sander'}": "engine"}
+    # The 3D view (its inlined library and coordinates) is judged in Chromium (test/viewer), not as text.
+    page = re.sub(r"<h2>The molecule in 3D</h2>.*?<h2>Plots</h2>", "<h2>Plots</h2>", page, flags=re.S)
     found = [f"run report: no {what} ({pattern})" for pattern, what in expected.items() if not re.search(pattern, page)]
     if "TEMP (K)" in page or re.search(r"\d\.\d{7,}", page):
         found.append("run report: sander term names as labels or unrounded metrics")
@@ -88,6 +91,12 @@ def problems(out: Path, engine: str) -> list[str]:
         found.append(f"{report}: expected the run report with {REPORT_PLOTS} plots")
     elif summary["parameters"].get("pdb_code") == "1aki" and summary["parameters"].get("free_steps") == 200:
         found += report_problems(report.read_text(), engine)
+    viewer = out / VIEWER
+    for page in (report, viewer):
+        if page.is_file() and page.read_text().count('id="molecule-view"') != 1:
+            found.append(f"{page}: no 3D view of the molecule")
+    if not viewer.is_file():
+        found.append(f"{viewer}: the 3D view's own page is missing")
     index = out / "index.html"
     if not index.is_file() or f'href="{REPORT}"' not in index.read_text():
         found.append(f"{index}: no index page linking the run report")
@@ -103,8 +112,8 @@ def main() -> int:
     if not found:
         tasks = json.loads((out / "summary.json").read_text())["tasks"]
         print(f"check_local_run: {len(tasks)} tasks succeeded on md_engine={engine}; RMSD data, HTML plots, "
-              "every MD task's mdin, the run report (its header, verdict and banner for a tiny 1AKI run) and "
-              "index.html present")
+              "every MD task's mdin, the run report (its header, verdict and banner for a tiny 1AKI run), "
+              "the 3D view and index.html present")
     return 1 if found else 0
 
 

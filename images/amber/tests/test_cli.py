@@ -35,12 +35,12 @@ SAMPLE_ARGS = {
     "cpptraj-image": ["--mask", "solute", "--input-top", "t", "--input-traj", "x", "--output-traj", "o",
                       "--output-top", "s"],
     "run-report": ["--title", "Run", "--run-context", "{}", "--pdb-code", "1aki", "--seed", "1", "--temperature",
-                   "300", "--image", "i", "--input-pdb", "p", "--input-top", "t",
+                   "300", "--image", "i", "--input-pdb", "p", "--input-top", "t", "--input-traj", "x",
                    *(arg for name in ("heat", "nvt", "npt", "free") for arg in (f"--{name}-log", name)),
                    "--rmsd-metrics", "r", "--rgyr-metrics", "g",
                    *(arg for name in ("min-vacuum-h", "min-vacuum-system", "min-solvated", "heat", "nvt", "npt",
                                       "free-md", "rmsd", "rgyr") for arg in (f"--{name}-plot", name)),
-                   "--output-html", "h"],
+                   "--output-html", "h", "--output-viewer", "v"],
 }
 
 

@@ -181,9 +181,15 @@ def test_run_report_says_what_ran_judges_it_and_gathers_the_plots_in_order(chain
     run("run-report", "--title", "Run <1>", "--run-context", '{"preset": "tiny", "overrides": {"box_distance": 6}}',
         "--pdb-code", "4e43", "--seed", "71277", "--temperature", "300", "--image", "reg/amber@sha256:abc",
         "--input-pdb", str(DATA / "4e43.pdb"), "--input-top", str(chain / "ions/top"),
+        "--input-traj", str(chain / "free/traj"),
         "--rmsd-metrics", str(chain / "rms/metrics"), "--rgyr-metrics", str(chain / "rgyr/metrics"),
-        *flags, "--output-html", str(tmp_path / "report"))
+        *flags, "--output-html", str(tmp_path / "report"), "--output-viewer", str(tmp_path / "viewer"))
     page = (tmp_path / "report").read_text()
+    viewer = (tmp_path / "viewer").read_text()
+    # The free MD wrote 4 frames; 4E43's C-alpha atoms are not the chain's peptide's, so no superposition.
+    for html_page in (page, viewer):
+        assert html_page.count('id="molecule-view"') == 1 and 'max="3"' in html_page
+        assert "4 of its 4 frames" in html_page and "not superposed" in html_page
     assert page.count("<svg") == 9 and "Run &lt;1&gt;" in page
     assert page.index("Heating") < page.index("NPT") < page.index("RMSD") < page.index("Radius of gyration")
     assert "4E43: Hiv protease (pr) dimer" in page and "box_distance = 6" in page

@@ -201,6 +201,8 @@ describe("protein pipeline: graph", () => {
         ["free_log", "free-md"],
         ["rmsd_metrics", "rmsd"],
         ["rgyr_metrics", "rgyr"],
+        // the 3D view's frames
+        ["input_traj", "free-md"],
       ].sort(),
     );
     expect(report.inputs.parameters.image).toEqual({ runtimeValue: { constant: IMAGE } });

@@ -1,7 +1,7 @@
 """run-report: the run on one self-contained HTML page: a header saying what was run (protein, system,
 preset, parameters that differ from it, engine, seed, image, date, time per MD stage), a verdict table
-against the reference bands and the physical checks (protein_steps.verdict), then every plot with its
-metrics in the tutorial's order."""
+against the reference bands and the physical checks (protein_steps.verdict), the molecule in 3D (the free MD's
+frames, also on a page of its own: protein_steps.viewer), then every plot with its metrics in the tutorial's order."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from pathlib import Path
 
 from ..cli import REPORT_SECTIONS, REPORT_STAGE_LOGS
 from ..errors import StepError
-from ..files import require_input, write_text
+from ..files import require_input, scratch_dir, stage, write_text
+from ..tools import run_binary
+from ..viewer import MAX_FRAMES, experimental_model, pick_frames, split_models, viewer_fragment, viewer_page
 from ..verdict import Row, Stage, System, band_rows, fact_values, load_bands, physical_rows, stage_facts, system_facts
+from .analysis import first_altloc_only
 
 _BODY = re.compile(r"<body>(.*)</body>", re.S)
 _HEADING = re.compile(r"<h1>(.*?)</h1>", re.S)
@@ -129,6 +132,48 @@ def read_metrics(path: str, flag: str) -> dict[str, float]:
         raise StepError(f"{flag} is not a metrics file of this pipeline (a JSON object of numbers)") from None
 
 
+FIT_MASK = "@CA"  # what the frames are fitted on (the experimental structure's C-alpha atoms must match)
+
+
+def frames_script(superpose: bool) -> str:
+    """The free MD re-imaged, fitted (on the experimental structure, else on its first frame) and stripped of
+    water and hydrogens, every frame one MODEL of frames.pdb."""
+    reference = ["parm experimental.pdb [exp]", "reference experimental.pdb parm [exp] [expref]"] if superpose else []
+    fit = f"rms ref [expref] {FIT_MASK} {FIT_MASK}" if superpose else f"rms first {FIT_MASK}"
+    return "\n".join(["parm input.parmtop", *reference, "trajin input.nc", "autoimage", fit,
+                      "strip :WAT,HOH|@H=", "trajout frames.pdb pdb model", "run", ""])
+
+
+def molecule_frames(args: argparse.Namespace, experimental_pdb: str) -> tuple[list[str], list[str], str, str]:
+    """(frames, their labels, the experimental model or "", a note saying what the view shows)."""
+    with scratch_dir("run-report-frames") as scratch:
+        stage(args.input_top, "--input-top", scratch, "input.parmtop")
+        stage(args.input_traj, "--input-traj", scratch, "input.nc")
+        experimental = experimental_model(first_altloc_only(experimental_pdb))
+        (scratch / "experimental.pdb").write_text(experimental)
+        superposed = bool(experimental)
+        if superposed:
+            (scratch / "frames.in").write_text(frames_script(True))
+            log = run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
+            # Unequal C-alpha counts: cpptraj skips the fit with a warning and writes the frames unfitted.
+            superposed = "Setup incomplete for [rms]" not in log.read_text(errors="replace")
+        if not superposed:
+            (scratch / "frames.in").write_text(frames_script(False))
+            run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
+        models = split_models((scratch / "frames.pdb").read_text(errors="replace"))
+    if not models:
+        raise StepError("--input-traj has no frames: the free MD wrote no trajectory frame")
+    picked = pick_frames(len(models))
+    labels = [f"free MD frame {i + 1} of {len(models)}" + (" (final)" if i == len(models) - 1 else "")
+              for i in picked]
+    fitted = ("fitted on the experimental structure's C-alpha atoms, which is shown in grey" if superposed
+              else "fitted on the first frame's C-alpha atoms (not superposed on the experimental structure: "
+                   "its C-alpha atoms do not match the model's)")
+    note = (f"The free MD's trajectory, {len(picked)} of its {len(models)} frames (at most {MAX_FRAMES}), "
+            f"water and hydrogens left out, {fitted}; it opens on the final frame.")
+    return [models[i] for i in picked], labels, experimental if superposed else "", note
+
+
 def report_page(title: str, top: str, sections: list[tuple[str, str]]) -> str:
     contents = "".join(f'<li><a href="#s{i}">{heading}</a></li>' for i, (heading, _) in enumerate(sections, 1))
     parts = "".join(f'<section id="s{i}"><h2>{heading}</h2>{body}</section>'
@@ -166,8 +211,11 @@ def run_report(args: argparse.Namespace) -> None:
         top += (f"<p>No reference values for {html.escape(args.pdb_code.upper())}: physical checks that hold for "
                 "any solvated protein.</p>")
     top += verdict_table(rows)
+    fragment = viewer_fragment(*molecule_frames(args, pdb_text))
+    top += "<h2>The molecule in 3D</h2>" + fragment
     sections = []
     for name in REPORT_SECTIONS:
         flag = f"--{name.replace('_', '-')}"
         sections.append(section(flag, require_input(getattr(args, name), flag).read_text(errors="replace")))
     write_text(args.output_html, report_page(args.title, top, sections))
+    write_text(args.output_viewer, viewer_page(f"{args.pdb_code.upper()}: the molecule in 3D", fragment))
