@@ -60,5 +60,22 @@ function createTranspiler({ cacheDir = defaultCacheDir(), transform = sucraseTra
   };
 }
 
+/**
+ * Loads the project's .ts files through `transpiler` in this process, as ts-node would with this file as its
+ * transpiler, but without ts-node: ts-node loads TypeScript itself (9 MB of JavaScript to compile, about 0.5 s
+ * of a 2-core machine's CPU on every run) and its own source-map layer, which maps the stack trace the SDK
+ * captures for every resource. Sucrase keeps line numbers, so traces still name the right .ts line.
+ */
+function registerTypeScript(transpiler = createTranspiler()) {
+  const Module = require("module");
+  const loadJs = Module._extensions[".js"];
+  Module._extensions[".ts"] = (module, fileName) => {
+    if (fileName.includes(`${path.sep}node_modules${path.sep}`)) return loadJs(module, fileName);
+    const { outputText } = transpiler.transpile(fs.readFileSync(fileName, "utf8"), { fileName });
+    module._compile(outputText, fileName);
+  };
+}
+
 exports.createTranspiler = createTranspiler;
 exports.create = () => createTranspiler();
+exports.registerTypeScript = registerTypeScript;
