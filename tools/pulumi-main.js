@@ -1,6 +1,6 @@
 /**
  * The program as the engine runs it (Pulumi.yaml `main`, runtime option `typescript: false`): index.ts and what
- * it imports, transpiled by tools/ts-transpiler.js and its cache, with no TypeScript or ts-node loaded at all.
+ * it imports, transpiled by tools/ts-transpiler.js and its cache, without the SDK's ts-node registration.
  * Its exports are the stack's outputs.
  */
 require("./ts-transpiler.js").registerTypeScript();
