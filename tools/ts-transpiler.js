@@ -60,5 +60,21 @@ function createTranspiler({ cacheDir = defaultCacheDir(), transform = sucraseTra
   };
 }
 
+/**
+ * Loads the project's .ts files through `transpiler` in this process, as ts-node would with this file as its
+ * transpiler, but without ts-node's setup and its source-map layer, which maps every stack trace the SDK
+ * formats (one per resource and per promise). Sucrase keeps line numbers, so traces still name the right .ts line.
+ */
+function registerTypeScript(transpiler = createTranspiler()) {
+  const Module = require("module");
+  const loadJs = Module._extensions[".js"];
+  Module._extensions[".ts"] = (module, fileName) => {
+    if (fileName.includes(`${path.sep}node_modules${path.sep}`)) return loadJs(module, fileName);
+    const { outputText } = transpiler.transpile(fs.readFileSync(fileName, "utf8"), { fileName });
+    module._compile(outputText, fileName);
+  };
+}
+
 exports.createTranspiler = createTranspiler;
 exports.create = () => createTranspiler();
+exports.registerTypeScript = registerTypeScript;

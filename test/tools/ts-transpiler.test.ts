@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { execFileSync } from "child_process";
+import { parse as parseYaml } from "yaml";
 
 interface Output {
   outputText: string;
@@ -96,6 +98,45 @@ describe("tools/ts-transpiler.js", () => {
       const fresh = createTranspiler({ cacheDir: dir }).transpile(source, { fileName: "/p/a.ts" });
       expect(fresh.outputText).toContain("42");
       expect(JSON.parse(fs.readFileSync(path.join(dir, entry), "utf8"))).toEqual(fresh);
+    });
+  });
+
+  describe("registerTypeScript, how the engine loads the program (tools/pulumi-main.js)", () => {
+    const repo = path.join(__dirname, "..", "..");
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "ts-register-"))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** Runs `code` in a fresh Node with the project's .ts loader registered; returns what it printed. */
+    const runNode = (code: string) =>
+      execFileSync(
+        process.execPath,
+        ["-e", `require(${JSON.stringify(path.join(repo, "tools/ts-transpiler.js"))}).registerTypeScript();\n${code}`],
+        { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: path.join(dir, "cache") }, encoding: "utf8" },
+      );
+
+    it("requires .ts files and what they import, through the transpiler and its cache", () => {
+      fs.writeFileSync(path.join(dir, "b.ts"), "export const twice = (n: number): number => 2 * n;\n");
+      fs.writeFileSync(
+        path.join(dir, "a.ts"),
+        'import { twice } from "./b";\nexport const answer: number = twice(21);\n',
+      );
+      expect(runNode('console.log(require("./a.ts").answer)')).toBe("42\n");
+      expect(fs.readdirSync(path.join(dir, "cache", "kfp-protein-stack", "transpiled"))).toHaveLength(2);
+    });
+
+    it("keeps line numbers, so a stack trace names the .ts line that threw", () => {
+      const source = 'type Unused = { a: number };\n\nexport function fail(): never {\n  throw new Error("here");\n}\n';
+      fs.writeFileSync(path.join(dir, "fail.ts"), source);
+      const out = runNode('try { require("./fail.ts").fail(); } catch (e) { console.log(e.stack); }');
+      expect(out).toContain(`${path.join(dir, "fail.ts")}:4:`);
+    });
+
+    it("is what Pulumi.yaml runs, with the SDK's TypeScript support off", () => {
+      const project = parseYaml(fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8"));
+      expect(project.runtime.options.typescript).toBe(false);
+      expect(project.main).toBe("tools/pulumi-main.js");
+      expect(fs.readFileSync(path.join(repo, project.main), "utf8")).toContain("registerTypeScript()");
     });
   });
 });

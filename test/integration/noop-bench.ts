@@ -1,0 +1,70 @@
+/**
+ * Benchmark of the no-op `up` against the integration tier's environment (a kwok cluster, the fake KFP, the tier's
+ * config): one `up`, then N no-op `up`s (NOOP_BENCH_RUNS, default 3), each timed; prints the median and its ratio
+ * to the first up, and the no-op timelines' directory. Timings on a loaded machine are noisy: compare medians.
+ *
+ *   ITEST_TOOLS_BIN=$(bash test/integration/toolchain/build-test-tools.sh) \
+ *     flock /tmp/kfp-integration.lock npx ts-node --transpile-only test/integration/noop-bench.ts
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { startLocalCluster } from "./cluster";
+import { integrationConfig } from "./config";
+import { timed } from "./exec";
+import { createEphemeralStack } from "./stack";
+import { phaseRecorder } from "./phases";
+import { startFakeKfp } from "../fakes/fake-kfp";
+
+async function main(): Promise<void> {
+  const toolsBin = process.env.ITEST_TOOLS_BIN;
+  if (!toolsBin) throw new Error("set ITEST_TOOLS_BIN (bash test/integration/toolchain/build-test-tools.sh)");
+  const runs = Number(process.env.NOOP_BENCH_RUNS ?? 3);
+  const repoRoot = path.resolve(__dirname, "..", "..");
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "kfp-noop-bench-"));
+  const cluster = await startLocalCluster({ toolsBin, workDir, name: `noop-bench-${process.pid}` });
+  const fakeKfp = await startFakeKfp({ host: "127.0.0.1", pollsToFinish: 0 });
+  const config = integrationConfig({
+    kubeconfig: cluster.kubeconfig,
+    context: cluster.context,
+    kfpPath: path.resolve(repoRoot, "..", "shared", "kfp", "2.17.0"),
+    kfpApiEndpoint: fakeKfp.url,
+    metricsPort: 9191,
+  });
+  const stack = await createEphemeralStack({
+    toolsRoot: path.dirname(toolsBin),
+    projectDir: repoRoot,
+    workDir: path.join(workDir, "stack"),
+    namePrefix: "noop-bench",
+    config: { ...config, "pipeline.enabled": "false" },
+  });
+  const log = (name: string) => (out: string) => fs.appendFileSync(path.join(workDir, `${name}.log`), out);
+  try {
+    const up = await timed(() => stack.stack.up({ color: "never", onOutput: log("up") }));
+    console.log(`up ${up.seconds.toFixed(2)} s`);
+    const noops: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const phases = phaseRecorder();
+      const noop = await timed(() =>
+        stack.stack.up({ color: "never", diff: true, onEvent: phases.onEvent, onOutput: log(`noop-${i}`) }),
+      );
+      fs.writeFileSync(path.join(workDir, `noop-${i}-timeline.tsv`), phases.timeline());
+      noops.push(noop.seconds);
+      console.log(`noop ${noop.seconds.toFixed(2)} s ${JSON.stringify(noop.result.summary.resourceChanges)}`);
+    }
+    const median = [...noops].sort((a, b) => a - b)[Math.floor(runs / 2)];
+    console.log(`noop median ${median.toFixed(2)} s, noop/up=${(median / up.seconds).toFixed(2)} (logs in ${workDir})`);
+  } finally {
+    await stack.dispose();
+    await fakeKfp.close();
+    await cluster.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: Error) => {
+    console.error(e.message);
+    process.exit(1);
+  },
+);
