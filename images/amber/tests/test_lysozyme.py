@@ -118,3 +118,28 @@ def test_box_is_a_truncated_octahedron(lysozyme):
     assert box[0] == pytest.approx(109.4712206, abs=1e-4)  # the octahedron's angle
     crd_box = (lysozyme / "ions/crd").read_text().splitlines()[-1].split()
     assert [float(v) for v in crd_box[3:]] == pytest.approx([109.4712206] * 3, abs=1e-4)
+
+
+def test_the_notebooks_own_blocks_solvate_1aki_without_its_disulfide_bonds(lysozyme, tmp_path):
+    """Why docs/science.md says the tutorial's solvated lysozyme has no disulfide bonds: the notebook hands
+    biobb's amber_to_pdb output (ambpdb, no CONECT records) straight to leap_solvate, and leap then bonds no
+    SG pair; this pipeline restores the records first (the topologies above keep all four)."""
+    from biobb_amber.ambpdb.amber_to_pdb import amber_to_pdb
+    from biobb_amber.leap.leap_solvate import leap_solvate
+
+    import shutil
+
+    top, crd, plain = tmp_path / "vacuum.parmtop", tmp_path / "minimised.rst", tmp_path / "ambpdb.pdb"
+    shutil.copy(lysozyme / "top/top", top)
+    shutil.copy(lysozyme / "minvac/rst", crd)
+    amber_to_pdb(input_top_path=str(top), input_crd_path=str(crd), output_pdb_path=str(plain),
+                 properties={"remove_tmp": True, "sandbox_path": str(tmp_path)})
+    assert "CONECT" not in plain.read_text()
+    leap_solvate(input_pdb_path=str(plain), output_pdb_path=str(tmp_path / "solv.pdb"),
+                 output_top_path=str(tmp_path / "solv.top"), output_crd_path=str(tmp_path / "solv.crd"),
+                 properties={"forcefield": ["protein.ff14SB"], "water_type": "TIP3PBOX",
+                             "box_type": "truncated_octahedron", "distance_to_molecule": "9.0",
+                             "remove_tmp": True, "sandbox_path": str(tmp_path)})
+    residues = {r.idx + 1: r.name for r in topology(tmp_path / "solv.top").residues}
+    assert {residues[a] for pair in SSBONDS for a in pair} == {"CYX"}
+    assert not [b for b in topology(tmp_path / "solv.top").bonds if b.atom1.name == b.atom2.name == "SG"]
