@@ -31,7 +31,13 @@ def publish(
     write_text(args.output_dat, data_table(x_name, x, columns))
     svg = line_chart_svg(x, columns, x_label or x_name, args.title, y_labels, overlay)
     write_text(args.output_html, html_page(args.title, svg, metrics))
-    write_metrics(args.executor_input, metrics, args.output_metrics)
+    write_metrics(args.executor_input, {name: tidy(value) for name, value in metrics.items()}, args.output_metrics)
+
+
+def tidy(value: float) -> float:
+    """A metric as KFP's UI and metrics.json show it: 6 significant digits (more than any input log or cpptraj
+    table carries; no 0.36985999999999997), and never -0.0."""
+    return float(f"{value:.6g}") + 0.0
 
 
 def mean(values: Sequence[float]) -> float:

@@ -1,6 +1,7 @@
 import re
 
 from protein_steps.plots import data_table, format_metric, html_page, line_chart_svg
+from protein_steps.report import tidy
 
 
 def test_html_plot_is_self_contained():
@@ -26,6 +27,12 @@ def test_one_heading_per_plot_and_the_same_data_draws_the_same_svg():
     page = html_page("Heating", svg, {})
     assert page.count("Heating") == 2  # <title> and the one <h1>; the figure has no title of its own
     assert line_chart_svg([0, 1], {"TEMP": [1.0, 2.0]}, "Time (ps)", "Heating", {"TEMP": "Temperature (K)"}) == svg
+
+
+def test_metric_values_keep_six_significant_digits_and_no_negative_zero():
+    assert tidy(0.36985999999999997) == 0.36986 and tidy(0.8897400000000001) == 0.88974
+    assert tidy(-56703.14159) == -56703.1 and tidy(13.85470001) == 13.8547
+    assert str(tidy(-0.0)) == "0.0" and str(tidy(-1e-9)) == "-1e-09"
 
 
 def test_metrics_show_units_and_the_precision_of_their_quantity():
