@@ -6,8 +6,8 @@
 # found under OUT_DIR, so `--engine sander` and `--engine openmm` one after the other give both columns.
 # Seeds: BENCH_SEEDS (default "71277 1 2", at least 3). Prints, for each reference band, the mean and range across
 # the seeds with inside/outside computed, and regenerates the generated block of docs/science.md with the date,
-# commit, machine and command. Long: sander is single-threaded; one seed took 77 minutes on a shared 2-core
-# machine. Not part of CI or `npm test`.
+# commit, machine and command. Long: sander is single-threaded; a seed's MD took 34–43 minutes with sander
+# and 16–20 with OpenMM on one core of a busy 2-core machine. Not part of CI or `npm test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 synopsis="npm run bench:science [-- [--engine sander|openmm] [OUT_DIR] | --table DIR...]"
@@ -24,7 +24,7 @@ case "${1:-}" in
 usage: $synopsis
 
 Runs the tutorial preset on PDB 1AKI end to end with the local runner, once per seed (BENCH_SEEDS, default
-"71277 1 2", at least 3; about 77 minutes a seed on 2 cores: sander is single-threaded), prints each reference
+"71277 1 2", at least 3; 35-45 minutes a seed with sander, about 20 with OpenMM on one core), prints each reference
 band's mean and range across the seeds with inside/outside computed, and regenerates the generated block of
 docs/science.md. Not part of CI or npm test.
 
