@@ -128,14 +128,20 @@ stop_daemon
 
 step "benchmark: the same preset and structure as subprocesses"
 # CI's AMBER tier has just run this preset and structure as subprocesses: its summary.json (same
-# parameters but pdb_source, every task SUCCEEDED) gives the wall time without a second run.
+# parameters but pdb_source, which run_context also names; every task SUCCEEDED) gives the wall time
+# without a second run.
 subprocess_seconds=""
 if [[ -n ${SUBPROCESS_RUN_DIR:-} && -f $SUBPROCESS_RUN_DIR/summary.json ]]; then
   subprocess_seconds=$(node -e '
     const [subFile, dockerFile] = process.argv.slice(1);
     const sub = JSON.parse(require("fs").readFileSync(subFile, "utf8"));
     const docker = JSON.parse(require("fs").readFileSync(dockerFile, "utf8"));
-    const same = (a, b) => JSON.stringify({ ...a, pdb_source: "" }) === JSON.stringify({ ...b, pdb_source: "" });
+    const withoutSource = (p) => {
+      const context = JSON.parse(p.run_context || "{}");
+      delete (context.overrides || {}).pdb_source;
+      return JSON.stringify({ ...p, pdb_source: "", run_context: context });
+    };
+    const same = (a, b) => withoutSource(a) === withoutSource(b);
     const ok = sub.runner === "subprocess" && same(sub.parameters, docker.parameters) &&
       sub.tasks.length === docker.tasks.length && sub.tasks.every((t) => t.state === "SUCCEEDED");
     if (ok) console.log(Math.round(sub.wallSeconds));
