@@ -31,7 +31,7 @@ import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KIN
 import { killEngineMidUp } from "./faults";
 import { dynamicLogProblems, runDynamicLogProbe } from "./dynamic-log";
 import { firstUpProblems, runFirstUp } from "./first-up";
-import { describePhases, phaseRecorder } from "./phases";
+import { cliSeconds, describePhases, phaseRecorder } from "./phases";
 import { runResultsThroughPortForward } from "./results-port-forward";
 import { runE2eChecks } from "./e2e";
 import { runPodFaultChecks } from "./pod-faults";
@@ -71,6 +71,8 @@ async function main(): Promise<number> {
   const m: Measurements = {
     upSeconds: NaN,
     noopSeconds: NaN,
+    upCliSeconds: NaN,
+    noopCliSeconds: NaN,
     destroySeconds: NaN,
     kubectlApplySeconds: NaN,
     kubectlDeleteSeconds: NaN,
@@ -140,9 +142,10 @@ async function main(): Promise<number> {
     );
     const upPhases = phaseRecorder();
     const up = await timed(() =>
-      main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: log.engine("up") }),
+      main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: upPhases.onOutput(log.engine("up")) }),
     );
     m.upSeconds = up.seconds;
+    m.upCliSeconds = cliSeconds(upPhases.marks);
     log.say(
       `up ${up.seconds.toFixed(1)}s: ${describePhases(upPhases.finish())} (timeline in ${log.dir}/up-timeline.tsv)`,
     );
@@ -153,9 +156,15 @@ async function main(): Promise<number> {
 
     const noopPhases = phaseRecorder();
     const noop = await timed(() =>
-      main.stack.up({ color: "never", diff: true, onEvent: noopPhases.onEvent, onOutput: log.engine("noop") }),
+      main.stack.up({
+        color: "never",
+        diff: true,
+        onEvent: noopPhases.onEvent,
+        onOutput: noopPhases.onOutput(log.engine("noop")),
+      }),
     );
     m.noopSeconds = noop.seconds;
+    m.noopCliSeconds = cliSeconds(noopPhases.marks);
     log.say(
       `noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())} (timeline in ${log.dir}/noop-timeline.tsv)`,
     );

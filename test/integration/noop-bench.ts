@@ -13,7 +13,7 @@ import { startLocalCluster } from "./cluster";
 import { integrationConfig } from "./config";
 import { timed } from "./exec";
 import { createEphemeralStack } from "./stack";
-import { phaseRecorder } from "./phases";
+import { cliSeconds, phaseRecorder } from "./phases";
 import { startFakeKfp } from "../fakes/fake-kfp";
 
 async function main(): Promise<void> {
@@ -40,20 +40,35 @@ async function main(): Promise<void> {
   });
   const log = (name: string) => (out: string) => fs.appendFileSync(path.join(workDir, `${name}.log`), out);
   try {
-    const up = await timed(() => stack.stack.up({ color: "never", onOutput: log("up") }));
-    console.log(`up ${up.seconds.toFixed(2)} s`);
+    const upPhases = phaseRecorder();
+    const up = await timed(() => stack.stack.up({ color: "never", onOutput: upPhases.onOutput(log("up")) }));
+    const upCli = cliSeconds(upPhases.marks);
+    console.log(`up ${up.seconds.toFixed(2)} s (pulumi up itself ${upCli.toFixed(2)} s)`);
     const noops: number[] = [];
+    const noopsCli: number[] = [];
     for (let i = 0; i < runs; i++) {
       const phases = phaseRecorder();
       const noop = await timed(() =>
-        stack.stack.up({ color: "never", diff: true, onEvent: phases.onEvent, onOutput: log(`noop-${i}`) }),
+        stack.stack.up({
+          color: "never",
+          diff: true,
+          onEvent: phases.onEvent,
+          onOutput: phases.onOutput(log(`noop-${i}`)),
+        }),
       );
       fs.writeFileSync(path.join(workDir, `noop-${i}-timeline.tsv`), phases.timeline());
       noops.push(noop.seconds);
-      console.log(`noop ${noop.seconds.toFixed(2)} s ${JSON.stringify(noop.result.summary.resourceChanges)}`);
+      noopsCli.push(cliSeconds(phases.marks));
+      console.log(
+        `noop ${noop.seconds.toFixed(2)} s (pulumi up itself ${noopsCli[i].toFixed(2)} s) ` +
+          JSON.stringify(noop.result.summary.resourceChanges),
+      );
     }
-    const median = [...noops].sort((a, b) => a - b)[Math.floor(runs / 2)];
-    console.log(`noop median ${median.toFixed(2)} s, noop/up=${(median / up.seconds).toFixed(2)} (logs in ${workDir})`);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(runs / 2)];
+    console.log(
+      `noop median ${median(noops).toFixed(2)} s, noop/up=${(median(noops) / up.seconds).toFixed(2)}; ` +
+        `pulumi up itself: noop/up=${(median(noopsCli) / upCli).toFixed(2)} (logs in ${workDir})`,
+    );
   } finally {
     await stack.dispose();
     await fakeKfp.close();

@@ -5,7 +5,14 @@ export interface PhaseMarks {
   start: number;
   firstResource?: number;
   lastResource?: number;
+  /** When the CLI printed its closing `Duration:` line: `pulumi up` itself is done. */
+  cliDone?: number;
   end?: number;
+}
+
+/** Seconds from the start until the CLI's own end (its `Duration:` line), or NaN when it printed none. */
+export function cliSeconds(m: PhaseMarks): number {
+  return m.cliDone === undefined ? NaN : (m.cliDone - m.start) / 1000;
 }
 
 /** Pure: a one-line account of the marks (milliseconds since epoch). */
@@ -13,9 +20,13 @@ export function describePhases(m: PhaseMarks): string {
   if (m.firstResource === undefined || m.lastResource === undefined || m.end === undefined)
     return "no resource events seen";
   const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+  const afterCli =
+    m.cliDone === undefined
+      ? ""
+      : ` (${s(m.end - m.cliDone)} of it after the CLI ended: the Automation API's stack output and history calls)`;
   return (
     `engine+program startup ${s(m.firstResource - m.start)}, resource operations ${s(m.lastResource - m.firstResource)}, ` +
-    `wind-down ${s(m.end - m.lastResource)}`
+    `wind-down ${s(m.end - m.lastResource)}${afterCli}`
   );
 }
 
@@ -23,6 +34,8 @@ export function describePhases(m: PhaseMarks): string {
 export function phaseRecorder(): {
   marks: PhaseMarks;
   onEvent: (e: EngineEvent) => void;
+  /** Wraps an onOutput callback, marking the CLI's end at its `Duration:` line. */
+  onOutput: (next: (text: string) => void) => (text: string) => void;
   finish: () => PhaseMarks;
   /** `seconds-since-start  start|done  op  type  name`, one line per resource event. */
   timeline: () => string;
@@ -40,5 +53,15 @@ export function phaseRecorder(): {
       [((now - marks.start) / 1000).toFixed(2), phase, meta.op, meta.type, meta.urn.split("::").pop()].join("\t"),
     );
   };
-  return { marks, onEvent, finish: () => ({ ...marks, end: Date.now() }), timeline: () => lines.join("\n") + "\n" };
+  const onOutput = (next: (text: string) => void) => (text: string) => {
+    if (/^\s*Duration: /m.test(text)) marks.cliDone ??= Date.now();
+    next(text);
+  };
+  return {
+    marks,
+    onEvent,
+    onOutput,
+    finish: () => ({ ...marks, end: Date.now() }),
+    timeline: () => lines.join("\n") + "\n",
+  };
 }

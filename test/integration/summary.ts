@@ -3,6 +3,10 @@
 export interface Measurements {
   upSeconds: number;
   noopSeconds: number;
+  /** The same two, until the `pulumi up` process itself ended (what `npm run up` runs), without the Automation
+   * API's three CLI calls after it (stack output twice, stack history). */
+  upCliSeconds: number;
+  noopCliSeconds: number;
   destroySeconds: number;
   kubectlApplySeconds: number;
   kubectlDeleteSeconds: number;
@@ -27,7 +31,8 @@ export function summaryLine(m: Measurements): string {
     `integration: up=${seconds(m.upSeconds)} noop=${seconds(m.noopSeconds)} destroy=${seconds(m.destroySeconds)} ` +
     `kubectl_apply=${seconds(m.kubectlApplySeconds)} kubectl_delete=${seconds(m.kubectlDeleteSeconds)} ` +
     `changes_on_noop=${m.changesOnNoop} leftover=${m.leftover} ` +
-    `upgrade_updates=${m.upgradeUpdates} upgrade_unexpected=${m.upgradeUnexpected}`
+    `upgrade_updates=${m.upgradeUpdates} upgrade_unexpected=${m.upgradeUnexpected} ` +
+    `up_cli=${seconds(m.upCliSeconds)} noop_cli=${seconds(m.noopCliSeconds)}`
   );
 }
 
@@ -52,12 +57,13 @@ export function failedCriteria(m: Measurements): string[] {
 export function ratioLine(m: Measurements): string {
   const ratio = m.upSeconds / m.kubectlApplySeconds;
   const verdict = ratio <= TARGET_UP_TO_BASELINE_RATIO ? "within" : "above";
-  const noop = m.noopSeconds / m.upSeconds;
+  const noop = m.noopCliSeconds / m.upCliSeconds;
   const noopVerdict = noop <= TARGET_NOOP_TO_UP_RATIO ? "within" : "above";
   return (
     `benchmark: up/kubectl_apply=${ratio.toFixed(2)} (${verdict} the ${TARGET_UP_TO_BASELINE_RATIO}x target); ` +
     `destroy/kubectl_delete=${(m.destroySeconds / m.kubectlDeleteSeconds).toFixed(2)}; ` +
-    `noop/up=${noop.toFixed(2)} (${noopVerdict} the ${TARGET_NOOP_TO_UP_RATIO}x target)`
+    `noop/up=${noop.toFixed(2)} as pulumi up runs them (${noopVerdict} the ${TARGET_NOOP_TO_UP_RATIO}x target), ` +
+    `${(m.noopSeconds / m.upSeconds).toFixed(2)} with the Automation API's calls after each`
   );
 }
 
