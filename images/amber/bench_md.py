@@ -66,7 +66,8 @@ def build(work: Path) -> tuple[Path, Path]:
          "--output-pdb", str(work / "a2p/pdb"))
     step("leap-solvate", *BOX, "--input-pdb", str(work / "a2p/pdb"), "--output-top", str(work / "solv/top"),
          "--output-crd", str(work / "solv/crd"), "--output-pdb", str(work / "solv/pdb"))
-    step("leap-add-ions", *BOX, "--ionic-concentration", "150", *IONS, "--input-pdb", str(work / "solv/pdb"),
+    step("leap-add-ions", *BOX, "--ionic-concentration", "150", *IONS, "--seed", "71277",
+         "--input-pdb", str(work / "solv/pdb"),
          "--output-top", str(work / "ions/top"), "--output-crd", str(work / "ions/crd"),
          "--output-pdb", str(work / "ions/pdb"))
     top = work / "ions/top"
