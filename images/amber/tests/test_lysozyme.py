@@ -126,6 +126,7 @@ def test_the_notebooks_own_blocks_solvate_1aki_without_its_disulfide_bonds(lysoz
     SG pair; this pipeline restores the records first (the topologies above keep all four)."""
     from biobb_amber.ambpdb.amber_to_pdb import amber_to_pdb
     from biobb_amber.leap.leap_solvate import leap_solvate
+    from protein_steps.tools import biobb_properties
 
     import shutil
 
@@ -133,13 +134,13 @@ def test_the_notebooks_own_blocks_solvate_1aki_without_its_disulfide_bonds(lysoz
     shutil.copy(lysozyme / "top/top", top)
     shutil.copy(lysozyme / "minvac/rst", crd)
     amber_to_pdb(input_top_path=str(top), input_crd_path=str(crd), output_pdb_path=str(plain),
-                 properties={"remove_tmp": True, "sandbox_path": str(tmp_path)})
+                 properties=biobb_properties(tmp_path, sandbox_path=str(tmp_path)))
     assert "CONECT" not in plain.read_text()
     leap_solvate(input_pdb_path=str(plain), output_pdb_path=str(tmp_path / "solv.pdb"),
                  output_top_path=str(tmp_path / "solv.top"), output_crd_path=str(tmp_path / "solv.crd"),
-                 properties={"forcefield": ["protein.ff14SB"], "water_type": "TIP3PBOX",
-                             "box_type": "truncated_octahedron", "distance_to_molecule": "9.0",
-                             "remove_tmp": True, "sandbox_path": str(tmp_path)})
+                 properties=biobb_properties(tmp_path, sandbox_path=str(tmp_path), forcefield=["protein.ff14SB"],
+                                             water_type="TIP3PBOX", box_type="truncated_octahedron",
+                                             distance_to_molecule="9.0"))
     residues = {r.idx + 1: r.name for r in topology(tmp_path / "solv.top").residues}
     assert {residues[a] for pair in SSBONDS for a in pair} == {"CYX"}
     assert not [b for b in topology(tmp_path / "solv.top").bonds if b.atom1.name == b.atom2.name == "SG"]
