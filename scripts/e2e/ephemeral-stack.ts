@@ -60,10 +60,17 @@ export async function openEphemeralStack(o: OpenStackOptions): Promise<OpenedSta
   return { stack, workspace, env, projectCopy, stateDir };
 }
 
-/** The project's Pulumi.yaml in the copy, `main` pointing back at the project, state in `stateDir`. */
+/**
+ * The project's Pulumi.yaml in the copy: `main` and the plugins' paths pointing back at the project (the engine
+ * resolves them from the file's folder), state in `stateDir`.
+ */
 export function writeProjectFile(projectDir: string, projectCopy: string, stateDir: string): void {
   const settings = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
-  settings.main = path.relative(projectCopy, path.join(projectDir, (settings.main as string | undefined) ?? "."));
+  const fromCopy = (p: string) => path.relative(projectCopy, path.resolve(projectDir, p));
+  settings.main = fromCopy((settings.main as string | undefined) ?? ".");
+  const plugins = (settings.plugins ?? {}) as Record<string, { path?: string }[] | undefined>;
+  for (const list of Object.values(plugins))
+    for (const plugin of list ?? []) if (plugin.path) plugin.path = fromCopy(plugin.path);
   settings.backend = { url: `file://${stateDir}` };
   fs.writeFileSync(path.join(projectCopy, "Pulumi.yaml"), stringifyYaml(settings));
 }
