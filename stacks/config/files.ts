@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Problems, shown } from "./checks";
+import { Problems, shown, shownPath } from "./checks";
 
 export interface FileStat {
   type: "file" | "directory" | "other";
@@ -75,7 +75,9 @@ function statOrProblem(
   try {
     return files.stat(p) ?? "missing";
   } catch (e) {
-    problems.add(`${key}: cannot look at ${shown(p)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    problems.add(
+      `${key}: cannot look at ${shownPath(p)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+    );
     return undefined;
   }
 }
@@ -84,10 +86,11 @@ function statOrProblem(
 function isBoundedFile(key: string, p: string, stat: FileStat, maxBytes: number, problems: Problems): boolean {
   const fix = `Fix: npm run config -- set --path ${key} <file>`;
   if (stat.type === "directory")
-    problems.add(`${key}: ${shown(p)} is a directory where a file is expected (EISDIR). ${fix}`);
+    problems.add(`${key}: ${shownPath(p)} is a directory where a file is expected (EISDIR). ${fix}`);
   else if (stat.type === "other")
-    problems.add(`${key}: ${shown(p)} is not a regular file (a device, pipe or socket). ${fix}`);
-  else if (stat.size > maxBytes) problems.add(`${key}: ${shown(p)} is larger than ${maxBytes / 2 ** 20} MiB. ${fix}`);
+    problems.add(`${key}: ${shownPath(p)} is not a regular file (a device, pipe or socket). ${fix}`);
+  else if (stat.size > maxBytes)
+    problems.add(`${key}: ${shownPath(p)} is larger than ${maxBytes / 2 ** 20} MiB. ${fix}`);
   else return true;
   return false;
 }
@@ -97,7 +100,7 @@ function manifestProblems(p: string, version: string, files: FileAccess, problem
   const stat = statOrProblem("kfp.path", p, files, problems);
   if (stat === "missing")
     problems.add(
-      `kfp.path: ${shown(p)} does not exist. Fix: npm run config -- set --path kfp.path <dir or file of rendered KFP YAML>`,
+      `kfp.path: ${shownPath(p)} does not exist. Fix: npm run config -- set --path kfp.path <dir or file of rendered KFP YAML>`,
     );
   if (stat === "missing" || stat === undefined) return;
   let yamlFiles = [p];
@@ -109,11 +112,13 @@ function manifestProblems(p: string, version: string, files: FileAccess, problem
         .sort()
         .map((f) => path.join(p, f));
     } catch (e) {
-      problems.add(`kfp.path: cannot list ${shown(p)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+      problems.add(
+        `kfp.path: cannot list ${shownPath(p)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+      );
       return;
     }
     if (yamlFiles.length === 0) {
-      problems.add(`kfp.path: the directory ${shown(p)} holds no .yaml or .yml file.`);
+      problems.add(`kfp.path: the directory ${shownPath(p)} holds no .yaml or .yml file.`);
       return;
     }
   }
@@ -121,7 +126,7 @@ function manifestProblems(p: string, version: string, files: FileAccess, problem
   const found = new Set<string>();
   for (const file of yamlFiles) {
     const fileStat = file === p ? stat : statOrProblem("kfp.path", file, files, problems);
-    if (fileStat === "missing") problems.add(`kfp.path: ${shown(file)} does not exist (a broken link?).`);
+    if (fileStat === "missing") problems.add(`kfp.path: ${shownPath(file)} does not exist (a broken link?).`);
     if (fileStat === "missing" || fileStat === undefined) return;
     if (!isBoundedFile("kfp.path", file, fileStat, budget, problems)) return;
     budget -= fileStat.size;

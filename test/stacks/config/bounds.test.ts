@@ -187,6 +187,15 @@ describe("keys and values of any shape are config problems naming the key", () =
     ]);
   });
 
+  it("a problem with a file names its whole path, however long", () => {
+    const dir = path.join(tmp, "a-folder-name-long-enough-that-the-path-is-over-eighty-characters", "manifests");
+    fs.mkdirSync(path.join(dir, "nested.yaml"), { recursive: true });
+    expect(problemsOf({ "kfp.source": "path", "kfp.path": dir })).toEqual([
+      `kfp.path: ${JSON.stringify(path.join(dir, "nested.yaml"))} is a directory where a file is expected (EISDIR). ` +
+        "Fix: npm run config -- set --path kfp.path <file>",
+    ]);
+  });
+
   it("kfp.version that differs from the release of the manifests at kfp.path", () => {
     expect(problemsOf({ "kfp.source": "path", "kfp.path": SHARED_KFP_DIR, "kfp.version": "2.16.0" })).toEqual([
       expect.stringMatching(
