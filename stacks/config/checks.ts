@@ -59,12 +59,13 @@ export function shown(value: unknown): string {
   return text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH)}…` : text;
 }
 
+const PATH_MAX = 4096;
+
 /** A file path for a problem message: whole (a user must find the file), JSON-quoted, cut only beyond PATH_MAX. */
 export function shownPath(p: string): string {
   const text = JSON.stringify(p);
   return text.length > PATH_MAX ? `${text.slice(0, PATH_MAX)}…` : text;
 }
-const PATH_MAX = 4096;
 
 /** A config key as a problem names it: as is, or quoted when it is empty or holds unusual characters. */
 export function shownKey(key: string): string {
