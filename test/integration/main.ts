@@ -31,7 +31,7 @@ import { apiServerProblems, leftoverObjects, orphanedObjects, CLUSTER_SCOPED_KIN
 import { killEngineMidUp } from "./faults";
 import { dynamicLogProblems, runDynamicLogProbe } from "./dynamic-log";
 import { firstUpProblems, runFirstUp } from "./first-up";
-import { cliSeconds, describePhases, phaseRecorder } from "./phases";
+import { describePhases, measuredUp } from "./phases";
 import { runResultsThroughPortForward } from "./results-port-forward";
 import { runE2eChecks } from "./e2e";
 import { runPodFaultChecks } from "./pod-faults";
@@ -140,35 +140,24 @@ async function main(): Promise<number> {
       "preview plans the creates and creates nothing",
       previewProblems(preview.changeSummary as Record<string, number>, afterPreview),
     );
-    const upPhases = phaseRecorder();
-    const up = await timed(() =>
-      main.stack.up({ color: "never", onEvent: upPhases.onEvent, onOutput: upPhases.onOutput(log.engine("up")) }),
-    );
+    const up = await measuredUp(main.stack, log.engine("up"));
     m.upSeconds = up.seconds;
-    m.upCliSeconds = cliSeconds(upPhases.marks);
+    m.upCliSeconds = up.cliSeconds;
     log.say(
-      `up ${up.seconds.toFixed(1)}s: ${describePhases(upPhases.finish())} (timeline in ${log.dir}/up-timeline.tsv)`,
+      `up ${up.seconds.toFixed(1)}s: ${describePhases(up.phases.finish())} (timeline in ${log.dir}/up-timeline.tsv)`,
     );
-    log.write("up-timeline.tsv", upPhases.timeline());
+    log.write("up-timeline.tsv", up.phases.timeline());
     record("up succeeds", up.result.summary.result === "succeeded" ? [] : [`up ended ${up.result.summary.result}`]);
     const state: Deployment = await main.exportWithSecrets();
     record("objects exist and are wired in the API server", await apiServerProblems(kubectl, state, METRICS_PORT));
 
-    const noopPhases = phaseRecorder();
-    const noop = await timed(() =>
-      main.stack.up({
-        color: "never",
-        diff: true,
-        onEvent: noopPhases.onEvent,
-        onOutput: noopPhases.onOutput(log.engine("noop")),
-      }),
-    );
+    const noop = await measuredUp(main.stack, log.engine("noop"), { diff: true });
     m.noopSeconds = noop.seconds;
-    m.noopCliSeconds = cliSeconds(noopPhases.marks);
+    m.noopCliSeconds = noop.cliSeconds;
     log.say(
-      `noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noopPhases.finish())} (timeline in ${log.dir}/noop-timeline.tsv)`,
+      `noop up ${noop.seconds.toFixed(1)}s: ${describePhases(noop.phases.finish())} (timeline in ${log.dir}/noop-timeline.tsv)`,
     );
-    log.write("noop-timeline.tsv", noopPhases.timeline());
+    log.write("noop-timeline.tsv", noop.phases.timeline());
     m.changesOnNoop = countChanges(noop.result.summary.resourceChanges as Record<string, number> | undefined);
     record(
       "second up changes nothing",

@@ -11,9 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { startLocalCluster } from "./cluster";
 import { integrationConfig } from "./config";
-import { timed } from "./exec";
 import { createEphemeralStack } from "./stack";
-import { cliSeconds, phaseRecorder } from "./phases";
+import { measuredUp } from "./phases";
 import { startFakeKfp } from "../fakes/fake-kfp";
 
 async function main(): Promise<void> {
@@ -40,25 +39,16 @@ async function main(): Promise<void> {
   });
   const log = (name: string) => (out: string) => fs.appendFileSync(path.join(workDir, `${name}.log`), out);
   try {
-    const upPhases = phaseRecorder();
-    const up = await timed(() => stack.stack.up({ color: "never", onOutput: upPhases.onOutput(log("up")) }));
-    const upCli = cliSeconds(upPhases.marks);
+    const up = await measuredUp(stack.stack, log("up"));
+    const upCli = up.cliSeconds;
     console.log(`up ${up.seconds.toFixed(2)} s (pulumi up itself ${upCli.toFixed(2)} s)`);
     const noops: number[] = [];
     const noopsCli: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const phases = phaseRecorder();
-      const noop = await timed(() =>
-        stack.stack.up({
-          color: "never",
-          diff: true,
-          onEvent: phases.onEvent,
-          onOutput: phases.onOutput(log(`noop-${i}`)),
-        }),
-      );
-      fs.writeFileSync(path.join(workDir, `noop-${i}-timeline.tsv`), phases.timeline());
+      const noop = await measuredUp(stack.stack, log(`noop-${i}`), { diff: true });
+      fs.writeFileSync(path.join(workDir, `noop-${i}-timeline.tsv`), noop.phases.timeline());
       noops.push(noop.seconds);
-      noopsCli.push(cliSeconds(phases.marks));
+      noopsCli.push(noop.cliSeconds);
       console.log(
         `noop ${noop.seconds.toFixed(2)} s (pulumi up itself ${noopsCli[i].toFixed(2)} s) ` +
           JSON.stringify(noop.result.summary.resourceChanges),

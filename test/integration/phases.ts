@@ -1,5 +1,6 @@
 /** Where an operation's wall-clock time went, from engine events: startup, resource work, wind-down. */
-import { EngineEvent } from "@pulumi/pulumi/automation";
+import { EngineEvent, Stack, UpResult } from "@pulumi/pulumi/automation";
+import { timed } from "./exec";
 
 export interface PhaseMarks {
   start: number;
@@ -64,4 +65,17 @@ export function phaseRecorder(): {
     finish: () => ({ ...marks, end: Date.now() }),
     timeline: () => lines.join("\n") + "\n",
   };
+}
+
+/** One `up` of `stack` with its phases recorded: its wall time, and its time until the CLI's own end. */
+export async function measuredUp(
+  stack: Stack,
+  output: (text: string) => void,
+  opts: { diff?: boolean } = {},
+): Promise<{ result: UpResult; seconds: number; cliSeconds: number; phases: ReturnType<typeof phaseRecorder> }> {
+  const phases = phaseRecorder();
+  const { result, seconds } = await timed(() =>
+    stack.up({ color: "never", ...opts, onEvent: phases.onEvent, onOutput: phases.onOutput(output) }),
+  );
+  return { result, seconds, cliSeconds: cliSeconds(phases.marks), phases };
 }
