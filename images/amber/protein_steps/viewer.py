@@ -97,14 +97,15 @@ INIT_JS = """
   data.ions.forEach(function (ion) {
     md.setStyle({ resn: ion.name }, { sphere: { color: ion.colour, radius: 1.2 } });
   });
+  var experimentalStyle = { cartoon: { color: "#999999", opacity: 0.5 } };
   var experimental = null;
   if (data.experimental) {
     experimental = viewer.addModel(data.experimental, "pdb");
-    experimental.setStyle({}, { cartoon: { color: "#999999", opacity: 0.5 } });
+    experimental.setStyle({}, experimentalStyle);
   }
   function styleExperimental() {
     if (!experimental) return;
-    experimental.setStyle({}, showExperimental.checked ? { cartoon: { color: "#999999", opacity: 0.5 } } : {});
+    experimental.setStyle({}, showExperimental.checked ? experimentalStyle : {});
     viewer.render();
   }
   function show(index) {

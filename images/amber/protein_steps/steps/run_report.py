@@ -144,6 +144,14 @@ def frames_script(superpose: bool) -> str:
                       "strip :WAT,HOH|@H=", "trajout frames.pdb pdb model", "run", ""])
 
 
+def write_frames(scratch: Path, superpose: bool) -> bool:
+    """Runs frames_script in `scratch`; whether the fit took (unequal C-alpha counts: cpptraj skips it with a
+    warning and writes the frames unfitted)."""
+    (scratch / "frames.in").write_text(frames_script(superpose))
+    log = run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
+    return "Setup incomplete for [rms]" not in log.read_text(errors="replace")
+
+
 def molecule_frames(args: argparse.Namespace, experimental_pdb: str) -> tuple[list[str], list[str], str, str]:
     """(frames, their labels, the experimental model or "", a note saying what the view shows)."""
     with scratch_dir("run-report-frames") as scratch:
@@ -151,15 +159,9 @@ def molecule_frames(args: argparse.Namespace, experimental_pdb: str) -> tuple[li
         stage(args.input_traj, "--input-traj", scratch, "input.nc")
         experimental = experimental_model(first_altloc_only(experimental_pdb))
         (scratch / "experimental.pdb").write_text(experimental)
-        superposed = bool(experimental)
-        if superposed:
-            (scratch / "frames.in").write_text(frames_script(True))
-            log = run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
-            # Unequal C-alpha counts: cpptraj skips the fit with a warning and writes the frames unfitted.
-            superposed = "Setup incomplete for [rms]" not in log.read_text(errors="replace")
+        superposed = bool(experimental) and write_frames(scratch, superpose=True)
         if not superposed:
-            (scratch / "frames.in").write_text(frames_script(False))
-            run_binary("cpptraj (3D view frames)", ["cpptraj", "-i", "frames.in"], scratch, "cpptraj.log")
+            write_frames(scratch, superpose=False)
         models = split_models((scratch / "frames.pdb").read_text(errors="replace"))
     if not models:
         raise StepError("--input-traj has no frames: the free MD wrote no trajectory frame")
