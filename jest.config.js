@@ -4,7 +4,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/", "<rootDir>/test/s3/"],
-  transform: { "^.+\\.ts$": ["ts-jest", {}] },
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
   testTimeout: 20000,
   // Every temporary folder of the run under one directory, removed at the end (test/setup/temp-dir.js).
   globalSetup: "<rootDir>/test/setup/global-setup.js",

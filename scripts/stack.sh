@@ -72,11 +72,28 @@ if ! command -v pulumi >/dev/null; then
 fi
 
 if [ -z "${PULUMI_BACKEND_URL:-}" ] && ! pulumi whoami >/dev/null 2>&1; then
-  export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
+  # metadata=skip: no `.attrs` file beside each checkpoint (see remove_empty_state_sidecars).
+  export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state?metadata=skip"
   mkdir -p .pulumi-state
   [ "$action" = outputs ] || echo "Using the local file backend in .pulumi-state (set PULUMI_BACKEND_URL to use another)." >&2
 fi
 backend=${PULUMI_BACKEND_URL:-$(pulumi whoami --verbose 2>/dev/null | sed -n 's/^ *Backend URL: *//p')}
+
+# Without metadata=skip, the file backend's blob store (gocloud's fileblob) rewrites a `.attrs` file beside each
+# checkpoint in place: a pulumi killed at that moment leaves it empty, and every later command on the stack fails
+# with "failed to load checkpoint: EOF". An empty one holds nothing (a missing one reads as no attributes).
+remove_empty_state_sidecars() {
+  [[ $1 == file://* ]] || return 0
+  local dir=${1#file://} file
+  dir=${dir%%\?*}
+  dir=${dir/#\~/$HOME}
+  [ -d "$dir/.pulumi" ] || return 0
+  while IFS= read -r -d '' file; do
+    rm -f "$file"
+    echo "Removed $file: an empty file that a killed pulumi left beside the stack's state (every command failed with \"failed to load checkpoint: EOF\")." >&2
+  done < <(find "$dir/.pulumi" -name '*.attrs' -size 0 -print0)
+}
+remove_empty_state_sidecars "$backend"
 if [[ $backend != https://* ]] && [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
   if [ ! -t 0 ]; then
     echo "$action: stack $stack keeps its secrets encrypted with a passphrase, and there is no terminal to ask for it: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) and run again." >&2

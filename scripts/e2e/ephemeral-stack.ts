@@ -31,6 +31,16 @@ export interface OpenedStack {
   stateDir: string;
 }
 
+/**
+ * A file backend's URL for `dir`, with `metadata=skip`: without it the blob store behind Pulumi's file backend
+ * (gocloud's fileblob) rewrites a `.attrs` file beside every checkpoint in place, so a pulumi killed at that
+ * moment leaves it empty and every later command on the stack fails with "failed to load checkpoint: EOF".
+ * The checkpoint itself is written to a temp file and renamed, so with no sidecar a kill cannot corrupt it.
+ */
+export function fileBackendUrl(dir: string): string {
+  return `file://${dir}?metadata=skip`;
+}
+
 export function uniqueStackName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 }
@@ -44,7 +54,7 @@ export async function openEphemeralStack(o: OpenStackOptions): Promise<OpenedSta
   // Kept beside the state, so a stack whose destroy failed can still be destroyed by hand.
   fs.writeFileSync(path.join(o.workDir, "passphrase"), passphrase, { mode: 0o600 });
   const env: Record<string, string> = {
-    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_BACKEND_URL: fileBackendUrl(stateDir),
     PULUMI_CONFIG_PASSPHRASE: passphrase,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     // The program runs from the project copy, where no tsconfig.json is: use the project's (compiler options and
@@ -71,6 +81,6 @@ export function writeProjectFile(projectDir: string, projectCopy: string, stateD
   const plugins = (settings.plugins ?? {}) as Record<string, { path?: string }[] | undefined>;
   for (const list of Object.values(plugins))
     for (const plugin of list ?? []) if (plugin.path) plugin.path = fromCopy(plugin.path);
-  settings.backend = { url: `file://${stateDir}` };
+  settings.backend = { url: fileBackendUrl(stateDir) };
   fs.writeFileSync(path.join(projectCopy, "Pulumi.yaml"), stringifyYaml(settings));
 }

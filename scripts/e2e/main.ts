@@ -17,7 +17,7 @@ import { watchRun } from "../watch/watch-run";
 import { runCli } from "../../pipelines/cli";
 import { E2eOptions, USAGE, e2eStackConfig, parseE2eArgs } from "./args";
 import { engineFailure, resultProblems, stepProblems } from "./checks";
-import { OpenedStack, openEphemeralStack, uniqueStackName } from "./ephemeral-stack";
+import { OpenedStack, fileBackendUrl, openEphemeralStack, uniqueStackName } from "./ephemeral-stack";
 import { Phase, exitCode, runPhases, verdictLine } from "./phases";
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -148,7 +148,7 @@ function e2ePhases(options: E2eOptions, name: string, workDir: string, projectDi
   ];
 
   const leftBehind = (what: string) =>
-    `${what}; the stack is kept: PULUMI_BACKEND_URL=file://${opened?.stateDir} ` +
+    `${what}; the stack is kept: PULUMI_BACKEND_URL='${opened ? fileBackendUrl(opened.stateDir) : ""}' ` +
     `PULUMI_CONFIG_PASSPHRASE_FILE=${join(workDir, "passphrase")} pulumi destroy --yes --remove --stack ${name} ` +
     `--cwd ${opened?.projectCopy}`;
   const cleanup: Phase[] = [

@@ -7,6 +7,7 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { fileBackendUrl } from "../../scripts/e2e/ephemeral-stack";
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
@@ -44,7 +45,7 @@ export async function runDynamicLogProbe(toolsBin: string, repoRoot: string, wor
     ...process.env,
     PATH: `${toolsBin}:${process.env.PATH ?? ""}`,
     PULUMI_HOME: path.join(workDir, "home"),
-    PULUMI_BACKEND_URL: `file://${path.join(workDir, "state")}`,
+    PULUMI_BACKEND_URL: fileBackendUrl(path.join(workDir, "state")),
     PULUMI_CONFIG_PASSPHRASE: "probe",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

@@ -35,6 +35,7 @@ import { describePhases, measuredUp } from "./phases";
 import { runResultsThroughPortForward } from "./results-port-forward";
 import { runE2eChecks } from "./e2e";
 import { runPodFaultChecks } from "./pod-faults";
+import { stateSidecarProblems } from "./state-sidecars";
 import type { FakeKfp } from "../fakes/fake-kfp";
 import {
   checkoutBase,
@@ -186,6 +187,10 @@ async function main(): Promise<number> {
     const crashed = await newStack("itest-kill", fakeKfp ? BATCH_OF_TWO : {});
     const kill = await killEngineMidUp(crashed, log);
     record("engine killed mid-up, then up converges", kill.problems);
+    record(
+      "the killed engine's state has no .attrs sidecar; an empty one (as the blob store's default leaves) is removed by npm run outputs",
+      await stateSidecarProblems(crashed, projectDir),
+    );
     const crashedState = await crashed.exportWithSecrets();
     record("no duplicates after the recovered up", await orphanedObjects(kubectl, crashedState));
     if (fakeKfp) {

@@ -14,6 +14,8 @@ export interface EphemeralStack {
   stack: Stack;
   workspace: LocalWorkspace;
   env: Record<string, string>;
+  /** The file backend's directory. */
+  stateDir: string;
   /** `pulumi stack export --show-secrets` (the Automation API's export keeps secrets encrypted). */
   exportWithSecrets(): Promise<Deployment>;
   /** Runs the stack's next operations with another checkout's program (same project name and config). */
@@ -80,5 +82,5 @@ export async function createEphemeralStack(o: EphemeralStackOptions): Promise<Ep
     workspace.envVars.PULUMI_NODEJS_TSCONFIG_PATH = env.PULUMI_NODEJS_TSCONFIG_PATH;
   };
 
-  return { name, stack, workspace, env, exportWithSecrets, useProject, dispose };
+  return { name, stack, workspace, env, stateDir, exportWithSecrets, useProject, dispose };
 }

@@ -45,7 +45,11 @@ export function failedCriteria(m: Measurements): string[] {
   if (m.leftover !== 0) {
     failures.push(`${m.leftover} object(s) the stack created remain after destroy; none may`);
   }
-  if (m.upgradeUnexpected !== 0) {
+  if (Number.isNaN(m.upgradeUnexpected)) {
+    failures.push(
+      "the upgrade from the base commit was not checked: the run stopped before it (see the failure above)",
+    );
+  } else if (m.upgradeUnexpected !== 0) {
     failures.push(
       `the upgrade from the base commit planned ${m.upgradeUnexpected} step(s) other than updates; none may`,
     );

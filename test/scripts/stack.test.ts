@@ -14,6 +14,7 @@ const node = dirname(execFileSync("sh", ["-c", "command -v node"], { encoding: "
 const FAKE_PULUMI = `#!/bin/bash
 state=$FAKE_STATE
 echo "$*" >> "$state/calls.log"
+echo "$PULUMI_BACKEND_URL" > "$state/backend-url"
 case "$1 $2" in
   "whoami "*) exit 1 ;;
   "stack select") [ -f "$state/stacks/$3" ] || { echo "error: no stack named '$3' found" >&2; exit 255; } ;;
@@ -139,6 +140,34 @@ describe("scripts/stack.sh", () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split("\n").pop()).toMatch(
       /^no stack lab in file:\/\/\S+: run `npm run up -- --stack lab` first$/,
+    );
+  });
+
+  it("the default local backend writes no .attrs sidecars (metadata=skip)", () => {
+    const run = stackSh(["preview"], { ...withPassphrase, PULUMI_BACKEND_URL: "" });
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(run.state, "backend-url"), "utf8").trim()).toBe(
+      `file://${project}/.pulumi-state?metadata=skip`,
+    );
+  });
+
+  it("removes an empty .attrs sidecar a killed pulumi left in a file backend, says so, and keeps the rest", () => {
+    const state = mkdtempSync(join(tmpdir(), "stack-sh-"));
+    const stacks = join(state, ".pulumi", "stacks", "kfp-protein-stack");
+    mkdirSync(stacks, { recursive: true });
+    writeFileSync(join(stacks, "dev.json"), "{}");
+    writeFileSync(join(stacks, "dev.json.attrs"), "");
+    writeFileSync(join(stacks, "lab.json.attrs"), '{"user.content_type":"application/octet-stream"}\n');
+    const run = stackSh(
+      ["outputs", "--json"],
+      { ...withPassphrase, PULUMI_BACKEND_URL: `file://${state}?no_tmp_dir=true` },
+      state,
+    );
+    expect(existsSync(join(stacks, "dev.json.attrs"))).toBe(false);
+    expect(existsSync(join(stacks, "lab.json.attrs"))).toBe(true);
+    expect(existsSync(join(stacks, "dev.json"))).toBe(true);
+    expect(run.stderr).toContain(
+      `Removed ${join(stacks, "dev.json.attrs")}: an empty file that a killed pulumi left beside the stack's state`,
     );
   });
 });

@@ -37,7 +37,9 @@ describe("failedCriteria", () => {
   });
 
   it("fails a run whose upgrade check never ran", () => {
-    expect(failedCriteria({ ...passing, upgradeUnexpected: NaN })).toHaveLength(1);
+    expect(failedCriteria({ ...passing, upgradeUnexpected: NaN })).toEqual([
+      "the upgrade from the base commit was not checked: the run stopped before it (see the failure above)",
+    ]);
   });
 });
 

@@ -29,7 +29,7 @@ describe("writeProjectFile", () => {
     expect(written.plugins.providers.map((p) => [p.name, path.resolve(copy, p.path)])).toEqual(
       original.plugins.providers.map((p) => [p.name, path.resolve(ROOT, p.path)]),
     );
-    expect(written.backend).toEqual({ url: "file:///state/dir" });
+    expect(written.backend).toEqual({ url: "file:///state/dir?metadata=skip" });
   });
 
   it("the project's dynamic-provider host is where Pulumi.yaml says, executable", () => {
