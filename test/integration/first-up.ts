@@ -20,6 +20,8 @@ export interface FirstUpOutcome {
   config: CommandOutcome;
   /** `git status --porcelain` after both. */
   gitStatus: string;
+  /** `.attrs` files in the default local backend (.pulumi-state), whose URL says metadata=skip: none. */
+  stateSidecars: string[];
 }
 
 export const PREFLIGHT_FIX = /minikube: found v1\.30\.0, needs 1\.37\.0 or newer[^\n]*Fix: /g;
@@ -73,7 +75,11 @@ export function runFirstUp(toolsBin: string, repoRoot: string, workDir: string):
   npm("config", "--", "--stack", "bad", "set", "--path", "kfp.version", "latest");
   const config = npm("up", "--", "--stack", "bad");
   const gitStatus = spawnSync("git", ["status", "--porcelain"], { cwd: clone, encoding: "utf8" }).stdout;
-  return { preflight, config, gitStatus };
+  const state = path.join(clone, ".pulumi-state");
+  const stateSidecars = fs.existsSync(state)
+    ? fs.readdirSync(state, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".attrs"))
+    : [];
+  return { preflight, config, gitStatus, stateSidecars };
 }
 
 function commandProblems(run: CommandOutcome, fix: RegExp): string[] {
@@ -93,5 +99,10 @@ export function firstUpProblems(o: FirstUpOutcome): string[] {
     .split("\n")
     .filter((line) => line.trim() !== "" && line !== `?? ${BAD_STACK_FILE}`)
     .map((line) => `git status after the failed ups: ${line}`);
-  return [...commandProblems(o.preflight, PREFLIGHT_FIX), ...commandProblems(o.config, CONFIG_FIX), ...stray];
+  return [
+    ...commandProblems(o.preflight, PREFLIGHT_FIX),
+    ...commandProblems(o.config, CONFIG_FIX),
+    ...stray,
+    ...o.stateSidecars.map((f) => `the local backend wrote a sidecar, which a killed pulumi can leave empty: ${f}`),
+  ];
 }

@@ -16,6 +16,7 @@ const outcome = (o: Partial<FirstUpOutcome> = {}): FirstUpOutcome => ({
   preflight: run("npm run up", preflightOut),
   config: run("npm run up -- --stack bad", configOut),
   gitStatus: "?? Pulumi.bad.yaml\n",
+  stateSidecars: [],
   ...o,
 });
 
@@ -34,6 +35,12 @@ describe("firstUpProblems", () => {
       "`npm run up` reported an unhandled exception",
       "`npm run up` printed a stack trace",
       "git status after the failed ups:  M Pulumi.dev.yaml",
+    ]);
+  });
+
+  it("reports a sidecar the local backend wrote", () => {
+    expect(firstUpProblems(outcome({ stateSidecars: [".pulumi/stacks/kfp-protein-stack/dev.json.attrs"] }))).toEqual([
+      "the local backend wrote a sidecar, which a killed pulumi can leave empty: .pulumi/stacks/kfp-protein-stack/dev.json.attrs",
     ]);
   });
 
