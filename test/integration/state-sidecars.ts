@@ -10,7 +10,7 @@ import * as path from "path";
 import { run } from "./exec";
 import { EphemeralStack } from "./stack";
 
-export const EMPTY_SIDECAR_ERROR = "failed to load checkpoint: EOF";
+const EMPTY_SIDECAR_ERROR = "failed to load checkpoint: EOF";
 
 function filesUnder(dir: string): string[] {
   return fs
