@@ -8,6 +8,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { sidecarsUnder } from "./state-sidecars";
 
 export interface CommandOutcome {
   command: string;
@@ -75,11 +76,7 @@ export function runFirstUp(toolsBin: string, repoRoot: string, workDir: string):
   npm("config", "--", "--stack", "bad", "set", "--path", "kfp.version", "latest");
   const config = npm("up", "--", "--stack", "bad");
   const gitStatus = spawnSync("git", ["status", "--porcelain"], { cwd: clone, encoding: "utf8" }).stdout;
-  const state = path.join(clone, ".pulumi-state");
-  const stateSidecars = fs.existsSync(state)
-    ? fs.readdirSync(state, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".attrs"))
-    : [];
-  return { preflight, config, gitStatus, stateSidecars };
+  return { preflight, config, gitStatus, stateSidecars: sidecarsUnder(path.join(clone, ".pulumi-state")) };
 }
 
 function commandProblems(run: CommandOutcome, fix: RegExp): string[] {

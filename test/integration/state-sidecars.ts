@@ -12,18 +12,20 @@ import { EphemeralStack } from "./stack";
 
 const EMPTY_SIDECAR_ERROR = "failed to load checkpoint: EOF";
 
-function filesUnder(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .map((f) => path.join(dir, f))
-    .filter((f) => fs.statSync(f).isFile());
+/** The `.attrs` sidecars under a file backend's directory (none when it does not exist), relative to it. */
+export function sidecarsUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".attrs"));
 }
 
 export async function stateSidecarProblems(s: EphemeralStack, projectDir: string): Promise<string[]> {
-  const files = filesUnder(s.stateDir);
-  const sidecars = files.filter((f) => f.endsWith(".attrs"));
-  if (sidecars.length > 0) return [`the engine wrote .attrs sidecars despite metadata=skip: ${sidecars.join(", ")}`];
-  const checkpoint = files.find((f) => path.basename(f) === `${s.name}.json`);
+  const sidecars = sidecarsUnder(s.stateDir);
+  if (sidecars.length > 0)
+    return [`the engine wrote .attrs sidecars in ${s.stateDir} despite metadata=skip: ${sidecars.join(", ")}`];
+  const checkpoint = fs
+    .readdirSync(s.stateDir, { recursive: true, encoding: "utf8" })
+    .map((f) => path.join(s.stateDir, f))
+    .find((f) => path.basename(f) === `${s.name}.json`);
   if (!checkpoint) return [`no checkpoint ${s.name}.json under ${s.stateDir}`];
 
   fs.writeFileSync(`${checkpoint}.attrs`, "");
